@@ -1,0 +1,614 @@
+"""`aftermath load`: validate a folder of exports into a new DuckDB file, then swap it in.
+
+Every input row ends up in its table or in `rejects`; rows read = loaded + rejected + merged.
+Work happens in a temporary file beside the target, renamed over it only when everything
+succeeded, so a failed load leaves the previous database untouched.
+"""
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from dashboard import schema
+from dashboard.queries import derived_queries
+from dashboard.settings import DEFAULTS, Settings
+from dashboard.sources import SourceError
+
+# A ticket description of tens of MB is legal; DuckDB's default line limit is 2 MB.
+MAX_LINE_BYTES = 256 * 1024 * 1024
+
+
+class InputError(Exception):
+    """Bad input the user can fix; the message says which file and what to do."""
+
+
+@dataclass
+class TableReport:
+    table_name: str
+    file: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    duplicates_merged: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class LoadResult:
+    db_path: Path
+    reports: list[TableReport]
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The load report as a plain-text table."""
+        head = f"{'table':<15} {'file':<36} {'read':>9} {'loaded':>9} {'rejected':>9} {'merged':>7}"
+        lines = [head, "-" * len(head)]
+        for r in self.reports:
+            lines.append(
+                f"{r.table_name:<15} {r.file[:36]:<36} {r.rows_read:>9} {r.rows_loaded:>9} "
+                f"{r.rows_rejected:>9} {r.duplicates_merged:>7}"
+                + (f"  ({r.warnings} warnings)" if r.warnings else "")
+            )
+        lines += [f"note: {n}" for n in self.notes]
+        lines.append(f"database: {self.db_path}")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Input:
+    table: str
+    label: str  # what messages call it: the file name, or "file [vendor]"
+    build: Callable[[duckdb.DuckDBPyConnection, str], None]  # creates a raw table by that name
+
+
+def load(
+    source_dir: Path | None,
+    db_path: Path,
+    settings: Settings = DEFAULTS,
+    sources: list[tuple[str, Path]] | tuple = (),
+    timezone: str = "UTC",
+    options: dict[str, str] | None = None,
+) -> LoadResult:
+    """Validate and import the exports, compute the derived tables, swap the database in."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    notes: list[str] = []
+    inputs = _discover(source_dir, list(sources), options or {}, notes)
+    tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
+    _remove(tmp_path)
+    con = duckdb.connect(str(tmp_path))
+    try:
+        try:
+            con.execute("set TimeZone = $tz", {"tz": timezone})
+        except duckdb.Error:
+            raise InputError(
+                f"unknown time zone '{timezone}' (use an IANA name such as Europe/Berlin)"
+            ) from None
+        reports = _load_inputs(con, inputs, notes)
+        _write_load_tables(con, reports, source_dir, sources, settings)
+        for name, sql, params in derived_queries(settings):
+            con.execute(f"create table {name} as {sql}", params)
+        con.execute("checkpoint")
+        con.close()
+        _remove(Path(f"{db_path}.wal"))
+        os.replace(tmp_path, db_path)
+    except BaseException:
+        con.close()
+        _remove(tmp_path)
+        _remove(Path(f"{tmp_path}.wal"))
+        raise
+    return LoadResult(db_path, reports, notes)
+
+
+def _remove(path: Path) -> None:
+    if path.exists():
+        path.unlink()
+
+
+def _table_for(path: Path) -> str | None:
+    name = path.name.lower()
+    for suffix in sorted(schema.FILE_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return stem if stem in schema.TABLES else None
+    return None
+
+
+def _discover(
+    source_dir: Path | None, sources: list, options: dict[str, str], notes: list[str]
+) -> list[_Input]:
+    from dashboard import sources as vendors
+
+    inputs: list[_Input] = []
+    vendor_files: list[tuple[str, Path, str]] = []
+    if source_dir is not None:
+        source_dir = Path(source_dir)
+        if not source_dir.is_dir():
+            raise InputError(
+                f"{source_dir}: no such folder. Point `aftermath load` at a folder of exports."
+            )
+        for path in sorted(source_dir.iterdir()):
+            if path.name.startswith(".") or path.name.lower().endswith(".md"):
+                continue
+            table = _table_for(path)
+            if table:
+                inputs.append(_Input(table, path.name, _file_builder(path, table)))
+                continue
+            if path.stem.lower() in schema.TABLES and path.is_file():
+                raise InputError(
+                    f"{path.name}: '{path.suffix}' is not a format Aftermath reads. Save the "
+                    f"{path.stem} table as .csv, .csv.gz, .parquet, .json or .jsonl."
+                )
+            found = vendors.detect(path)
+            if found:
+                name, reason = found
+                notes.append(f"{path.name}: read as a {name} export ({reason})")
+                vendor_files.append((name, path, "detected"))
+            else:
+                notes.append(
+                    f"{path.name}: ignored (not named after a table, not a known vendor export)"
+                )
+    for name, path in sources:
+        if name not in vendors.ADAPTERS:
+            raise InputError(
+                f"unknown source '{name}'; known: {', '.join(sorted(vendors.ADAPTERS))}"
+            )
+        if not Path(path).exists():
+            raise InputError(f"{path}: no such file or folder (given as --source {name}=...)")
+        vendor_files.append((name, Path(path), "given"))
+    for name, path, _how in vendor_files:
+        inputs += _vendor_inputs(name, path, options)
+    present = {i.table for i in inputs}
+    for table in schema.TABLES.values():
+        if table.required and table.name not in present:
+            raise InputError(
+                f"no {table.name} file: a {table.name}.csv (or .parquet/.json) is required in "
+                f"{source_dir or 'the given sources'}. Required columns: "
+                + ", ".join(c.name for c in table.columns if c.required)
+            )
+    return inputs
+
+
+def _vendor_inputs(name: str, path: Path, options: dict[str, str]) -> list[_Input]:
+    from dashboard import sources as vendors
+
+    adapter = vendors.ADAPTERS[name]
+    label = f"{path.name} [{name}]"
+    cache: dict[str, dict] = {}
+
+    def relations(con: duckdb.DuckDBPyConnection) -> dict:
+        # One adapter read per load, shared by every table it feeds.
+        if "read" not in cache:
+            try:
+                cache["read"] = adapter.read(con, path, options)
+            except SourceError as e:
+                raise InputError(str(e)) from None
+            except duckdb.Error as e:
+                raise InputError(
+                    f"{label}: could not read it as a {name} export: {_first_line(e)}"
+                ) from None
+        return cache["read"]
+
+    def builder(table: str) -> Callable[[duckdb.DuckDBPyConnection, str], None]:
+        def build(con: duckdb.DuckDBPyConnection, raw: str) -> None:
+            rel = relations(con).get(table)
+            if rel is None:
+                _create_raw(con, raw, table, label, {}, "select 1 as _row where false", {})
+                return
+            cols = {c.lower(): f'"{c}"' for c in rel.columns if c != "_row"}
+            row = "_row" if "_row" in rel.columns else "row_number() over ()"
+            view = f"_vendor_{table}"
+            rel.create_view(view, replace=True)
+            _create_raw(con, raw, table, label, cols, f"select {row} as _row, * from {view}", {})
+
+        return build
+
+    return [_Input(t, label, builder(t)) for t in adapter.FEEDS]
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0][:300]
+
+
+def _file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection, str], None]:
+    def build(con: duckdb.DuckDBPyConnection, raw: str) -> None:
+        if path.is_dir():
+            raise InputError(f"{path.name}: is a folder; expected a {table} file")
+        if path.stat().st_size == 0:
+            raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+        name = path.name.lower()
+        try:
+            if name.endswith(".parquet"):
+                _read_parquet(con, raw, path, table)
+            elif name.endswith((".json", ".jsonl", ".ndjson")):
+                _read_json(con, raw, path, table)
+            else:
+                _read_csv(con, raw, path, table)
+        except duckdb.Error as e:
+            kind = name.rsplit(".", 1)[-1].upper()
+            raise InputError(
+                f"{path.name}: could not read it as {kind}: {_first_line(e)}. "
+                f"Check that the file really is {kind} and exported completely."
+            ) from None
+
+    return build
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
+    if not path.name.lower().endswith(".gz"):
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        if not head.strip():
+            raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+        if b"\x00" in head:
+            raise InputError(f"{path.name}: this is not a CSV file (it holds binary data).")
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    con.execute(
+        "create or replace temp table _csv as select row_number() over () as _rank, * "
+        "from read_csv($path, all_varchar = true, header = true, store_rejects = true, "
+        "max_line_size = $max_line)",
+        {"path": str(path), "max_line": MAX_LINE_BYTES},
+    )
+    cols = {c.lower().strip().lstrip("\ufeff"): f'"{c}"' for c in _columns(con, "_csv")[1:]}
+    if not cols:
+        raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+    # Rows the CSV reader itself refused (encoding, column count) become rejects; the rank of the
+    # rows it kept is shifted back to their position in the file.
+    con.execute(
+        "create or replace temp table _csv_rejects as "
+        "select line - 1 as _row, error_type, error_message, csv_line, column_name, "
+        "row_number() over (order by line) as _i from reject_errors"
+    )
+    source = (
+        "select _rank + (select count(*) from _csv_rejects r where r._row - r._i < _rank) as _row, "
+        "* exclude (_rank) from _csv"
+    )
+    _create_raw(con, raw, table, path.name, cols, source, {})
+    con.execute(
+        "insert into _parse_rejects select $file, _row, coalesce(column_name, ''), "
+        "left(csv_line, 200), case error_type "
+        "when 'INVALID ENCODING' then 'the row is not valid UTF-8 text; re-export as UTF-8' "
+        "when 'TOO MANY COLUMNS' then 'the row has more fields than the header' "
+        "when 'MISSING COLUMNS' then 'the row has fewer fields than the header' "
+        "else lower(error_type::varchar) || ': ' || error_message end from _csv_rejects",
+        {"file": path.name},
+    )
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
+    con.execute(
+        "create or replace temp table _pq as select * from read_parquet($path, file_row_number = true)",
+        {"path": str(path)},
+    )
+    types = dict(con.execute("select column_name, column_type from (describe _pq)").fetchall())
+    cols = {}
+    for col, dtype in types.items():
+        if col == "file_row_number":
+            continue
+        # Lists and structs become JSON text, which the list parser reads; the rest plain text.
+        nested = "[]" in dtype or dtype.startswith(("STRUCT", "MAP"))
+        cols[col.lower()] = f'to_json("{col}")::varchar' if nested else f'"{col}"'
+    _create_raw(
+        con, raw, table, path.name, cols, "select file_row_number + 1 as _row, * from _pq", {}
+    )
+
+
+def _read_json(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
+    fmt = "newline_delimited" if path.name.lower().endswith((".jsonl", ".ndjson")) else "auto"
+    con.execute(
+        "create or replace temp table _js as select row_number() over () as _row, json "
+        "from read_json_objects($path, format = $fmt, maximum_object_size = $max)",
+        {"path": str(path), "fmt": fmt, "max": MAX_LINE_BYTES},
+    )
+    if con.execute("select count(*) from _js where json_type(json) <> 'OBJECT'").fetchone()[0]:
+        raise InputError(
+            f"{path.name}: expected a JSON array of objects (or one object per line), one per "
+            f"{table} row."
+        )
+    keys = [
+        k for (k,) in con.execute("select distinct unnest(json_keys(json)) from _js").fetchall()
+    ]
+    by_name: dict[str, list[str]] = {}
+    for key in keys:
+        by_name.setdefault(key.lower().strip(), []).append(key)
+    cols = {}
+    params = {}
+    for i, (name, variants) in enumerate(sorted(by_name.items())):
+        refs = []
+        for j, key in enumerate(variants):
+            params[f"k{i}_{j}"] = key
+            refs.append(f"json ->> $k{i}_{j}")
+        cols[name] = refs[0] if len(refs) == 1 else f"coalesce({', '.join(refs)})"
+    _create_raw(con, raw, table, path.name, cols, "select * from _js", params)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"select * from {table} limit 0").description]
+
+
+def _create_raw(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    table: str,
+    label: str,
+    cols: dict[str, str],
+    source_sql: str,
+    params: dict,
+) -> None:
+    """A raw table: `_row` and every contract column as text (NULL where the file lacks it)."""
+    spec = schema.TABLES[table]
+    missing = [c.name for c in spec.columns if c.required and c.name not in cols]
+    if table == "usage" and "day" not in cols and "ts" not in cols:
+        missing.append("day (or ts)")
+    if missing and cols:
+        raise InputError(
+            f"{label}: missing required column {', '.join(missing)}. Columns found: "
+            f"{', '.join(sorted(cols)) or 'none'}. Rename the column in the export (names are "
+            "case-insensitive)."
+        )
+    select = ", ".join(f"{cols.get(c, 'NULL')}::varchar as {c}" for c in spec.column_names)
+    con.execute(
+        f"create table {raw} as select _row::bigint as _row, {select} from ({source_sql})", params
+    )
+    extra = sorted(set(cols) - set(spec.column_names))
+    if extra:
+        con.execute(
+            "insert into _notes values ($n)",
+            {"n": f"{label}: columns ignored (not in the contract): {', '.join(extra[:12])}"},
+        )
+
+
+def _typed(kind: str, col: str) -> tuple[str, str]:
+    """SQL for the typed value of raw text column `col`, and the reason when it will not type."""
+    v = f"nullif(trim({col}), '')"
+    ts = f"timezone('UTC', try_cast({v} as timestamptz))"
+    if kind == "id":
+        return v, ""
+    if kind == "text":
+        return f"nullif({col}, '')", ""
+    if kind == "lower":
+        return f"lower({v})", ""
+    if kind == "timestamp":
+        return ts, "not a timestamp; use ISO 8601 such as 2024-05-01T10:00:00Z"
+    if kind == "date":
+        return (
+            f"coalesce(try_cast({v} as date), cast({ts} as date))",
+            "not a date; use ISO 8601 such as 2024-05-01",
+        )
+    if kind == "integer":
+        return f"try_cast(try_cast({v} as double) as bigint)", "not a whole number"
+    if kind == "number":
+        return f"try_cast(replace({v}, ',', '') as double)", "not a number"
+    if kind == "severity":
+        words = " ".join(f"when '{w}' then {n}" for w, n in schema.SEVERITY_WORDS.items())
+        digit = f"regexp_extract(lower({v}), '^(sev|p|s)?[ -]?([1-5])$', 2)"
+        return (
+            f"coalesce(case lower({v}) {words} end, try_cast(nullif({digit}, '') as integer))",
+            "unknown severity; use SEV1..SEV5, P1..P5, 1..5 or critical/major/minor",
+        )
+    if kind == "list":
+        return (
+            f"case when {v} like '[%' then try_cast(try_cast({v} as json) as varchar[]) "
+            f"else list_filter(list_transform(regexp_split_to_array({v}, '[;,]'), lambda x: trim(x)), "
+            "lambda x: x <> '') end",
+            "not a list; use a JSON array or values separated by ; or ,",
+        )
+    raise ValueError(kind)
+
+
+TYPES = {
+    "id": "varchar",
+    "text": "varchar",
+    "lower": "varchar",
+    "timestamp": "timestamp",
+    "date": "date",
+    "integer": "bigint",
+    "number": "double",
+    "severity": "integer",
+    "list": "varchar[]",
+}
+
+# Row-level rules beyond types: (table, column, condition on typed values, reason).
+ORDER_RULES = [
+    ("incidents", "resolved_at", "resolved_at < started_at", "resolved before it started"),
+    ("incidents", "mitigated_at", "mitigated_at < started_at", "mitigated before it started"),
+    ("incidents", "detected_at", "detected_at < started_at", "detected before it started"),
+    ("tickets", "solved_at", "solved_at < created_at", "solved before it was created"),
+]
+
+# References checked after loading: the row is kept and the reject row is a warning.
+REFERENCE_RULES = [
+    ("tickets", "incident_id", "incidents", "incident_id", "names no incident in incidents"),
+    ("status_updates", "incident_id", "incidents", "incident_id", "names no incident in incidents"),
+    ("postmortems", "incident_id", "incidents", "incident_id", "names no incident in incidents"),
+    ("action_items", "incident_id", "incidents", "incident_id", "names no incident in incidents"),
+    ("ticket_events", "ticket_id", "tickets", "ticket_id", "names no ticket in tickets"),
+]
+
+
+def _load_inputs(
+    con: duckdb.DuckDBPyConnection, inputs: list[_Input], notes: list[str]
+) -> list[TableReport]:
+    con.execute(
+        'create table rejects (file varchar, row_number bigint, "column" varchar, '
+        "value varchar, reason varchar, kind varchar)"
+    )
+    con.execute(
+        'create temp table _parse_rejects (file varchar, row_number bigint, "column" varchar, '
+        "value varchar, reason varchar)"
+    )
+    con.execute("create temp table _notes (note varchar)")
+    reports: list[TableReport] = []
+    for table in schema.TABLES.values():
+        mine = [i for i in inputs if i.table == table.name]
+        checked_parts = []
+        for n, item in enumerate(mine):
+            raw = f"_raw_{table.name}_{n}"
+            con.execute("delete from _parse_rejects")
+            item.build(con, raw)
+            report = TableReport(table.name, item.label)
+            report.rows_read = con.execute(f"select count(*) from {raw}").fetchone()[0]
+            parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
+            report.rows_read += parse_rejects
+            con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
+            _check(con, table, raw, f"_checked_{table.name}_{n}", item.label)
+            report.rows_rejected = (
+                parse_rejects
+                + con.execute(
+                    f"select count(*) from _checked_{table.name}_{n} where len(_problems) > 0"
+                ).fetchone()[0]
+            )
+            checked_parts.append((n, report))
+            reports.append(report)
+        _store(con, table, checked_parts)
+    for table, col, ref_table, ref_col, reason in REFERENCE_RULES:
+        con.execute(
+            f"insert into rejects select _file, _row, $col, {col}, $reason, 'warning' "
+            f"from _stored_{table} where {col} is not null "
+            f"and {col} not in (select {ref_col} from {ref_table})",
+            {"col": col, "reason": reason},
+        )
+        for report in reports:
+            if report.table_name == table:
+                report.warnings = con.execute(
+                    "select count(*) from rejects where kind = 'warning' and file = $f and \"column\" = $c",
+                    {"f": report.file, "c": col},
+                ).fetchone()[0]
+    notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
+    return reports
+
+
+def _check(
+    con: duckdb.DuckDBPyConnection, table: schema.Table, raw: str, out: str, label: str
+) -> None:
+    """Type every column; collect each row's problems as (column, value, reason) structs."""
+    typed = []
+    problems = []
+    for c in table.columns:
+        expr, reason = _typed(c.kind, c.name)
+        typed.append(f"{expr} as {c.name}")
+        blank = f"nullif(trim({c.name}), '') is null"
+        if c.required:
+            problems.append(
+                f"case when {blank} then {{'column': '{c.name}', 'value': '', "
+                f"'reason': 'required value is empty'}} end"
+            )
+        if reason:
+            problems.append(
+                f"case when not {blank} and ({expr}) is null then {{'column': '{c.name}', "
+                f"'value': left({c.name}, 200), 'reason': '{reason}'}} end"
+            )
+    if table.name == "usage":
+        problems.append(
+            "case when nullif(trim(day), '') is null and nullif(trim(ts), '') is null then "
+            "{'column': 'day', 'value': '', 'reason': 'needs a day or a ts'} end"
+        )
+    con.execute(
+        f"create temp table _typed as select _row, {', '.join(typed)}, "
+        f"[{', '.join(problems)}] as _p from {raw}"
+    )
+    order = [
+        f"case when {cond} then {{'column': '{col}', 'value': strftime({col}, '%Y-%m-%dT%H:%M:%SZ'), "
+        f"'reason': '{reason}'}} end"
+        for t, col, cond, reason in ORDER_RULES
+        if t == table.name
+    ]
+    every = "_p" + (f" || [{', '.join(order)}]" if order else "")
+    con.execute(
+        f"create temp table {out} as select $file as _file, * exclude (_p), "
+        f"list_filter({every}, lambda p: p is not null) as _problems from _typed",
+        {"file": label},
+    )
+    con.execute("drop table _typed")
+    con.execute(
+        f"insert into rejects select _file, _row, p.column, p.value, p.reason, 'rejected' "
+        f"from (select _file, _row, unnest(_problems) as p from {out})"
+    )
+
+
+def _store(con: duckdb.DuckDBPyConnection, table: schema.Table, parts: list) -> None:
+    """The table itself: valid rows, the last of each id kept; usage rolled up per day."""
+    cols = table.column_names
+    typed_cols = ", ".join(f"null::{TYPES[c.kind]} as {c.name}" for c in table.columns)
+    union = (
+        " union all ".join(
+            f"select {n} as _part, _file, _row, {', '.join(cols)} from _checked_{table.name}_{n} "
+            "where len(_problems) = 0"
+            for n, _ in parts
+        )
+        or f"select 0 as _part, null::varchar as _file, 0::bigint as _row, {typed_cols} where false"
+    )
+    if table.key:
+        con.execute(
+            f"create temp table _stored_{table.name} as select * exclude (_rank) from ("
+            f"select *, row_number() over (partition by {table.key} order by _part desc, _row desc) "
+            f"as _rank from ({union})) where _rank = 1"
+        )
+        for n, report in parts:
+            kept = con.execute(
+                f"select count(*) from _stored_{table.name} where _part = $n", {"n": n}
+            ).fetchone()[0]
+            valid = report.rows_read - report.rows_rejected
+            report.rows_loaded = kept
+            report.duplicates_merged = valid - kept
+    else:
+        con.execute(f"create temp table _stored_{table.name} as {union}")
+        for _n, report in parts:
+            report.rows_loaded = report.rows_read - report.rows_rejected
+    if table.name == "usage":
+        con.execute(
+            "create table usage as select account_id, coalesce(day, cast(ts as date)) as day, "
+            "coalesce(feature, '') as feature, sum(coalesce(value, 1)) as value "
+            "from _stored_usage group by all order by day, account_id"
+        )
+        return
+    con.execute(
+        f"create table {table.name} as select {', '.join(cols)} from _stored_{table.name} "
+        "order by _part, _row"
+    )
+
+
+def _write_load_tables(
+    con: duckdb.DuckDBPyConnection,
+    reports: list[TableReport],
+    source_dir: Path | None,
+    sources: list,
+    settings: Settings,
+) -> None:
+    con.execute(
+        "create table load_report (table_name varchar, file varchar, rows_read bigint, "
+        "rows_loaded bigint, rows_rejected bigint, duplicates_merged bigint, warnings bigint)"
+    )
+    for r in reports:
+        con.execute(
+            "insert into load_report values ($t, $f, $read, $loaded, $rejected, $merged, $warn)",
+            {
+                "t": r.table_name,
+                "f": r.file,
+                "read": r.rows_read,
+                "loaded": r.rows_loaded,
+                "rejected": r.rows_rejected,
+                "merged": r.duplicates_merged,
+                "warn": r.warnings,
+            },
+        )
+    described = [str(source_dir)] if source_dir else []
+    described += [f"{name}={path}" for name, path in sources]
+    con.execute(
+        "create table load_info as select $at::timestamp as loaded_at, $source as source, "
+        "$settings as settings, greatest("
+        "(select max(greatest(started_at, resolved_at)) from incidents), "
+        "(select max(greatest(created_at, solved_at)) from tickets), "
+        "(select max(created_at) from ticket_events), "
+        "(select max(posted_at) from status_updates)) as data_end_at",
+        {
+            "at": datetime.now(UTC).replace(tzinfo=None),
+            "source": ", ".join(described),
+            "settings": json.dumps(settings.params()),
+        },
+    )

@@ -1,0 +1,129 @@
+"""Named SQL files in `queries/`: their headers, their parameters, and running them.
+
+A file's header says what it answers, its grain, its `$params` and its columns; the contract test
+holds every file to its header. Parameters are always bound by DuckDB, never formatted in.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard.settings import QUERIES_DIR, Settings
+
+HEADER_FIELDS = ("grain", "params", "columns")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str  # path below queries/ without .sql, e.g. "derived/incident_impact"
+    question: str
+    grain: str
+    params: tuple[str, ...]
+    columns: tuple[str, ...]
+    sql: str
+
+    @property
+    def table(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+
+def parse(name: str, text: str) -> Query:
+    """Read a query file's header; raises ValueError naming what is missing."""
+    header: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        header.append(line[2:].strip())
+    if not header:
+        raise ValueError(f"queries/{name}.sql has no header comment")
+    found: dict[str, str] = {}
+    current = None
+    for line in header[1:]:
+        key, sep, rest = line.partition(":")
+        if sep and key.strip() in HEADER_FIELDS:
+            current = key.strip()
+            found[current] = rest.strip()
+        elif current == "columns" and found["columns"].endswith(","):
+            found[current] += " " + line  # the list goes on after a trailing comma
+        else:
+            current = None
+    missing = [f for f in HEADER_FIELDS if f not in found]
+    if missing:
+        raise ValueError(f"queries/{name}.sql header lacks {', '.join(missing)}")
+    params = tuple(re.findall(r"\$(\w+)", found["params"]))
+    columns = tuple(c.strip() for c in found["columns"].split(",") if c.strip())
+    return Query(name, header[0], found["grain"], params, columns, text)
+
+
+@cache
+def _read(path: Path, mtime: float) -> Query:
+    name = path.relative_to(QUERIES_DIR).with_suffix("").as_posix()
+    return parse(name, path.read_text())
+
+
+def get(name: str) -> Query:
+    path = QUERIES_DIR / f"{name}.sql"
+    return _read(path, path.stat().st_mtime)
+
+
+def all_queries(folder: str = "") -> list[Query]:
+    root = QUERIES_DIR / folder
+    return [_read(p, p.stat().st_mtime) for p in sorted(root.rglob("*.sql"))]
+
+
+def used_params(sql: str) -> set[str]:
+    """`$names` in the body, ignoring comments and string literals."""
+    body = re.sub(r"--[^\n]*", "", sql)
+    body = re.sub(r"'(?:[^']|'')*'", "''", body)
+    return set(re.findall(r"\$([A-Za-z_]\w*)", body))
+
+
+def derived_queries(settings: Settings) -> list[tuple[str, str, dict]]:
+    """(table, sql, bound params) for every derived file, each after the tables it reads."""
+    queries = {q.table: q for q in all_queries("derived")}
+    deps = {
+        name: {
+            other
+            for other in queries
+            if other != name and re.search(rf"\b{re.escape(other)}\b", _strip_comments(q.sql))
+        }
+        for name, q in queries.items()
+    }
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        if name in visiting:
+            raise ValueError(f"queries/derived: a cycle through {name}")
+        visiting.add(name)
+        for dep in sorted(deps[name]):
+            visit(dep)
+        visiting.discard(name)
+        ordered.append(name)
+
+    for name in sorted(queries):
+        visit(name)
+    values = settings.params()
+    return [
+        (name, queries[name].sql, {p: values[p] for p in queries[name].params}) for name in ordered
+    ]
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run `queries/<name>.sql` with its declared params bound; a DataFrame back."""
+    query = get(name)
+    missing = set(query.params) - set(params)
+    if missing:
+        raise TypeError(f"{name} needs {', '.join(sorted(missing))}")
+    bound = {p: params[p] for p in query.params}
+    return con.cursor().execute(query.sql, bound).df()

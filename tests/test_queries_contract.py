@@ -1,0 +1,65 @@
+"""Every SQL file keeps to its header: declared params are the ones used, columns the ones returned."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import queries
+from dashboard.load import load
+from dashboard.settings import QUERIES_DIR
+from tests.helpers import write_exports
+
+ALL = sorted(
+    p.relative_to(QUERIES_DIR).with_suffix("").as_posix() for p in QUERIES_DIR.rglob("*.sql")
+)
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory) -> Path:
+    folder = write_exports(
+        tmp_path_factory.mktemp("contract"),
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I1,Billing errors,billing,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject,incident_id\n"
+            "T1,2026-07-14T10:30:00Z,A1,billing broken,I1\n",
+        },
+    )
+    db = folder / "c.duckdb"
+    load(folder, db)
+    return db
+
+
+def test_header_parser_reads_continued_columns():
+    q = queries.parse(
+        "x",
+        "-- What it answers.\n-- grain:   one row per x\n-- params:  $a (int), $b\n"
+        "-- columns: a, b,\n--          c\nselect 1\n",
+    )
+    assert (q.question, q.params, q.columns) == ("What it answers.", ("a", "b"), ("a", "b", "c"))
+    with pytest.raises(ValueError, match="lacks columns"):
+        queries.parse("y", "-- Q\n-- grain: g\n-- params: none\nselect 1")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_declared_params_are_the_params_used(name):
+    query = queries.get(name)
+    assert set(query.params) == queries.used_params(query.sql), name
+    assert query.question.endswith((".", "?")), "the first line says what the file answers"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_query_runs_and_returns_its_declared_columns(name, small_db):
+    query = queries.get(name)
+    con = duckdb.connect(str(small_db), read_only=True)
+    try:
+        if name.startswith("derived/"):
+            # Built by the load; its table must have exactly the declared columns.
+            got = [r[0] for r in con.execute(f'select * from "{query.table}" limit 0').description]
+        else:
+            frame = queries.run_query(con, name, **dict.fromkeys(query.params))
+            got = list(frame.columns)
+    finally:
+        con.close()
+    assert got == list(query.columns)
