@@ -264,10 +264,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
         "select line - 1 as _row, error_type, error_message, csv_line, column_name, "
         "row_number() over (order by line) as _i from reject_errors"
     )
-    source = (
-        "select _rank + (select count(*) from _csv_rejects r where r._row - r._i < _rank) as _row, "
-        "* exclude (_rank) from _csv"
-    )
+    shift = "(select count(*) from _csv_rejects r where r._row - r._i < _rank)"
+    if not con.execute("select count(*) from _csv_rejects").fetchone()[0]:
+        shift = "0"
+    source = f"select _rank + {shift} as _row, * exclude (_rank) from _csv"
     _create_raw(con, raw, table, path.name, cols, source, {})
     con.execute(
         "insert into _parse_rejects select $file, _row, coalesce(column_name, ''), "
@@ -281,16 +281,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
-    con.execute(
-        "create or replace temp table _pq as select * from read_parquet($path, file_row_number = true)",
-        {"path": str(path)},
-    )
+    # A view, not a copy: typed Parquet columns go straight through to their checked table.
+    con.read_parquet(str(path), file_row_number=True).create_view("_pq", replace=True)
     types = dict(con.execute("select column_name, column_type from (describe _pq)").fetchall())
     cols = {}
     for col, dtype in types.items():
         if col == "file_row_number":
             continue
-        # Lists and structs become JSON text, which the list parser reads; the rest plain text.
+        # Lists and structs become JSON text, which the list parser reads.
         nested = "[]" in dtype or dtype.startswith(("STRUCT", "MAP"))
         cols[col.lower()] = f'to_json("{col}")::varchar' if nested else f'"{col}"'
     _create_raw(
@@ -340,7 +338,11 @@ def _create_raw(
     source_sql: str,
     params: dict,
 ) -> None:
-    """A raw table: `_row` and every contract column as text (NULL where the file lacks it)."""
+    """A raw relation: `_row` and every contract column (NULL where the file lacks it).
+
+    Text stays text and is parsed by `_check`; natively typed columns (Parquet, vendor JSON) keep
+    their type. It is a view unless JSON key names had to be bound, which a view cannot hold.
+    """
     spec = schema.TABLES[table]
     missing = [c.name for c in spec.columns if c.required and c.name not in cols]
     if table == "usage" and "day" not in cols and "ts" not in cols:
@@ -351,9 +353,11 @@ def _create_raw(
             f"{', '.join(sorted(cols)) or 'none'}. Rename the column in the export (names are "
             "case-insensitive)."
         )
-    select = ", ".join(f"{cols.get(c, 'NULL')}::varchar as {c}" for c in spec.column_names)
+    select = ", ".join(f"{cols.get(c, 'NULL::varchar')} as {c}" for c in spec.column_names)
+    kind = "table" if params else "view"
     con.execute(
-        f"create table {raw} as select _row::bigint as _row, {select} from ({source_sql})", params
+        f"create temp {kind} {raw} as select _row::bigint as _row, {select} from ({source_sql})",
+        params,
     )
     extra = sorted(set(cols) - set(spec.column_names))
     if extra:
@@ -363,40 +367,59 @@ def _create_raw(
         )
 
 
-def _typed(kind: str, col: str) -> tuple[str, str]:
-    """SQL for the typed value of raw text column `col`, and the reason when it will not type."""
+NATIVE_TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE")
+
+
+def _typed(kind: str, col: str, dtype: str = "VARCHAR") -> tuple[str, str, str]:
+    """SQL for the typed value of raw column `col`, the reason when it will not type, and the
+    test for an empty value. Text is parsed; a natively typed column is converted directly."""
+    if dtype != "VARCHAR":
+        blank = f"{col} is null"
+        if kind in ("timestamp", "date") and dtype == "TIMESTAMP WITH TIME ZONE":
+            expr = f"timezone('UTC', {col})"
+        elif kind in ("timestamp", "date") and dtype in NATIVE_TIMESTAMPS:
+            # A naive value is read in the load's time zone, as text without an offset is.
+            expr = f"timezone('UTC', {col}::timestamptz)"
+        else:
+            expr, reason, _ = _typed(kind, f"{col}::varchar")
+            return expr, reason, blank
+        return (f"cast({expr} as date)" if kind == "date" else expr), "", blank
     v = f"nullif(trim({col}), '')"
+    blank = f"{v} is null"
     ts = f"timezone('UTC', try_cast({v} as timestamptz))"
     if kind == "id":
-        return v, ""
+        return v, "", blank
     if kind == "text":
-        return f"nullif({col}, '')", ""
+        return f"nullif({col}, '')", "", blank
     if kind == "lower":
-        return f"lower({v})", ""
+        return f"lower({v})", "", blank
     if kind == "timestamp":
-        return ts, "not a timestamp; use ISO 8601 such as 2024-05-01T10:00:00Z"
+        return ts, "not a timestamp; use ISO 8601 such as 2024-05-01T10:00:00Z", blank
     if kind == "date":
         return (
             f"coalesce(try_cast({v} as date), cast({ts} as date))",
             "not a date; use ISO 8601 such as 2024-05-01",
+            blank,
         )
     if kind == "integer":
-        return f"try_cast(try_cast({v} as double) as bigint)", "not a whole number"
+        return f"try_cast(try_cast({v} as double) as bigint)", "not a whole number", blank
     if kind == "number":
-        return f"try_cast(replace({v}, ',', '') as double)", "not a number"
+        return f"try_cast(replace({v}, ',', '') as double)", "not a number", blank
     if kind == "severity":
         words = " ".join(f"when '{w}' then {n}" for w, n in schema.SEVERITY_WORDS.items())
         digit = f"regexp_extract(lower({v}), '^(sev|p|s)?[ -]?([1-5])$', 2)"
         return (
             f"coalesce(case lower({v}) {words} end, try_cast(nullif({digit}, '') as integer))",
             "unknown severity; use SEV1..SEV5, P1..P5, 1..5 or critical/major/minor",
+            blank,
         )
     if kind == "list":
         return (
             f"case when {v} like '[%' then try_cast(try_cast({v} as json) as varchar[]) "
-            f"else list_filter(list_transform(regexp_split_to_array({v}, '[;,]'), lambda x: trim(x)), "
-            "lambda x: x <> '') end",
+            f"else list_filter(list_transform(regexp_split_to_array({v}, '[;,]'), "
+            "lambda x: trim(x)), lambda x: x <> '') end",
             "not a list; use a JSON array or values separated by ; or ,",
+            blank,
         )
     raise ValueError(kind)
 
@@ -452,24 +475,22 @@ def _load_inputs(
             con.execute("delete from _parse_rejects")
             item.build(con, raw)
             report = TableReport(table.name, item.label)
-            report.rows_read = con.execute(f"select count(*) from {raw}").fetchone()[0]
             parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
-            report.rows_read += parse_rejects
             con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
             _check(con, table, raw, f"_checked_{table.name}_{n}", item.label)
-            report.rows_rejected = (
-                parse_rejects
-                + con.execute(
-                    f"select count(*) from _checked_{table.name}_{n} where len(_problems) > 0"
-                ).fetchone()[0]
-            )
+            checked, bad = con.execute(
+                "select count(*), count(*) filter (len(_problems) > 0) "
+                f"from _checked_{table.name}_{n}"
+            ).fetchone()
+            report.rows_read = checked + parse_rejects
+            report.rows_rejected = bad + parse_rejects
             checked_parts.append((n, report))
             reports.append(report)
         _store(con, table, checked_parts)
     for table, col, ref_table, ref_col, reason in REFERENCE_RULES:
         con.execute(
             f"insert into rejects select _file, _row, $col, {col}, $reason, 'warning' "
-            f"from _stored_{table} where {col} is not null "
+            f"from _valid_{table} where {col} is not null "
             f"and {col} not in (select {ref_col} from {ref_table})",
             {"col": col, "reason": reason},
         )
@@ -487,12 +508,13 @@ def _check(
     con: duckdb.DuckDBPyConnection, table: schema.Table, raw: str, out: str, label: str
 ) -> None:
     """Type every column; collect each row's problems as (column, value, reason) structs."""
+    described = con.execute(f"select column_name, column_type from (describe {raw})").fetchall()
+    dtypes = {name.lower(): dtype for name, dtype in described}
     typed = []
     problems = []
     for c in table.columns:
-        expr, reason = _typed(c.kind, c.name)
+        expr, reason, blank = _typed(c.kind, c.name, dtypes[c.name])
         typed.append(f"{expr} as {c.name}")
-        blank = f"nullif(trim({c.name}), '') is null"
         if c.required:
             problems.append(
                 f"case when {blank} then {{'column': '{c.name}', 'value': '', "
@@ -500,31 +522,27 @@ def _check(
             )
         if reason:
             problems.append(
-                f"case when not {blank} and ({expr}) is null then {{'column': '{c.name}', "
-                f"'value': left({c.name}, 200), 'reason': '{reason}'}} end"
+                f"case when not ({blank}) and ({expr}) is null then {{'column': '{c.name}', "
+                f"'value': left({c.name}::varchar, 200), 'reason': '{reason}'}} end"
             )
-    if table.name == "usage":
-        problems.append(
-            "case when nullif(trim(day), '') is null and nullif(trim(ts), '') is null then "
-            "{'column': 'day', 'value': '', 'reason': 'needs a day or a ts'} end"
-        )
-    con.execute(
-        f"create temp table _typed as select _row, {', '.join(typed)}, "
-        f"[{', '.join(problems)}] as _p from {raw}"
-    )
-    order = [
-        f"case when {cond} then {{'column': '{col}', 'value': strftime({col}, '%Y-%m-%dT%H:%M:%SZ'), "
-        f"'reason': '{reason}'}} end"
+    row_rules = [
+        f"case when {cond} then {{'column': '{col}', "
+        f"'value': strftime({col}, '%Y-%m-%dT%H:%M:%SZ'), 'reason': '{reason}'}} end"
         for t, col, cond, reason in ORDER_RULES
         if t == table.name
     ]
-    every = "_p" + (f" || [{', '.join(order)}]" if order else "")
+    if table.name == "usage":
+        row_rules.append(
+            "case when day is null and ts is null then "
+            "{'column': 'day', 'value': '', 'reason': 'needs a day or a ts'} end"
+        )
+    # Type checks see raw values; the row rules see typed ones.
     con.execute(
         f"create temp table {out} as select $file as _file, * exclude (_p), "
-        f"list_filter({every}, lambda p: p is not null) as _problems from _typed",
+        f"list_filter(_p || [{', '.join(row_rules)}], lambda p: p is not null) as _problems "
+        f"from (select _row, {', '.join(typed)}, [{', '.join(problems)}] as _p from {raw})",
         {"file": label},
     )
-    con.execute("drop table _typed")
     con.execute(
         f"insert into rejects select _file, _row, p.column, p.value, p.reason, 'rejected' "
         f"from (select _file, _row, unnest(_problems) as p from {out})"
@@ -533,44 +551,45 @@ def _check(
 
 def _store(con: duckdb.DuckDBPyConnection, table: schema.Table, parts: list) -> None:
     """The table itself: valid rows, the last of each id kept; usage rolled up per day."""
-    cols = table.column_names
+    cols = ", ".join(table.column_names)
     typed_cols = ", ".join(f"null::{TYPES[c.kind]} as {c.name}" for c in table.columns)
     union = (
         " union all ".join(
-            f"select {n} as _part, _file, _row, {', '.join(cols)} from _checked_{table.name}_{n} "
+            f"select {n} as _part, _file, _row, {cols} from _checked_{table.name}_{n} "
             "where len(_problems) = 0"
             for n, _ in parts
         )
         or f"select 0 as _part, null::varchar as _file, 0::bigint as _row, {typed_cols} where false"
     )
-    if table.key:
+    # Valid rows, merged duplicates included: what the reference checks look at.
+    con.execute(f"create temp view _valid_{table.name} as {union}")
+    for _n, report in parts:
+        report.rows_loaded = report.rows_read - report.rows_rejected
+    duplicates = (
+        table.key
+        and con.execute(
+            f"select count(*) - count(distinct {table.key}) from _valid_{table.name}"
+        ).fetchone()[0]
+    )
+    source = f"_valid_{table.name}"
+    if duplicates:
+        source = f"_kept_{table.name}"
         con.execute(
-            f"create temp table _stored_{table.name} as select * exclude (_rank) from ("
-            f"select *, row_number() over (partition by {table.key} order by _part desc, _row desc) "
-            f"as _rank from ({union})) where _rank = 1"
+            f"create temp table {source} as select * from _valid_{table.name} "
+            f"qualify row_number() over (partition by {table.key} order by _part desc, _row desc) = 1"
         )
+        kept = dict(con.execute(f"select _part, count(*) from {source} group by _part").fetchall())
         for n, report in parts:
-            kept = con.execute(
-                f"select count(*) from _stored_{table.name} where _part = $n", {"n": n}
-            ).fetchone()[0]
-            valid = report.rows_read - report.rows_rejected
-            report.rows_loaded = kept
-            report.duplicates_merged = valid - kept
-    else:
-        con.execute(f"create temp table _stored_{table.name} as {union}")
-        for _n, report in parts:
-            report.rows_loaded = report.rows_read - report.rows_rejected
+            report.duplicates_merged = report.rows_loaded - kept.get(n, 0)
+            report.rows_loaded = kept.get(n, 0)
     if table.name == "usage":
         con.execute(
             "create table usage as select account_id, coalesce(day, cast(ts as date)) as day, "
             "coalesce(feature, '') as feature, sum(coalesce(value, 1)) as value "
-            "from _stored_usage group by all order by day, account_id"
+            f"from {source} group by all"
         )
-        return
-    con.execute(
-        f"create table {table.name} as select {', '.join(cols)} from _stored_{table.name} "
-        "order by _part, _row"
-    )
+    else:
+        con.execute(f"create table {table.name} as select {cols} from {source}")
 
 
 def _write_load_tables(
