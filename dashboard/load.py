@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import schema
+from dashboard.lexicon import store_lexicon
 from dashboard.queries import derived_queries
 from dashboard.settings import DEFAULTS, Settings
 from dashboard.sources import SourceError
@@ -91,6 +92,7 @@ def load(
             ) from None
         reports = _load_inputs(con, inputs, notes)
         _write_load_tables(con, reports, source_dir, sources, settings)
+        store_lexicon(con)
         for name, sql, params in derived_queries(settings):
             con.execute(f"create table {name} as {sql}", params)
         con.execute("checkpoint")
