@@ -64,7 +64,8 @@ class LoadResult:
 class _Input:
     table: str
     label: str  # what messages call it: the file name, or "file [vendor]"
-    build: Callable[[duckdb.DuckDBPyConnection, str], None]  # creates a raw table by that name
+    # Creates the raw relation by that name; False when the source holds nothing for the table.
+    build: Callable[[duckdb.DuckDBPyConnection, str], bool]
 
 
 def load(
@@ -138,19 +139,20 @@ def _discover(
             if path.name.startswith(".") or path.name.lower().endswith(".md"):
                 continue
             table = _table_for(path)
-            if table:
-                inputs.append(_Input(table, path.name, _file_builder(path, table)))
-                continue
-            if path.stem.lower() in schema.TABLES and path.is_file():
-                raise InputError(
-                    f"{path.name}: '{path.suffix}' is not a format Aftermath reads. Save the "
-                    f"{path.stem} table as .csv, .csv.gz, .parquet, .json or .jsonl."
-                )
-            found = vendors.detect(path)
+            # incidents.json and tickets.json are also the default names of Statuspage and
+            # Zendesk exports: their shape decides, not their name.
+            found = vendors.detect(path) if not table or path.suffix.lower() == ".json" else None
             if found:
                 name, reason = found
                 notes.append(f"{path.name}: read as a {name} export ({reason})")
                 vendor_files.append((name, path, "detected"))
+            elif table:
+                inputs.append(_Input(table, path.name, _file_builder(path, table)))
+            elif path.stem.lower() in schema.TABLES and path.is_file():
+                raise InputError(
+                    f"{path.name}: '{path.suffix}' is not a format Aftermath reads. Save the "
+                    f"{path.stem} table as .csv, .csv.gz, .parquet, .json or .jsonl."
+                )
             else:
                 notes.append(
                     f"{path.name}: ignored (not named after a table, not a known vendor export)"
@@ -167,7 +169,11 @@ def _discover(
         inputs += _vendor_inputs(name, path, options)
     present = {i.table for i in inputs}
     for table in schema.TABLES.values():
-        if table.required and table.name not in present:
+        if table.required and table.name not in present and vendor_files:
+            # A vendor export alone (a status-page history) is worth loading: the pages say
+            # what the missing side would add.
+            notes.append(f"no {table.name}: the dashboard shows what it needs to measure more")
+        elif table.required and table.name not in present:
             raise InputError(
                 f"no {table.name} file: a {table.name}.csv (or .parquet/.json) is required in "
                 f"{source_dir or 'the given sources'}. Required columns: "
@@ -196,17 +202,17 @@ def _vendor_inputs(name: str, path: Path, options: dict[str, str]) -> list[_Inpu
                 ) from None
         return cache["read"]
 
-    def builder(table: str) -> Callable[[duckdb.DuckDBPyConnection, str], None]:
-        def build(con: duckdb.DuckDBPyConnection, raw: str) -> None:
+    def builder(table: str) -> Callable[[duckdb.DuckDBPyConnection, str], bool]:
+        def build(con: duckdb.DuckDBPyConnection, raw: str) -> bool:
             rel = relations(con).get(table)
             if rel is None:
-                _create_raw(con, raw, table, label, {}, "select 1 as _row where false", {})
-                return
+                return False
             cols = {c.lower(): f'"{c}"' for c in rel.columns if c != "_row"}
             row = "_row" if "_row" in rel.columns else "row_number() over ()"
             view = f"_vendor_{table}"
             rel.create_view(view, replace=True)
             _create_raw(con, raw, table, label, cols, f"select {row} as _row, * from {view}", {})
+            return True
 
         return build
 
@@ -217,8 +223,8 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0][:300]
 
 
-def _file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection, str], None]:
-    def build(con: duckdb.DuckDBPyConnection, raw: str) -> None:
+def _file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection, str], bool]:
+    def build(con: duckdb.DuckDBPyConnection, raw: str) -> bool:
         if path.is_dir():
             raise InputError(f"{path.name}: is a folder; expected a {table} file")
         if path.stat().st_size == 0:
@@ -237,6 +243,7 @@ def _file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection
                 f"{path.name}: could not read it as {kind}: {_first_line(e)}. "
                 f"Check that the file really is {kind} and exported completely."
             ) from None
+        return True
 
     return build
 
@@ -475,7 +482,8 @@ def _load_inputs(
         for n, item in enumerate(mine):
             raw = f"_raw_{table.name}_{n}"
             con.execute("delete from _parse_rejects")
-            item.build(con, raw)
+            if not item.build(con, raw):
+                continue
             report = TableReport(table.name, item.label)
             parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
             con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
@@ -491,17 +499,20 @@ def _load_inputs(
         _store(con, table, checked_parts)
     for table, col, ref_table, ref_col, reason in REFERENCE_RULES:
         con.execute(
-            f"insert into rejects select _file, _row, $col, {col}, $reason, 'warning' "
+            f"create or replace temp table _unknown as select _file, _row, {col} as value "
             f"from _valid_{table} where {col} is not null "
-            f"and {col} not in (select {ref_col} from {ref_table})",
+            f"and {col} not in (select {ref_col} from {ref_table})"
+        )
+        con.execute(
+            "insert into rejects select _file, _row, $col, value, $reason, 'warning' from _unknown",
             {"col": col, "reason": reason},
+        )
+        per_file = dict(
+            con.execute("select _file, count(*) from _unknown group by _file").fetchall()
         )
         for report in reports:
             if report.table_name == table:
-                report.warnings = con.execute(
-                    "select count(*) from rejects where kind = 'warning' and file = $f and \"column\" = $c",
-                    {"f": report.file, "c": col},
-                ).fetchone()[0]
+                report.warnings = per_file.get(report.file, 0)
     notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
     return reports
 
