@@ -1,4 +1,4 @@
-"""The `aftermath` command: demo, load, serve, export.
+"""The `aftermath` command: demo, load, serve, export, report.
 
 Exit status 0 on success, 1 on bad input (one plain message on stderr), 2 on bad usage.
 """
@@ -14,6 +14,7 @@ import duckdb
 
 from dashboard import export
 from dashboard.load import InputError, load
+from dashboard.report import render_report
 from dashboard.settings import DEFAULTS, DEMO_DIR, PROJECT_DIR, default_db_path
 
 
@@ -59,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("table")
     p.add_argument("--format", choices=export.FORMATS, default="csv")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    p = with_db(
+        sub.add_parser("report", help='Markdown "Customer impact" section for a postmortem')
+    )
+    p.add_argument("incident_id", metavar="INCIDENT_ID")
     return parser
 
 
@@ -160,7 +166,24 @@ def cmd_export(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "load": cmd_load, "serve": cmd_serve, "export": cmd_export}
+def cmd_report(args: argparse.Namespace, db: Path) -> int:
+    if not db.exists():
+        raise InputError(f"no database at {db}; run `aftermath load DIR` or `aftermath demo` first")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        print(render_report(con, args.incident_id), end="")
+    finally:
+        con.close()
+    return 0
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "load": cmd_load,
+    "serve": cmd_serve,
+    "export": cmd_export,
+    "report": cmd_report,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -7,7 +7,8 @@
 --          last_related_activity_at, long_tail_tickets, status_resolved_at, comms_gap_minutes,
 --          first_ticket_at, first_update_at, customers_first_minutes, excess_tickets,
 --          suggested_severity, severity_gap, quiet_accounts, silent_quiet_accounts, quiet_mrr,
---          postmortem_published_at,
+--          confusion_tickets, trust_loss_tickets, workaround_tickets, urgent_tickets,
+--          action_items, action_item_teams, theme_coverage, postmortem_published_at,
 --          postmortem_days_after_resolved, postmortem_on_time, stated_ticket_count,
 --          stated_accounts, detected_at, mitigated_at, detect_minutes, mitigate_minutes,
 --          related_tickets, customer_impact_start, active_accounts, affected_share_pct,
@@ -314,6 +315,13 @@ final as (
         incident_quiet.quiet_accounts,
         incident_quiet.silent_quiet_accounts,
         incident_quiet.quiet_mrr,
+        incident_voice.confusion_tickets,
+        incident_voice.trust_loss_tickets,
+        incident_voice.workaround_tickets,
+        incident_voice.urgent_tickets,
+        incident_voice.action_items,
+        incident_voice.action_item_teams,
+        incident_voice.theme_coverage,
         first_postmortems.published_at as postmortem_published_at,
         epoch(first_postmortems.published_at - windows.resolved_at) / 86400.0
         as postmortem_days_after_resolved,
@@ -361,6 +369,7 @@ final as (
     left join first_postmortems on first_postmortems.incident_id = windows.incident_id
     left join unnamed on unnamed.incident_id = windows.incident_id
     left join incident_quiet on incident_quiet.incident_id = windows.incident_id
+    left join incident_voice on incident_voice.incident_id = windows.incident_id
 )
 
 select * from final

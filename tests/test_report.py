@@ -1,0 +1,100 @@
+"""`aftermath report`: the postmortem's "Customer impact" section, checked against a golden file."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.load import InputError, load
+from dashboard.report import md_text, render_report
+
+FIXTURE = Path(__file__).parent / "fixtures" / "voice"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("voice") / "v.duckdb"
+    load(FIXTURE, path)
+    return path
+
+
+def report(db: Path, incident_id: str) -> str:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return render_report(con, incident_id)
+    finally:
+        con.close()
+
+
+def test_report_matches_the_golden_file(db):
+    # Every figure of report_VO-1.md is worked out by hand in tests/fixtures/voice/README.md. After
+    # a deliberate change, write the new text with `aftermath report VO-1` and read the diff.
+    assert report(db, "VO-1") == (FIXTURE / "report_VO-1.md").read_text()
+
+
+def test_customer_text_cannot_inject_markup(db):
+    text = report(db, "VO-1")
+    assert "<script>" not in text and "](" not in text.replace("\\](", "")
+    assert "\\<script\\>alert(1)\\</script\\>" in text
+    assert "Bolt \\& Sons" in text
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert(1)\\>"),
+        ("[click](https://evil.example)", "\\[click\\](https\\://evil.example)"),
+        ("see www.evil.example now", "see www\\.evil.example now"),
+        ("mail me@evil.example", "mail me\\@evil.example"),
+        (
+            "*bold* _it_ `code` ~~x~~ | $x$",
+            "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~x\\~\\~ \\| \\$x\\$",
+        ),
+        ("&lt;b&gt;", "\\&lt;b\\&gt;"),
+        ("two\nlines\r\n\n# heading", "two lines # heading"),
+        ("back\\slash", "back\\\\slash"),
+    ],
+)
+def test_md_text_shows_any_text_as_plain_text(raw, shown):
+    assert md_text(raw) == shown
+
+
+def test_a_quiet_incident_says_what_is_missing(db):
+    text = report(db, "VO-2")
+    for line in [
+        "- **Status page:** no status update was posted.",
+        "- **Tickets:** none related.",
+        "- **Accounts:** 0 wrote in (MRR 0); 0 went quiet afterwards (MRR 0), 0 of them without "
+        "a word to support; 1 account already quiet before it, not counted.",
+        "No related ticket shows a signal.",
+        "- **Contact directly:** nobody (no urgent, trust-loss or unsolved ticket).",
+        "| Cobalt | mid-market | 800 | 0 | already quiet before |",
+    ]:
+        assert line in text.splitlines(), line
+
+
+def test_unknown_incident_is_an_input_error(db):
+    with pytest.raises(InputError, match="no incident 'VO-9'"):
+        report(db, "VO-9")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_cli_prints_the_report_and_exits_1_on_an_unknown_incident(db):
+    done = run_cli("report", "VO-1", "--db", str(db))
+    assert (done.returncode, done.stdout) == (0, (FIXTURE / "report_VO-1.md").read_text())
+    done = run_cli("report", "VO-9", "--db", str(db))
+    assert done.returncode == 1
+    assert done.stderr.startswith("aftermath: no incident 'VO-9' in the database")
+    assert "Traceback" not in done.stderr
+    done = run_cli("report", "VO-1", "--db", str(db.with_name("none.duckdb")))
+    assert (done.returncode, done.stderr.split(";")[0]) == (
+        1,
+        f"aftermath: no database at {db.with_name('none.duckdb')}",
+    )
