@@ -1,0 +1,163 @@
+"""The served app in a real Chromium: every page draws its charts, and the overview opens an incident.
+
+Starts `aftermath serve` on a free loopback port over the demo database and drives the system's
+/usr/bin/chromium (never a downloaded browser) through Playwright. Screenshots go to
+tests/artifacts/ (git-ignored) for a person to look at.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard.settings import PROJECT_DIR
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# url path → charts the page draws on the demo data.
+PAGES = {
+    "": 1,
+    "incident?incident=INC-305": 1,
+    "quiet_accounts": 1,
+    "follow_ups": 2,
+    "process": 3,
+    "data": 0,
+}
+WAIT_MS = 60_000
+ROW_PX = 35  # st.dataframe's default row height, the header row included
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve_command(db: Path, port: int) -> list[str]:
+    script = Path(sys.executable).with_name("aftermath")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "dashboard.cli"]
+    return [*command, "serve", "--db", str(db), "--port", str(port)]
+
+
+@pytest.fixture(scope="module")
+def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="the test extras (playwright) are missing")
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
+    # A session of its own: `aftermath serve` starts streamlit as a child, and both must go.
+    server = subprocess.Popen(
+        _serve_command(demo_db, port),
+        cwd=PROJECT_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"aftermath serve did not come up; see {log.name}") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(base_url: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    # Tall enough that every element of a page is rendered and in the screenshot.
+    context = browser.new_context(viewport={"width": 1400, "height": 4200}, base_url=base_url)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _settle(tab, charts: int) -> None:
+    """Wait until the page has run: its title is there and its charts are drawn."""
+    tab.wait_for_selector('[data-testid="stHeading"]', timeout=WAIT_MS)
+    tab.wait_for_function(
+        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+        arg=charts,
+        timeout=WAIT_MS,
+    )
+    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT_MS)
+    # Shown tables draw on a canvas once their data arrives; until then a skeleton stands in.
+    tab.wait_for_function(
+        """() => [
+            ...document.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stSkeleton"]')
+        ].filter(e => e.checkVisibility()).every(e => e.querySelector("canvas"))""",
+        timeout=WAIT_MS,
+    )
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_draws_its_charts(page, path):
+    page.goto(f"/{path}")
+    _settle(page, PAGES[path])
+    name = path.split("?")[0] or "overview"
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    assert page.locator(".js-plotly-plot").count() == PAGES[path]
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_overview_row_opens_the_incident_timeline(page):
+    page.goto("/")
+    _settle(page, 1)
+    # The grid is a canvas; its accessible cells say which row holds INC-305.
+    cell = page.locator('[data-testid^="glide-cell-"]', has_text="INC-305").first
+    row = int(cell.get_attribute("data-testid").rsplit("-", 1)[1])
+    grid = page.locator('[data-testid="stDataFrame"]').bounding_box()
+    # The row's selection box, in the first column: below the header row and `row` rows.
+    page.mouse.click(grid["x"] + 15, grid["y"] + ROW_PX * (row + 1) + ROW_PX / 2)
+    page.wait_for_url("**/incident?incident=INC-305", timeout=WAIT_MS)
+    _settle(page, 1)
+    assert page.locator("h1").first.inner_text() == "INC-305 · Payment gateway timeouts in billing"
+    shapes = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.shapes.map(s => s.name)"
+    )
+    assert shapes == ["customer impact window", "outage (started → resolved)"]
+    # Both windows are drawn: one shaded path each behind the bars.
+    assert page.locator(".js-plotly-plot .layer-below .shapelayer path").count() == 2
+    page.screenshot(path=ARTIFACTS / "overview_to_incident.png", full_page=True)

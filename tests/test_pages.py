@@ -1,0 +1,328 @@
+"""AppTest over every page: the demo's stories on screen, empty states, filters and deep links.
+
+Expected numbers come from the demo's stories (dashboard/demo_stories.toml and the quiet-account
+plans in dashboard/demo.py), worked out by hand in the comments.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import charts
+from dashboard.load import load
+from dashboard.settings import PROJECT_DIR
+from tests.helpers import write_exports
+
+APP = PROJECT_DIR / "dashboard" / "app.py"
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/incident.py",
+    "app_pages/quiet_accounts.py",
+    "app_pages/follow_ups.py",
+    "app_pages/process.py",
+    "app_pages/data.py",
+]
+# Each page's charts on the demo data.
+DEMO_CHARTS = {
+    "app_pages/overview.py": 1,
+    "app_pages/incident.py": 1,
+    "app_pages/quiet_accounts.py": 1,
+    "app_pages/follow_ups.py": 2,
+    "app_pages/process.py": 3,
+    "app_pages/data.py": 0,
+}
+HOSTILE = "<script>alert(1)</script> **bold** [click](https://evil.example) =1+1"
+
+
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Only the two required files, headers and no rows."""
+    folder = write_exports(
+        tmp_path_factory.mktemp("empty"),
+        {
+            "incidents.csv": "incident_id,title,started_at,resolved_at\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject,incident_id\n",
+        },
+    )
+    load(folder, folder / "empty.duckdb")
+    return folder / "empty.duckdb"
+
+
+@pytest.fixture(scope="module")
+def status_page_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A status-page-only load: incidents and their updates, a tickets file with no rows."""
+    folder = write_exports(
+        tmp_path_factory.mktemp("status_page"),
+        {
+            "incidents.csv": "incident_id,title,severity,services,started_at,resolved_at\n"
+            "S-1,Checkout errors,SEV2,billing,2026-03-02T10:00:00Z,2026-03-02T11:30:00Z\n",
+            "status_updates.csv": "incident_id,posted_at,status,body\n"
+            "S-1,2026-03-02T10:10:00Z,investigating,Looking into it\n"
+            "S-1,2026-03-02T11:30:00Z,resolved,Fixed\n",
+            "tickets.csv": "ticket_id,created_at\n",
+        },
+    )
+    load(folder, folder / "status.duckdb")
+    return folder / "status.duckdb"
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One incident whose ticket text is HTML, Markdown and a spreadsheet formula."""
+    folder = write_exports(
+        tmp_path_factory.mktemp("hostile"),
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "H-1,Billing errors,billing,2026-03-02T10:00:00Z,2026-03-02T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject,description,incident_id\n"
+            f'T-1,2026-03-02T10:20:00Z,A-1,"{HOSTILE}","{HOSTILE}",H-1\n',
+        },
+    )
+    load(folder, folder / "hostile.duckdb")
+    return folder / "hostile.duckdb"
+
+
+def open_app(
+    db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **query: str
+) -> AppTest:
+    """The app on `db`, switched to `page`, with `query` as the URL's query parameters."""
+    monkeypatch.setenv("AFTERMATH_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def deltas(at: AppTest) -> dict[str, str]:
+    return {m.label: m.proto.delta for m in at.metric}
+
+
+def infos(at: AppTest) -> str:
+    return " ".join(i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_the_demo(page, demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, page)
+    assert len(at.get("plotly_chart")) == DEMO_CHARTS[page]
+    assert not at.info, infos(at)  # the demo has every table: no empty state shows
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_an_empty_database(page, empty_db, monkeypatch):
+    at = open_app(empty_db, monkeypatch, page)
+    assert not at.get("plotly_chart")
+    if page == "app_pages/data.py":
+        # The load report lists the two files read, with no rows.
+        assert list(at.dataframe[0].value["rows_read"]) == [0, 0]
+    else:
+        assert "No incidents are loaded" in infos(at)
+
+
+def test_overview_tells_the_demo_totals(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch)
+    shown = metrics(at)
+    assert shown["Incidents"] == "12"
+    # Planted quiet accounts: 25 after the billing outage (INC-305: 5 + 8 + 12 by segment) and
+    # 3 after the API incident (INC-304: 1 + 2), all different accounts.
+    assert shown["Quiet accounts"] == "28"
+    assert len(at.dataframe[0].value) == 12
+
+
+def test_overview_filters_change_the_numbers(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch)
+    # SEV4 (P4, SEV4 and 'low' as exported): INC-302 25 min, INC-308 50 min, INC-309 220 min,
+    # INC-311 90 min = 385 min = 6.4 h.
+    at.multiselect(key="overview_severities").select(4).run()
+    assert metrics(at)["Incidents"] == "4"
+    assert metrics(at)["Outage"] == "6.4 h"
+    assert set(at.dataframe[0].value["incident_id"]) == {"INC-302", "INC-308", "INC-309", "INC-311"}
+
+    at.multiselect(key="overview_severities").unselect(4).run()
+    # Exports: INC-307 and the ongoing INC-312.
+    at.selectbox(key="overview_service").select("exports").run()
+    assert metrics(at)["Incidents"] == "2"
+
+    at.selectbox(key="overview_service").select(None).run()
+    # July holds only the billing outage: 10:20 to 11:00 = 40 min = 0.7 h, 25 quiet accounts.
+    at.date_input[0].set_value((date(2026, 7, 1), date(2026, 7, 31))).run()
+    assert metrics(at)["Incidents"] == "1"
+    assert metrics(at)["Outage"] == "0.7 h"
+    assert metrics(at)["Quiet accounts"] == "25"
+
+
+def test_overview_row_opens_its_incident(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch)
+    table = at.dataframe[0].value
+    row = list(table["incident_id"]).index("INC-305")
+    at.session_state["overview_table"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    assert at.query_params == {"incident": "INC-305"}
+    assert at.title[0].value == "INC-305 · Payment gateway timeouts in billing"
+    # The link column opens the same page in a new tab.
+    assert table["open"].iloc[row] == "incident?incident=INC-305"
+
+
+def test_incident_page_reads_its_query_parameter(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-305")
+    assert at.title[0].value == "INC-305 · Payment gateway timeouts in billing"
+    shown = metrics(at)
+    assert shown["Outage"] == "40 min"  # 10:20 to 11:00
+    assert shown["Tickets linked / suggested"].startswith("16 / ")  # 16 tickets marked L
+    # 25 planted quiet accounts, of which 1 + 2 + 3 wrote a ticket: 19 silent.
+    assert shown["Quiet accounts (silent)"] == "25 (19)"
+    # Resolved 07-14 11:00, published 07-26 15:00: 12 days 4 hours = 12.2 days, past the 7.
+    assert shown["Postmortem"] == "late"
+    assert deltas(at)["Postmortem"] == "12.2 days after resolution"
+    assert shown["Tickets: postmortem says / data shows"].startswith("12 / ")
+    # The billing outage's customers wrote of double charges (trust loss): they are to be called.
+    contacts = next(d.value for d in at.dataframe if "reasons" in d.value.columns)
+    assert contacts["trust_loss_tickets"].sum() > 0
+    assert contacts["reasons"].str.len().gt(0).all()
+
+    other = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-302")
+    assert metrics(other)["Outage"] == "25 min"  # 02:10 to 02:35
+
+
+def test_incident_page_with_an_unknown_id_shows_the_newest(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="NOPE")
+    assert "not in this database" in at.warning[0].value
+    assert at.title[0].value.startswith("INC-312 ")  # started 2026-09-30, the newest
+    assert at.query_params == {"incident": "INC-312"}
+
+
+def test_picking_an_incident_updates_the_link(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-305")
+    at.selectbox(key="incident_pick").select("INC-301").run()
+    assert at.query_params == {"incident": "INC-301"}
+    assert metrics(at)["Outage"] == "45 min"  # 14:05 to 14:50
+
+
+def test_times_follow_the_chosen_zone(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-305")
+    assert at.caption[0].value.startswith("SEV3 · started 2026-07-14 10:20 ·")
+    at.selectbox(key="zone").select("Asia/Tokyo").run()
+    # Tokyo is UTC+9 all year: 10:20 UTC is 19:20, 11:00 is 20:00.
+    assert at.caption[0].value == (
+        "SEV3 · started 2026-07-14 19:20 · resolved 2026-07-14 20:00 (Asia/Tokyo)"
+    )
+
+
+def test_quiet_account_filters(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/quiet_accounts.py")
+    calls = "Quiet accounts to call"
+    assert metrics(at)[calls] == "28"  # 25 after INC-305 and 3 after INC-304
+    at.toggle(key="quiet_silent").set_value(True).run()
+    assert metrics(at)[calls] == "19"  # only INC-305 has silent ones
+    at.selectbox(key="quiet_segment").select("enterprise").run()
+    assert metrics(at)[calls] == "4"  # INC-305's 5 enterprise accounts, 1 of which wrote
+    at.toggle(key="quiet_silent").set_value(False).run()
+    assert metrics(at)[calls] == "6"  # and INC-304's 1 enterprise account
+    at.selectbox(key="quiet_incident").select("INC-304").run()
+    assert metrics(at)[calls] == "1"
+
+
+def test_process_counts_postmortems(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/process.py")
+    # Late: INC-305 (12.2 days) and INC-309 (9.1 days); missing: INC-303; INC-312 is ongoing.
+    shown = metrics(at)
+    assert (shown["On time"], shown["Late"], shown["Missing"]) == ("8", "2", "1")
+
+
+def test_follow_ups_flag_the_billing_outage(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/follow_ups.py")
+    coverage = at.dataframe[1].value.set_index("incident_id")
+    # INC-305's four action items are all engineering's while its customers wrote of confusion
+    # and workarounds; INC-301's went to engineering, product and support.
+    assert coverage.loc["INC-305", "is_engineering_only"]
+    assert coverage.loc["INC-305", "action_item_teams"] == "engineering"
+    assert not coverage.loc["INC-301", "is_engineering_only"]
+    uncovered = at.dataframe[0].value.set_index("theme")
+    assert "INC-305" in uncovered.loc["trust_loss", "incident_ids"]
+
+
+def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeypatch):
+    at = open_app(status_page_db, monkeypatch)
+    assert metrics(at)["Incidents"] == "1"
+    assert metrics(at)["Related tickets"] == "no tickets loaded"
+    assert metrics(at)["Quiet accounts"] == "needs usage"
+    at.switch_page("app_pages/incident.py").run()
+    assert metrics(at)["Outage"] == "1 h 30 min"
+    assert "No tickets are loaded" in infos(at)
+    at.switch_page("app_pages/quiet_accounts.py").run()
+    assert "needs the `usage` table" in infos(at)
+
+
+def test_a_new_load_shows_on_the_next_run(tmp_path, monkeypatch):
+    def incidents(*ids: str) -> dict[str, str]:
+        rows = "".join(f"{i},Outage {i},2026-03-0{n + 1}T10:00:00Z\n" for n, i in enumerate(ids))
+        return {
+            "incidents.csv": "incident_id,title,started_at\n" + rows,
+            "tickets.csv": "ticket_id,created_at\n",
+        }
+
+    db = tmp_path / "swap.duckdb"
+    load(write_exports(tmp_path / "first", incidents("A-1")), db)
+    at = open_app(db, monkeypatch)
+    assert metrics(at)["Incidents"] == "1"
+    # `aftermath load` swaps in a new file: the cached connection and results must not stay.
+    load(write_exports(tmp_path / "second", incidents("A-1", "A-2", "A-3")), db)
+    at.run()
+    assert metrics(at)["Incidents"] == "3"
+
+
+def test_a_database_from_an_older_version_says_so(status_page_db, tmp_path, monkeypatch):
+    db = tmp_path / "old.duckdb"
+    db.write_bytes(status_page_db.read_bytes())
+    con = duckdb.connect(str(db))
+    con.execute("drop table incident_impact")
+    con.close()
+    monkeypatch.setenv("AFTERMATH_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert "older version of Aftermath" in at.error[0].value
+
+
+def test_chart_labels_show_export_text_as_text():
+    incidents = pd.DataFrame(
+        {
+            "incident_id": ["X-1"],
+            "title": ['<a href="https://evil.example">Pay</a> & <b>more</b>'],
+            "severity": [2],
+            "ongoing": [False],
+            "outage_minutes": [30.0],
+            "customer_impact_minutes": [90.0],
+            "impact_ratio": [3.0],
+            "affected_accounts": [4],
+        }
+    )
+    hover = charts.impact_scatter(incidents).data[1].hovertext[0]
+    # Plotly reads <a>, <b> and entities in labels: the title arrives escaped, our markup not.
+    assert (
+        '&lt;a href="https://evil.example"&gt;Pay&lt;/a&gt; &amp; &lt;b&gt;more&lt;/b&gt;' in hover
+    )
+    assert hover.startswith("<b>X-1</b>")
+    assert "customer impact: 1 h 30 min (3.0× the outage)" in hover
+
+
+def test_customer_text_is_shown_as_text(hostile_db, monkeypatch):
+    at = open_app(hostile_db, monkeypatch, "app_pages/incident.py", incident="H-1")
+    tickets = at.dataframe[0].value
+    assert tickets["subject"].tolist() == [HOSTILE]  # verbatim, as a table cell
+    rendered = [m.value for m in [*at.markdown, *at.caption, *at.info, *at.warning]]
+    # Only the report's preview renders Markdown with it, escaped: no tag, link or emphasis.
+    assert not any("<script>" in text or "](" in text or "**bold**" in text for text in rendered)
+    assert any(r"\<script\>alert(1)\</script\>" in text for text in rendered)
+    assert not any(m.proto.allow_html for m in at.markdown)
