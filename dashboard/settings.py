@@ -26,6 +26,14 @@ class Settings:
     # incident and matching its services, title words or its linked tickets' words.
     suggest_before_minutes: int = 30
     suggest_after_hours: int = 72
+    # How a suggestion must match (tuned on the demo against its known links): a distinctive
+    # title word is used by under this share of ordinary tickets; or this many shared words; a
+    # word of the linked tickets counts when in this many of them and this many times commoner
+    # there than in ordinary tickets.
+    distinctive_max_background_pct: float = 2.0
+    min_shared_words: int = 2
+    vocabulary_min_tickets: int = 2
+    vocabulary_min_lift: float = 15.0
     # Customer impact lasts past resolution while related tickets arrive with gaps under this.
     impact_gap_minutes: int = 120
     # Related tickets created this long after resolution are the long tail.

@@ -298,3 +298,13 @@ def test_cli_load_prints_the_report_and_export_guards_formulas(tmp_path):
         == 0
     )
     assert len(pd.read_parquet(parquet)) == 2
+
+
+def test_cli_set_overrides_a_setting_and_the_database_records_it(tmp_path):
+    folder = write_exports(tmp_path / "in", {"incidents.csv": INCIDENTS, "tickets.csv": TICKETS})
+    db = tmp_path / "a.duckdb"
+    done = run_cli("load", str(folder), "--db", str(db), "--set", "min_shared_words=3")
+    assert done.returncode == 0, done.stderr
+    (settings,) = rows(db, "select settings from load_info")[0]
+    assert json.loads(settings)["min_shared_words"] == 3
+    assert json.loads(settings)["impact_gap_minutes"] == 120  # the rest keep their defaults

@@ -1,6 +1,6 @@
 -- Which terms can tie an unlinked ticket to each incident, and how common each is normally.
 -- grain:   one row per incident and term
--- params:  none
+-- params:  $vocabulary_min_tickets, $vocabulary_min_lift
 -- columns: incident_id, kind, term, word, background_pct
 -- kind: 'service' (a word of its services), 'title' (a title word that is not a service word) or
 -- 'vocabulary': a word of its linked tickets that is in at least `vocabulary_min_tickets` of them
@@ -13,8 +13,8 @@ with
 
 rules as (
     select
-        2 as vocabulary_min_tickets,
-        15.0 as vocabulary_min_lift
+        $vocabulary_min_tickets::integer as vocabulary_min_tickets,
+        $vocabulary_min_lift::double as vocabulary_min_lift
 ),
 
 background_size as (

@@ -1,12 +1,12 @@
 -- Which tickets belong to each incident: linked in the help desk, or suggested for CS to review.
 -- grain:   one row per incident and related ticket
--- params:  none
+-- params:  $distinctive_max_background_pct, $min_shared_words
 -- columns: incident_id, ticket_id, account_id, created_at, link, reason, signals
 -- Linked: see ticket_links. Suggested: a ticket linked to no incident, created inside the
 -- incident's suggestion window, that shares terms (incident_terms) with the incident: one of its
 -- services; or one distinctive title word (used by under `distinctive_max_background_pct` % of
 -- background tickets); or `min_shared_words` title and linked-ticket words together. The
--- `rules` were tuned on the demo data against its known links. A ticket may relate to several
+-- `rules` (settings) were tuned on the demo data against its known links. A ticket may relate to several
 -- overlapping incidents.
 -- Unlinked tickets created on a day some window touches are tokenized as in text_terms (first
 -- 2000 characters of a description), and a token matches a term when it is one of the term's
@@ -22,8 +22,8 @@ with
 
 rules as (
     select
-        2.0 as distinctive_max_background_pct,
-        2 as min_shared_words
+        $distinctive_max_background_pct::double as distinctive_max_background_pct,
+        $min_shared_words::integer as min_shared_words
 ),
 
 linked as (
