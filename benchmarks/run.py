@@ -1,0 +1,877 @@
+"""Measure load and page-query speed at several data sizes; write benchmarks/RESULTS.md.
+
+    python benchmarks/run.py [--scale 1.0] [--scales 0.1,1,10] [--repeat 20] [--profile]
+
+For each scale (default: a tenth of --scale, --scale, ten times it), on data from
+benchmarks/generate.py (generated when missing):
+
+1. the floor: DuckDB alone reading the same files into tables (read_csv / read_parquet);
+2. `aftermath load` end to end, as a child process, its time against the floor and its peak
+   resident memory;
+3. every `queries/pages/*.sql` as the dashboard runs it (`run_query`, realistic parameters: the
+   incident with most related tickets, no filters), cold (a fresh connection per query, first
+   run) and warm (the same connection, repeated), p50 and p95;
+4. growth: how each figure changes from one scale to the next (10 = linear in rows).
+
+A scale whose data cannot fit the free disk, or whose load would take longer than
+--max-minutes by the measured growth, is skipped with the reason printed; a load that fails (out
+of memory, say) is reported as failed. --profile times every statement of the load at --scale
+(which statement dominates time and memory; the overhead is one /proc read per statement) and
+saves EXPLAIN ANALYZE of slow page queries under benchmarks/data/profile/. The figures are
+printed and written to RESULTS.md; its "## Notes" section, written by hand, is kept.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+DATA_DIR = BENCH_DIR / "data"
+RESULTS_FILE = BENCH_DIR / "RESULTS.md"
+sys.path.insert(0, str(PROJECT_DIR))
+
+from benchmarks import generate  # noqa: E402
+from dashboard.queries import all_queries, run_query  # noqa: E402
+from dashboard.settings import DEFAULTS  # noqa: E402
+
+TARGETS = {
+    "load_ratio": 3.0,  # load end to end / floor
+    "load_rss_mb": 4096.0,
+    "warm_p95_ms": 150.0,
+    "cold_p95_ms": 1000.0,
+}
+# Input bytes per unit of scale and disk needed per input byte (the inputs, the floor's
+# database, the loaded database and its temporary twice over), for the disk check.
+BYTES_PER_SCALE = 2.8e9
+DISK_PER_INPUT_BYTE = 4.0
+NOTES_HEADING = "## Notes"
+# Binding values for page parameters that are filters: None means "no filter" in page SQL.
+FILTER_DEFAULTS: dict[str, object] = {"max_rows": 1000}
+
+
+# Child processes: each measured step runs in its own process, so its peak memory is its own.
+
+
+@dataclass
+class ChildRun:
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + system over all its threads: less sensitive to a busy machine
+    peak_mb: float  # peak resident set size
+    stdout: str
+
+
+class ChildFailed(RuntimeError):
+    def __init__(self, command: str, code: int, output: str) -> None:
+        super().__init__(f"{command} failed ({code}):\n{output}")
+        # The exception line of the traceback, without DuckDB's advice after it.
+        found = re.findall(r"^[\w.]*(?:Error|Exception): .*$", output, re.M)
+        self.error = found[-1] if found else output.strip().splitlines()[-1:][0][:300]
+
+
+def child(argv: list[object]) -> ChildRun:
+    """Run a command to its end and measure it. Raises with its output when it fails."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([str(a) for a in argv], cwd=PROJECT_DIR, stdout=out, stderr=err)
+        # wait4 gives this child's own resource usage; ru_maxrss is in KiB on Linux.
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read()
+        if proc.returncode != 0:
+            raise ChildFailed(" ".join(map(str, argv)), proc.returncode, err.read() + stdout)
+    return ChildRun(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+
+
+def _self(*args: object) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), *map(str, args)]
+
+
+def _limit_resources(memory_limit: str, max_temp: str) -> None:
+    """Make every DuckDB connection of this process use `memory_limit` (the loader sets none)
+    and spill at most `max_temp` to disk, so a runaway load fails instead of filling the disk."""
+    real_connect = duckdb.connect
+
+    def connect(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        con = real_connect(*args, **kwargs)
+        if memory_limit:
+            con.execute("set memory_limit = $m", {"m": memory_limit})
+        con.execute("set max_temp_directory_size = $t", {"t": max_temp})
+        return con
+
+    duckdb.connect = connect
+
+
+def floor_child(folder: Path, db: Path) -> None:
+    """The floor: every export file read into a table by DuckDB alone, nothing checked."""
+    con = duckdb.connect(str(db))
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".csv":
+            con.execute(f"create table {path.stem} as select * from read_csv($p)", {"p": str(path)})
+        elif path.suffix == ".parquet":
+            con.execute(
+                f"create table {path.stem} as select * from read_parquet($p)", {"p": str(path)}
+            )
+    con.execute("checkpoint")
+    con.close()
+
+
+def _proc_status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _statement_label(sql: str, derived: set[str]) -> str:
+    text = " ".join(sql.split())
+    made = re.match(r"create table (\w+) as", text)
+    if made and made.group(1) in derived:
+        return f"derived {made.group(1)}"
+    table = re.search(r"_(?:raw|checked|stored|typed)_([a-z]+(?:_[a-z]+)?)", text)
+    where = f"[{table.group(1)}] " if table else ""
+    return where + text[:90]
+
+
+def load_child(folder: Path, db: Path, profile: Path | None) -> None:
+    """`aftermath load FOLDER --db DB`, exactly as the command line runs it. With `profile`,
+    every statement is timed and the process's peak memory read after it (one /proc read per
+    statement, a few hundred in all), written there as JSON even when the load fails."""
+    from dashboard.cli import main
+
+    records: list[dict] = []
+    if profile:
+        _time_statements(records)
+    try:
+        code = main(["load", str(folder), "--db", str(db)])
+    except Exception as e:
+        records.append({"error": f"{type(e).__name__}: {str(e).splitlines()[0]}"})
+        raise
+    finally:
+        if profile:
+            profile.write_text(json.dumps(records))
+    if code != 0:
+        raise SystemExit(code)
+
+
+def _time_statements(records: list[dict]) -> None:
+    """Wrap every DuckDB connection of this process so that each execute() is recorded."""
+    real_connect = duckdb.connect
+    derived = {q.table for q in all_queries("derived")}
+
+    class Timed:
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self._con = con
+
+        def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+            record = {"label": _statement_label(sql, derived), "failed": True}
+            records.append(record)
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                result = (
+                    self._con.execute(sql, params) if params is not None else self._con.execute(sql)
+                )
+                record["failed"] = False
+                return result
+            finally:
+                record.update(
+                    seconds=time.perf_counter() - started,
+                    cpu_seconds=time.process_time() - cpu,
+                    peak_mb=_proc_status_kb("VmHWM") / 1024,
+                    rss_mb=_proc_status_kb("VmRSS") / 1024,
+                )
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self._con, name)
+
+    def connect(*args: object, **kwargs: object) -> Timed:
+        return Timed(real_connect(*args, **kwargs))
+
+    duckdb.connect = connect
+
+
+def page_cases(params: dict) -> list[tuple[str, str, dict]]:
+    """(label, query name, bound parameters) for every page query as the pages issue it.
+
+    Every optional filter (`$p is null or ...` in the query) is off, as the pages open; a
+    required parameter gets its realistic value. A query that takes an optional $incident_id
+    runs both for one incident and for every incident (label "... (every incident)"), since
+    pages issue it both ways.
+    """
+    cases = []
+    for query in all_queries("pages"):
+        optional = {p for p in query.params if re.search(rf"\${p}\s+is\s+null", query.sql, re.I)}
+        bound = {
+            p: None if p in optional and p != "incident_id" else _decode(params.get(p))
+            for p in query.params
+        }
+        cases.append((query.table, query.name, bound))
+        if "incident_id" in optional:
+            cases.append(
+                (f"{query.table} (every incident)", query.name, {**bound, "incident_id": None})
+            )
+    return cases
+
+
+def pages_child(db: Path, params_file: Path, mode: str, repeat: int, out: Path) -> None:
+    """Every page query timed, wall and CPU milliseconds: cold (a fresh connection each) or
+    warm (one connection, after an unmeasured first run)."""
+    cases = page_cases(json.loads(params_file.read_text()))
+    timings: dict[str, dict[str, list[float]]] = {c[0]: {"wall": [], "cpu": []} for c in cases}
+
+    def timed(label: str, name: str, bound: dict, con: duckdb.DuckDBPyConnection | None) -> None:
+        started, cpu = time.perf_counter(), time.process_time()
+        fresh = con is None
+        if fresh:
+            con = duckdb.connect(str(db), read_only=True)
+        run_query(con, name, **bound)
+        timings[label]["wall"].append((time.perf_counter() - started) * 1000)
+        timings[label]["cpu"].append((time.process_time() - cpu) * 1000)
+        if fresh:
+            con.close()
+
+    if mode == "cold":
+        for case in cases:
+            timed(*case, None)
+    else:
+        con = duckdb.connect(str(db), read_only=True)
+        for label, name, bound in cases:
+            run_query(con, name, **bound)
+            for _ in range(repeat):
+                timed(label, name, bound, con)
+        con.close()
+    out.write_text(json.dumps(timings))
+
+
+def _decode(value: object) -> object:
+    if isinstance(value, dict) and "timestamp" in value:
+        return datetime.fromisoformat(value["timestamp"])
+    if isinstance(value, dict) and "date" in value:
+        return date.fromisoformat(value["date"])
+    return value
+
+
+# Measuring one scale.
+
+
+def page_params(db: Path) -> dict[str, object]:
+    """Values for every page parameter: the busiest incident, no filters, default settings."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        incident = con.execute(
+            "select incident_id from incident_impact "
+            "order by linked_tickets + suggested_tickets desc, incident_id limit 1"
+        ).fetchone()
+    except duckdb.Error:
+        incident = con.execute(
+            "select incident_id from incidents order by severity, started_at limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    params: dict[str, object] = dict(DEFAULTS.params())
+    params.update(FILTER_DEFAULTS)
+    params["incident_id"] = incident[0] if incident else None
+    for query in all_queries("pages"):
+        for name in query.params:
+            params.setdefault(name, None)
+    return params
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (p95 of 5 runs is the slowest)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def ensure_data(data: Path, scale: float, seed: int) -> tuple[Path, dict, bool]:
+    """The generated folder for a scale, generated now unless it already matches."""
+    folder = data / f"scale-{scale:g}"
+    manifest = generate.read_manifest(folder)
+    if (
+        manifest
+        and manifest["scale"] == scale
+        and manifest["seed"] == seed
+        and manifest.get("generator") == generate.generator_version()
+    ):
+        return folder, manifest, False
+    shutil.rmtree(folder, ignore_errors=True)
+    made = child(
+        [sys.executable, str(BENCH_DIR / "generate.py"), "--scale", scale, "--out", folder]
+        + ["--seed", seed]
+    )
+    return folder, json.loads(made.stdout), True
+
+
+def skip_reason(
+    data: Path,
+    scale: float,
+    measured: list[dict],
+    max_minutes: float,
+    have_data: bool,
+    is_main: bool = False,
+) -> str | None:
+    """Why a scale cannot run here, or None. The main scale is never skipped for time."""
+    need = BYTES_PER_SCALE * scale * (DISK_PER_INPUT_BYTE - (1 if have_data else 0))
+    free = shutil.disk_usage(data).free
+    if need > 0.9 * free:
+        return (
+            f"needs about {need / 1e9:.0f} GB of disk (inputs, floor and loaded databases, load "
+            f"temporary), {free / 1e9:.0f} GB free"
+        )
+    done = [m for m in measured if "load_seconds" in m]
+    if done and not is_main:
+        last = done[-1]
+        growth = scale / last["scale"]
+        estimate = (last["load_seconds"] + last["floor_seconds"]) * growth / 60
+        if estimate > max_minutes:
+            return (
+                f"its load would take about {estimate:.0f} minutes (scale {last['scale']:g} "
+                f"took {last['load_seconds'] / 60:.1f} min, times {growth:g}), over the "
+                f"--max-minutes budget of {max_minutes:g}"
+            )
+    return None
+
+
+def measure(
+    scale: float, args: argparse.Namespace, measured: list[dict], log: Callable[[str], None]
+) -> dict:
+    result: dict = {"scale": scale}
+    have = generate.read_manifest(args.data / f"scale-{scale:g}") is not None
+    reason = skip_reason(args.data, scale, measured, args.max_minutes, have, scale == args.scale)
+    if reason:
+        log(f"scale {scale:g}: skipped: {reason}")
+        result["skipped"] = reason
+        return result
+    folder, manifest, generated = ensure_data(args.data, scale, args.seed)
+    result["rows"] = manifest["rows"]
+    result["input_mb"] = manifest["bytes"] / 1e6
+    if generated:
+        result["generate_seconds"] = manifest["seconds"]
+    log(
+        f"scale {scale:g}: {sum(manifest['rows'].values()):,} input rows, "
+        f"{result['input_mb']:,.0f} MB in {folder}"
+    )
+
+    floor_db = args.data / f"scale-{scale:g}-floor.duckdb"
+    _remove_db(floor_db)
+    floor = child(_self("_floor", folder, floor_db, args.memory_limit or "-", args.max_temp))
+    _remove_db(floor_db)
+    result.update(
+        floor_seconds=floor.seconds, floor_cpu_seconds=floor.cpu_seconds, floor_rss_mb=floor.peak_mb
+    )
+    log(
+        f"  floor {floor.seconds:.1f} s ({floor.cpu_seconds:.1f} s CPU), peak {floor.peak_mb:,.0f} MB"
+    )
+
+    db = args.data / f"scale-{scale:g}.duckdb"
+    _remove_db(db)
+    profiling = args.profile and scale == args.scale
+    load_average = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp) / "profile.json"
+        try:
+            loaded = child(
+                _self(
+                    "_load",
+                    folder,
+                    db,
+                    profile if profiling else "-",
+                    args.memory_limit or "-",
+                    args.max_temp,
+                )
+            )
+        except ChildFailed as e:
+            loaded = None
+            result["load_error"] = e.error
+        if profiling and profile.exists():
+            result["profile"] = summarize_profile(json.loads(profile.read_text()))
+    if loaded is None:
+        log(f"  load FAILED: {result['load_error']}")
+        _remove_db(db)
+        return result
+    result.update(
+        load_seconds=loaded.seconds,
+        load_cpu_seconds=loaded.cpu_seconds,
+        load_rss_mb=loaded.peak_mb,
+        load_ratio=loaded.seconds / floor.seconds,
+        load_cpu_ratio=loaded.cpu_seconds / floor.cpu_seconds,
+        db_mb=db.stat().st_size / 1e6,
+        # The machine's 1-minute load average before and after: other work slows the wall clock.
+        load_average=[load_average, os.getloadavg()[0]],
+    )
+    log(
+        f"  load {loaded.seconds:.1f} s ({result['load_ratio']:.1f}x floor; "
+        f"{loaded.cpu_seconds:.1f} s CPU, {result['load_cpu_ratio']:.1f}x), "
+        f"peak {loaded.peak_mb:,.0f} MB, database {result['db_mb']:,.0f} MB"
+    )
+
+    params = page_params(db)
+    result["params"] = {k: v for k, v in params.items() if k not in DEFAULTS.params()}
+    with tempfile.TemporaryDirectory() as tmp:
+        params_file = Path(tmp) / "params.json"
+        params_file.write_text(json.dumps(params, default=str))
+        cold: dict[str, dict[str, list[float]]] = {}
+        for _ in range(args.cold_repeat):
+            out = Path(tmp) / "cold.json"
+            child(_self("_pages", db, params_file, "cold", 1, out))
+            for name, values in json.loads(out.read_text()).items():
+                for kind, times in values.items():
+                    cold.setdefault(name, {}).setdefault(kind, []).extend(times)
+        out = Path(tmp) / "warm.json"
+        child(_self("_pages", db, params_file, "warm", args.repeat, out))
+        warm = json.loads(out.read_text())
+    result["pages"] = {
+        name: {
+            "warm_p50_ms": percentile(warm[name]["wall"], 50),
+            "warm_p95_ms": percentile(warm[name]["wall"], 95),
+            "warm_cpu_p50_ms": percentile(warm[name]["cpu"], 50),
+            "cold_p50_ms": percentile(cold[name]["wall"], 50),
+            "cold_p95_ms": percentile(cold[name]["wall"], 95),
+            "cold_cpu_p50_ms": percentile(cold[name]["cpu"], 50),
+        }
+        for name in warm
+    }
+    slow = [
+        name
+        for name, p in result["pages"].items()
+        if p["warm_p95_ms"] > TARGETS["warm_p95_ms"] or p["cold_p95_ms"] > TARGETS["cold_p95_ms"]
+    ]
+    worst = max(result["pages"].items(), key=lambda kv: kv[1]["warm_p95_ms"], default=None)
+    if worst:
+        log(f"  pages: slowest warm p95 {worst[1]['warm_p95_ms']:.0f} ms ({worst[0]})")
+    if profiling and slow:
+        result["explained"] = explain_pages(args.data, db, params, slow, scale)
+    if not args.keep:
+        _remove_db(db)
+    return result
+
+
+def explain_pages(data: Path, db: Path, params: dict, labels: list[str], scale: float) -> list[str]:
+    """EXPLAIN ANALYZE of the slow page queries, saved beside the data."""
+    from dashboard.queries import get
+
+    folder = data / "profile"
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db), read_only=True)
+    saved = []
+    try:
+        for label, name, bound in page_cases(params):
+            if label not in labels:
+                continue
+            plan = con.execute(f"explain analyze {get(name).sql}", bound).fetchall()
+            slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+            path = folder / f"scale-{scale:g}-{slug}.txt"
+            path.write_text("\n".join(str(row[-1]) for row in plan))
+            saved.append(os.path.relpath(path, PROJECT_DIR))
+    finally:
+        con.close()
+    return saved
+
+
+def summarize_profile(records: list[dict]) -> dict:
+    """Per-statement records of a profiled load, summed by statement, slowest first."""
+    totals: dict[str, dict] = {}
+    peak_before = 0.0
+    failed_in = None
+    for record in records:
+        if "error" in record:
+            continue
+        label = record["label"]
+        if record.get("failed"):
+            failed_in = failed_in or label
+            label += " (failed)"
+        entry = totals.setdefault(label, {"seconds": 0.0, "cpu_seconds": 0.0, "peak_rise_mb": 0.0})
+        entry["seconds"] += record["seconds"]
+        entry["cpu_seconds"] += record["cpu_seconds"]
+        entry["peak_rise_mb"] += max(0.0, record["peak_mb"] - peak_before)
+        peak_before = max(peak_before, record["peak_mb"])
+
+    def phase(kind: str) -> float:
+        def of(label: str) -> bool:
+            if label == "checkpoint":
+                return kind == "checkpoint"
+            return kind == ("derived" if label.startswith("derived ") else "input")
+
+        return sum(v["seconds"] for k, v in totals.items() if of(k))
+
+    return {
+        "seconds": sum(v["seconds"] for v in totals.values()),
+        "cpu_seconds": sum(v["cpu_seconds"] for v in totals.values()),
+        "peak_rss_mb": peak_before,
+        "input_seconds": phase("input"),
+        "derived_seconds": phase("derived"),
+        "checkpoint_seconds": phase("checkpoint"),
+        "failed_in": failed_in,
+        "top": sorted(({"label": k, **v} for k, v in totals.items()), key=lambda r: -r["seconds"])[
+            :15
+        ],
+    }
+
+
+def _remove_db(db: Path) -> None:
+    for path in (db, Path(f"{db}.wal")):
+        if path.exists():
+            path.unlink()
+
+
+# The report.
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": str(len(os.sched_getaffinity(0))),
+        "memory": f"{memory / 2**30:.1f} GiB",
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "load_average": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+    }
+
+
+def _num(value: float | str | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    return f"{value:,.{digits}f}"
+
+
+def _value(r: dict, get: Callable[[dict], float | str]) -> float | str | None:
+    try:
+        return get(r)
+    except KeyError:  # skipped, or its load failed
+        return None
+
+
+def _growth(results: list[dict], get: Callable[[dict], float | str]) -> str:
+    """How a figure grows per step up in scale: 10 = linear for a 10x step."""
+    steps = []
+    ran = [r for r in results if _value(r, get) is not None]
+    for small, big in zip(ran, ran[1:], strict=False):
+        a, b = get(small), get(big)
+        if a and b:
+            steps.append(f"×{b / a:.1f} for ×{big['scale'] / small['scale']:g}")
+    return ", ".join(steps) or "–"
+
+
+def _verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "–"
+    return "yes" if value <= target else "**no**"
+
+
+def report(
+    results: list[dict],
+    main_scale: float,
+    info: dict[str, str],
+    command: str,
+    memory_limit: str,
+    max_temp: str,
+) -> str:
+    """RESULTS.md without its notes section."""
+    main = next((r for r in results if r["scale"] == main_scale and "skipped" not in r), None)
+    if main and "load_error" in main:
+        main = None
+    heads = [f"scale {r['scale']:g}" for r in results]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured by `{command}` on {info['date']}.",
+        "",
+        f"Machine: {info['cores']} cores of {info['cpu']}, {info['memory']} memory, "
+        f"{info['os']}; Python {info['python']}, DuckDB {info['duckdb']}; load average at the "
+        f"start {info['load_average']} (the machine is shared, so times carry noise).",
+        "",
+        "Data: `benchmarks/generate.py`; scale 1 = 100,000 accounts, 10 million tickets "
+        "(5 million a year for two years) with their text, 2,000 incidents, about 5 million "
+        "ticket comments and about 30 million usage rows (account × feature × active day). "
+        "Accounts, tickets and incidents grow with the scale; the two years do not.",
+        "",
+        "## Load",
+        "",
+        "The floor is DuckDB alone reading every file into a table (`create table as select * "
+        "from read_csv/read_parquet`); the load is `aftermath load DIR --db FILE` in a fresh "
+        "process (validation, rejects, derived tables, atomic swap). Peak memory is the "
+        "process's peak resident set size. "
+        + (
+            f"Both ran with DuckDB's `memory_limit` set to {memory_limit} by the benchmark (the "
+            "loader sets none; without one DuckDB may take 80 % of the machine's memory)"
+            if memory_limit
+            else "Both ran with DuckDB's default memory limit (80 % of the machine's memory)"
+        )
+        + f" and its spill to disk capped at {max_temp} (`max_temp_directory_size`).",
+        "",
+        "| figure | target | " + " | ".join(heads) + " | growth | meets target at "
+        f"scale {main_scale:g} |",
+        "|---|---|" + "---|" * len(heads) + "---|---|",
+    ]
+
+    def row(
+        label: str,
+        target: str,
+        get: Callable[[dict], float | str],
+        digits: int = 1,
+        check: float | None = None,
+        growth: bool = True,
+    ) -> None:
+        cells = []
+        for r in results:
+            if "skipped" in r:
+                cells.append("skipped")
+            elif _value(r, get) is None and "load_error" in r:
+                cells.append("failed")
+            else:
+                cells.append(_num(_value(r, get), digits))
+        verdict = ""
+        if check is not None:
+            verdict = _verdict(get(main), check) if main else "**no** (load failed)"
+        lines.append(
+            f"| {label} | {target} | "
+            + " | ".join(cells)
+            + f" | {_growth(results, get) if growth else ''} | {verdict} |"
+        )
+
+    row("input rows (millions)", "", lambda r: sum(r["rows"].values()) / 1e6, 2)
+    row("input files (MB)", "", lambda r: r["input_mb"], 0)
+    row("floor: DuckDB reads the files (s)", "", lambda r: r["floor_seconds"], 1)
+    row("floor CPU time (s)", "", lambda r: r["floor_cpu_seconds"], 1)
+    row("floor peak memory (MB)", "", lambda r: r["floor_rss_mb"], 0)
+    row("`aftermath load` end to end (s)", "", lambda r: r["load_seconds"], 1)
+    row("load CPU time (s)", "", lambda r: r["load_cpu_seconds"], 1)
+    row("load ÷ floor", "≤ 3", lambda r: r["load_ratio"], 1, TARGETS["load_ratio"], False)
+    row("load ÷ floor, CPU time", "", lambda r: r["load_cpu_ratio"], 1, growth=False)
+    row(
+        "machine load average before → after the load",
+        "",
+        lambda r: " → ".join(f"{x:.1f}" for x in r["load_average"]),
+        growth=False,
+    )
+    row("load peak memory (MB)", "< 4,096", lambda r: r["load_rss_mb"], 0, TARGETS["load_rss_mb"])
+    row("database file (MB)", "", lambda r: r["db_mb"], 0)
+    row(
+        "slowest page query, warm p95 (ms)",
+        "< 150",
+        lambda r: max(p["warm_p95_ms"] for p in r["pages"].values()),
+        1,
+        TARGETS["warm_p95_ms"],
+    )
+    row(
+        "slowest page query, cold p95 (ms)",
+        "< 1,000",
+        lambda r: max(p["cold_p95_ms"] for p in r["pages"].values()),
+        1,
+        TARGETS["cold_p95_ms"],
+    )
+    lines.append("")
+    for r in results:
+        if "skipped" in r:
+            lines += [f"Scale {r['scale']:g} was skipped: {r['skipped']}.", ""]
+        if "load_error" in r:
+            where = r.get("profile", {}).get("failed_in")
+            lines += [
+                f"At scale {r['scale']:g} the load failed"
+                + (f" in `{where}`" if where else "")
+                + f": `{r['load_error']}`.",
+                "",
+            ]
+
+    ran = [r for r in results if "pages" in r]
+    if ran:
+        lines += [
+            "## Page queries",
+            "",
+            "Each `queries/pages/*.sql` through `dashboard.queries.run_query`, the dashboard's "
+            "own path. Every optional filter (`$p is null or ...` in the query) is off, as the "
+            "pages open; a query with an optional `$incident_id` runs for one incident and for "
+            "every incident, as pages issue it both ways; a required parameter gets a "
+            "realistic value: "
+            + ", ".join(
+                f"`{k}` = {v!r}" for k, v in sorted(ran[-1]["params"].items()) if v is not None
+            )
+            + " (the incident with most related tickets). "
+            "Milliseconds, p50 / p95. Cold: a fresh connection (new DuckDB instance, empty buffer "
+            "pool; the operating system's file cache stays warm) opened and queried once, "
+            "repeated in fresh processes; warm: the same connection after one unmeasured run. "
+            "Targets: warm p95 < 150, cold p95 < 1,000. The last column is the CPU time of a "
+            "warm run (p50, all threads), which a busy machine inflates less than the wall clock.",
+            "",
+            "| query | "
+            + " | ".join(f"warm {r['scale']:g}" for r in ran)
+            + " | "
+            + " | ".join(f"cold {r['scale']:g}" for r in ran)
+            + f" | warm CPU {ran[-1]['scale']:g} |",
+            "|---|" + "---|" * (2 * len(ran) + 1),
+        ]
+        for name in sorted(ran[-1]["pages"]):
+
+            def cell(r: dict, kind: str, name: str = name) -> str:
+                p = r["pages"].get(name)
+                if not p:
+                    return "–"
+                p50, p95 = p[f"{kind}_p50_ms"], p[f"{kind}_p95_ms"]
+                flag = "**" if p95 > TARGETS[f"{kind}_p95_ms"] else ""
+                return f"{p50:,.1f} / {flag}{p95:,.1f}{flag}"
+
+            lines.append(
+                f"| {name} | "
+                + " | ".join(cell(r, "warm") for r in ran)
+                + " | "
+                + " | ".join(cell(r, "cold") for r in ran)
+                + f" | {_num(ran[-1]['pages'].get(name, {}).get('warm_cpu_p50_ms'))} |"
+            )
+        lines.append("")
+
+    for r in [r for r in results if "profile" in r]:
+        prof = r["profile"]
+        lines += [
+            f"## Where the load spends its time (scale {r['scale']:g}, profiled)",
+            "",
+            "The load above, with every statement timed"
+            + (f" (it failed in `{prof['failed_in']}`)" if prof["failed_in"] else "")
+            + f": {prof['seconds']:.0f} s in statements ({prof['cpu_seconds']:.0f} s CPU), "
+            f"peak {prof['peak_rss_mb']:,.0f} MB; reading and validating the inputs "
+            f"{prof['input_seconds']:.0f} s, derived tables {prof['derived_seconds']:.0f} s, "
+            f"checkpoint {prof['checkpoint_seconds']:.0f} s. The slowest statements (summed over "
+            "files), and how much each raised the process's peak resident memory:",
+            "",
+            "| statement | seconds | CPU seconds | share | peak rise (MB) |",
+            "|---|---|---|---|---|",
+        ]
+        for top in prof["top"]:
+            label = top["label"].replace("|", "\\|")
+            lines.append(
+                f"| `{label}` | {top['seconds']:.1f} | {top['cpu_seconds']:.1f} "
+                f"| {100 * top['seconds'] / prof['seconds']:.0f} % "
+                f"| {top['peak_rise_mb']:,.0f} |"
+            )
+        lines.append("")
+        if r.get("explained"):
+            lines += [
+                "EXPLAIN ANALYZE of the page queries over target: "
+                + ", ".join(f"`{p}`" for p in r["explained"])
+                + " (git-ignored, regenerated by `--profile`).",
+                "",
+            ]
+    return "\n".join(lines)
+
+
+def write_results(path: Path, text: str) -> None:
+    """Write the report, keeping the hand-written notes section of the existing file."""
+    notes = f"{NOTES_HEADING}\n\n(None yet.)\n"
+    if path.exists():
+        old = path.read_text()
+        if NOTES_HEADING in old:
+            notes = old[old.index(NOTES_HEADING) :]
+    path.write_text(text.rstrip() + "\n\n" + notes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    internal = {
+        "_floor": lambda a: floor_child(Path(a[0]), Path(a[1])),
+        "_load": lambda a: load_child(Path(a[0]), Path(a[1]), None if a[2] == "-" else Path(a[2])),
+        "_pages": lambda a: pages_child(Path(a[0]), Path(a[1]), a[2], int(a[3]), Path(a[4])),
+    }
+    # The floor and the load take a memory limit and a spill limit as their last arguments.
+    if argv and argv[0] in ("_floor", "_load"):
+        _limit_resources("" if argv[-2] == "-" else argv[-2], argv[-1])
+        argv = argv[:-2]
+    if argv and argv[0] in internal:
+        internal[argv[0]](argv[1:])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="the scale the targets apply to")
+    parser.add_argument(
+        "--scales", help="comma-separated scales to measure (default: SCALE/10, SCALE, SCALE*10)"
+    )
+    parser.add_argument("--repeat", type=int, default=20, help="warm runs per page query")
+    parser.add_argument("--cold-repeat", type=int, default=5, help="cold runs per page query")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--max-minutes",
+        type=float,
+        default=120,
+        help="skip a scale whose load would take longer, judged from the scale below it",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="time every statement of the load at SCALE"
+    )
+    parser.add_argument(
+        "--memory-limit",
+        default="",
+        help="DuckDB memory_limit for every connection of the floor and the load (the loader "
+        "sets none, so DuckDB would take up to 80 %% of the machine's memory)",
+    )
+    parser.add_argument(
+        "--max-temp",
+        help="DuckDB max_temp_directory_size for the floor and the load (default: half the "
+        "free disk), so that a load spilling without end fails instead of filling the disk",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the loaded databases")
+    parser.add_argument(
+        "--data", type=Path, default=DATA_DIR, help="folder for generated data and databases"
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown to write")
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    args = parser.parse_args(argv)
+    scales = (
+        [float(s) for s in args.scales.split(",")]
+        if args.scales
+        else [args.scale / 10, args.scale, args.scale * 10]
+    )
+    if args.scale not in scales:
+        parser.error("--scales must include --scale")
+    args.data.mkdir(parents=True, exist_ok=True)
+    if not args.max_temp:
+        args.max_temp = f"{shutil.disk_usage(args.data).free // 2**30 // 2}GiB"
+    info = machine()
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    log(
+        f"{info['cores']} cores, {info['memory']}, {info['cpu']}, DuckDB {info['duckdb']}, "
+        f"load average {info['load_average']}"
+    )
+    results: list[dict] = []
+    for scale in sorted(scales):
+        results.append(measure(scale, args, results, log))
+    command = "python benchmarks/run.py " + " ".join(argv)
+    text = report(results, args.scale, info, command.strip(), args.memory_limit, args.max_temp)
+    write_results(args.results, text)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "results": results}, indent=2))
+    print()
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,200 @@
+"""The benchmark scripts at a tiny scale, so they cannot rot. No timing is asserted."""
+
+import json
+from pathlib import Path
+
+from benchmarks import generate, run
+from dashboard.queries import all_queries
+
+TINY = 0.0005  # 50 accounts, 5,000 tickets, 3 incidents: the generator's floors, a few seconds
+LOAD_ROWS = [
+    "input rows (millions)",
+    "input files (MB)",
+    "floor: DuckDB reads the files (s)",
+    "floor CPU time (s)",
+    "floor peak memory (MB)",
+    "`aftermath load` end to end (s)",
+    "load CPU time (s)",
+    "load ÷ floor",
+    "load ÷ floor, CPU time",
+    "machine load average before → after the load",
+    "load peak memory (MB)",
+    "database file (MB)",
+    "slowest page query, warm p95 (ms)",
+    "slowest page query, cold p95 (ms)",
+]
+
+
+def _table(markdown: str, heading: str) -> list[list[str]]:
+    """The cells of the first table under `heading`, header row first, separator row dropped."""
+    rows = []
+    for line in markdown.split(heading, 1)[1].splitlines():
+        if line.startswith("|"):
+            if not set(line) <= set("|-"):
+                rows.append([cell.strip() for cell in line.strip("|").split("|")])
+        elif rows:
+            break
+    return rows
+
+
+def test_generate_writes_every_table_at_the_shape_and_is_deterministic(tmp_path: Path) -> None:
+    first = generate.generate(TINY, tmp_path / "a", seed=3)
+    generate.generate(TINY, tmp_path / "b", seed=3)
+    generate.generate(TINY, tmp_path / "c", seed=4)
+    # The shape's floors at this scale: 50 accounts, 5,000 tickets (0.0005 x 10 million),
+    # 3 incidents; the generator writes exactly those counts.
+    assert first["shape"] == {"accounts": 50, "tickets": 5000, "incidents": 3, "days": 730}
+    assert first["rows"]["accounts"] == 50
+    assert first["rows"]["tickets"] == 5000
+    assert first["rows"]["incidents"] == 3
+    assert set(first["rows"]) == {
+        "accounts",
+        "action_items",
+        "incidents",
+        "postmortems",
+        "status_updates",
+        "ticket_events",
+        "tickets",
+        "usage",
+    }
+    assert first["rows"]["usage"] > 0 and first["rows"]["ticket_events"] > 0
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert "usage.parquet" in files and "tickets.csv" in files
+    for name in ("tickets.csv", "usage.parquet", "ticket_events.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / "tickets.csv").read_bytes() != (
+        tmp_path / "c" / "tickets.csv"
+    ).read_bytes()
+    assert generate.read_manifest(tmp_path / "a")["rows"] == first["rows"]
+
+
+def test_skip_reasons_name_time_and_disk(tmp_path: Path) -> None:
+    measured = [{"scale": 0.1, "load_seconds": 600.0, "floor_seconds": 60.0}]
+    # (600 + 60) s x 10 = 6,600 s = 110 minutes > 60.
+    reason = run.skip_reason(tmp_path, 1.0, measured, 60, have_data=False)
+    assert reason is not None and "about 110 minutes" in reason
+    assert run.skip_reason(tmp_path, 1.0, measured, 120, have_data=False) is None
+    # The main scale is never skipped for time, only for disk.
+    assert run.skip_reason(tmp_path, 1.0, measured, 60, have_data=False, is_main=True) is None
+    disk = run.skip_reason(tmp_path, 1e6, [], 60, have_data=False)
+    assert disk is not None and "of disk" in disk
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 21)]  # 1..20
+    assert run.percentile(values, 50) == 10.0  # rank ceil(0.5 * 20) = 10
+    assert run.percentile(values, 95) == 19.0  # rank ceil(0.95 * 20) = 19
+    assert run.percentile([5.0, 1.0, 3.0], 95) == 5.0  # rank 3 of 3
+
+
+def test_profile_sums_statements_and_names_the_one_that_failed() -> None:
+    records = [
+        {"label": "create table tickets", "seconds": 2.0, "cpu_seconds": 3.0, "peak_mb": 500},
+        {"label": "derived a", "seconds": 1.0, "cpu_seconds": 1.5, "peak_mb": 800},
+        {"label": "derived a", "seconds": 0.5, "cpu_seconds": 0.5, "peak_mb": 700},
+        {"label": "checkpoint", "seconds": 0.25, "cpu_seconds": 0.25, "peak_mb": 900},
+        {"label": "derived b", "failed": True, "seconds": 0.75, "cpu_seconds": 1, "peak_mb": 950},
+        {"error": "OutOfMemoryException: Out of Memory Error: failed to pin block"},
+    ]
+    summary = run.summarize_profile(records)
+    assert summary["seconds"] == 4.5  # 2 + 1 + 0.5 + 0.25 + 0.75
+    assert summary["input_seconds"] == 2.0
+    assert summary["derived_seconds"] == 2.25  # both runs of derived a, and derived b
+    assert summary["checkpoint_seconds"] == 0.25
+    assert summary["peak_rss_mb"] == 950
+    assert summary["failed_in"] == "derived b"
+    # Peak rises: 500 from 0, 300 from 500 to 800, none at 700, 100 to 900, 50 to 950.
+    assert [(t["label"], t["seconds"], t["peak_rise_mb"]) for t in summary["top"]] == [
+        ("create table tickets", 2.0, 500),
+        ("derived a", 1.5, 300),
+        ("derived b (failed)", 0.75, 50),
+        ("checkpoint", 0.25, 100),
+    ]
+
+
+def test_a_failed_child_reports_its_exception_line() -> None:
+    output = (
+        "Traceback (most recent call last):\n  File x\n"
+        "_duckdb.OutOfMemoryException: Out of Memory Error: failed to pin block\n\n"
+        "Possible solutions:\n* Reducing the number of threads\n"
+    )
+    failed = run.ChildFailed("load", 1, output)
+    assert failed.error == "_duckdb.OutOfMemoryException: Out of Memory Error: failed to pin block"
+
+
+def test_run_measures_two_scales_and_keeps_the_notes(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# old\n\n## Notes\n\nHand-written finding that must survive.\n")
+    figures = tmp_path / "results.json"
+    code = run.main(
+        [
+            "--scale",
+            str(2 * TINY),
+            "--scales",
+            f"{TINY},{2 * TINY}",
+            "--repeat",
+            "2",
+            "--cold-repeat",
+            "1",
+            "--profile",
+            "--memory-limit",
+            "1GB",
+            "--data",
+            str(tmp_path / "data"),
+            "--results",
+            str(results),
+            "--json",
+            str(figures),
+        ]
+    )
+    assert code == 0
+    text = results.read_text()
+    assert text.endswith("## Notes\n\nHand-written finding that must survive.\n")
+    assert "Machine: " in text and "DuckDB " in text
+    assert "`memory_limit` set to 1GB" in text
+
+    load = _table(text, "## Load")
+    assert load[0] == [
+        "figure",
+        "target",
+        "scale 0.0005",
+        "scale 0.001",
+        "growth",
+        "meets target at scale 0.001",
+    ]
+    assert [row[0] for row in load[1:]] == LOAD_ROWS
+    assert all(len(row) == 6 for row in load)
+    verdicts = {row[0]: row[5] for row in load[1:]}
+    assert verdicts["load ÷ floor"] in ("yes", "**no**")
+    assert verdicts["load peak memory (MB)"] in ("yes", "**no**")
+
+    pages = _table(text, "## Page queries")
+    assert pages[0] == [
+        "query",
+        "warm 0.0005",
+        "warm 0.001",
+        "cold 0.0005",
+        "cold 0.001",
+        "warm CPU 0.001",
+    ]
+    # One row per page query, and a second "(every incident)" row for those whose incident
+    # filter is optional.
+    labels = sorted(label for label, _, _ in run.page_cases({}))
+    assert [row[0] for row in pages[1:]] == labels
+    optional = [q for q in all_queries("pages") if "$incident_id is null" in q.sql]
+    assert len(labels) == len(all_queries("pages")) + len(optional)
+    for row in pages[1:]:
+        for cell in row[1:5]:
+            p50, p95 = cell.replace("*", "").replace(",", "").split(" / ")
+            assert float(p50) <= float(p95)
+
+    profile = _table(text, "## Where the load spends its time")
+    assert profile[0] == ["statement", "seconds", "CPU seconds", "share", "peak rise (MB)"]
+    assert any(row[0].startswith("`derived ") for row in profile[1:])
+
+    data = json.loads(figures.read_text())
+    assert [r["scale"] for r in data["results"]] == [TINY, 2 * TINY]
+    assert data["results"][1]["rows"]["tickets"] == 10000  # 0.001 x 10 million
+    assert set(data["results"][0]["pages"]) == set(labels)
+    # Databases are removed unless --keep; the generated folders stay for the next run.
+    assert sorted(p.name for p in (tmp_path / "data").iterdir() if p.suffix == ".duckdb") == []
