@@ -1,0 +1,41 @@
+-- Which quiet accounts are there to call, with what customer success needs to know?
+-- grain:   one row per incident and quiet account
+-- params:  none
+-- columns: account_id, account_name, segment, mrr, is_silent, is_still_quiet, incident_id,
+--          incident_title, started_at, baseline_daily, after_daily, drop_pct,
+--          recovered_by_day_30, exposure, last_ticket_id, last_ticket_at, last_ticket_subject
+-- Only the quiet rows of quiet_accounts, computed once at load: the page (pages/quiet_call_list)
+-- filters and orders this small table instead of scanning every exposed account.
+
+with
+
+filtered as (
+    select quiet_accounts.*
+    from quiet_accounts
+    where quiet_accounts.quiet
+),
+
+final as (
+    select
+        filtered.account_id,
+        filtered.account_name,
+        filtered.segment,
+        filtered.mrr,
+        filtered.is_silent,
+        filtered.is_still_quiet,
+        filtered.incident_id,
+        incidents.title as incident_title,
+        incidents.started_at,
+        filtered.baseline_daily,
+        filtered.after_daily,
+        filtered.drop_pct,
+        filtered.recovered_by_day_30,
+        filtered.exposure,
+        filtered.last_ticket_id,
+        filtered.last_ticket_at,
+        filtered.last_ticket_subject
+    from filtered
+    inner join incidents on incidents.incident_id = filtered.incident_id
+)
+
+select * from final
