@@ -5,7 +5,7 @@
 Scale 1 is a large SaaS company over two years: 100,000 accounts, 5 million tickets a year
 (10 million) with subjects and descriptions, 2,000 incidents with their status updates,
 postmortems and action items, about 5 million ticket comments, and daily usage per account and
-feature (about 35 million rows). Accounts, tickets and incidents grow with the scale; the two
+feature (about 33 million rows). Accounts, tickets and incidents grow with the scale; the two
 years stay two years. Tickets, comments and the small tables are CSV; usage is Parquet.
 
 Every random choice is a hash of (salt, row number, seed) computed inside DuckDB, so the same
