@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"aftermath: {e}", file=sys.stderr)
         return 1
     except duckdb.IOException as e:
-        print(f"aftermath: cannot open {db}: {str(e).splitlines()[0]}", file=sys.stderr)
+        # A locked or unreadable database, or a full disk while writing one.
+        print(f"aftermath: {db}: {str(e).splitlines()[0]}", file=sys.stderr)
         return 1
 
 

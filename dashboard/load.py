@@ -92,6 +92,7 @@ def load(
                 f"unknown time zone '{timezone}' (use an IANA name such as Europe/Berlin)"
             ) from None
         reports = _load_inputs(con, inputs, notes)
+        _drop_temporary(con)
         _write_load_tables(con, reports, source_dir, sources, settings)
         store_lexicon(con)
         for name, sql, params in derived_queries(settings):
@@ -515,6 +516,18 @@ def _load_inputs(
                 report.warnings = per_file.get(report.file, 0)
     notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
     return reports
+
+
+def _drop_temporary(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the staging copies before the derived tables need the memory."""
+    views = con.execute(
+        "select view_name from duckdb_views() where temporary and not internal"
+    ).fetchall()
+    tables = con.execute("select table_name from duckdb_tables() where temporary").fetchall()
+    for (name,) in views:
+        con.execute(f'drop view temp."{name}"')
+    for (name,) in tables:
+        con.execute(f'drop table temp."{name}"')
 
 
 def _check(
