@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import export
-from dashboard.load import InputError, load
+from dashboard.load import DEFAULT_MEMORY_LIMIT, InputError, load
 from dashboard.report import render_report
 from dashboard.settings import DEFAULTS, DEMO_DIR, PROJECT_DIR, default_db_path
 
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting"
+    )
+    p.add_argument(
+        "--memory-limit",
+        default=DEFAULT_MEMORY_LIMIT,
+        metavar="SIZE",
+        help=f"memory DuckDB may use before spilling to disk (default {DEFAULT_MEMORY_LIMIT})",
     )
 
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
@@ -112,7 +118,7 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         print(f"aftermath load: {e}", file=sys.stderr)
         return 2
     options = {"link_field": args.link_field} if args.link_field else {}
-    result = load(args.dir, db, settings, sources, args.timezone, options)
+    result = load(args.dir, db, settings, sources, args.timezone, options, args.memory_limit)
     print(result.summary())
     return 0
 

@@ -7,6 +7,7 @@ succeeded, so a failed load leaves the previous database untouched.
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,10 @@ from dashboard.sources import SourceError
 
 # A ticket description of tens of MB is legal; DuckDB's default line limit is 2 MB.
 MAX_LINE_BYTES = 256 * 1024 * 1024
+
+
+# What a load may hold in memory before DuckDB spills to disk: a laptop's share.
+DEFAULT_MEMORY_LIMIT = "3GB"
 
 
 class InputError(Exception):
@@ -75,14 +80,18 @@ def load(
     sources: list[tuple[str, Path]] | tuple = (),
     timezone: str = "UTC",
     options: dict[str, str] | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> LoadResult:
-    """Validate and import the exports, compute the derived tables, swap the database in."""
+    """Validate and import the exports, compute the derived tables, swap the database in.
+    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
     inputs = _discover(source_dir, list(sources), options or {}, notes)
     tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
     _remove(tmp_path)
+    spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
+    stage = "opening the database"
     con = duckdb.connect(str(tmp_path))
     try:
         try:
@@ -91,21 +100,38 @@ def load(
             raise InputError(
                 f"unknown time zone '{timezone}' (use an IANA name such as Europe/Berlin)"
             ) from None
+        try:
+            con.execute("set memory_limit = $limit", {"limit": memory_limit})
+        except duckdb.Error:
+            raise InputError(
+                f"memory limit '{memory_limit}' is not a size (use a number and a unit, e.g. 3GB)"
+            ) from None
+        # Spill beside the database, into a folder of this load's own that is removed afterwards.
+        con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
+        stage = "reading the inputs"
         reports = _load_inputs(con, inputs, notes)
         _drop_temporary(con)
         _write_load_tables(con, reports, source_dir, sources, settings)
         store_lexicon(con)
         for name, sql, params in derived_queries(settings):
+            stage = f"building {name}"
             con.execute(f"create table {name} as {sql}", params)
         con.execute("checkpoint")
         con.close()
         _remove(Path(f"{db_path}.wal"))
         os.replace(tmp_path, db_path)
-    except BaseException:
+    except BaseException as e:
         con.close()
         _remove(tmp_path)
         _remove(Path(f"{tmp_path}.wal"))
+        if isinstance(e, duckdb.OutOfMemoryException):
+            raise InputError(
+                f"out of memory {stage} within the memory limit of {memory_limit}: "
+                "load again with a larger --memory-limit"
+            ) from None
         raise
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
     return LoadResult(db_path, reports, notes)
 
 
@@ -197,6 +223,8 @@ def _vendor_inputs(name: str, path: Path, options: dict[str, str]) -> list[_Inpu
                 cache["read"] = adapter.read(con, path, options)
             except SourceError as e:
                 raise InputError(str(e)) from None
+            except duckdb.OutOfMemoryException:
+                raise  # the load's memory limit, reported by load()
             except duckdb.Error as e:
                 raise InputError(
                     f"{label}: could not read it as a {name} export: {_first_line(e)}"
@@ -238,6 +266,8 @@ def _file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection
                 _read_json(con, raw, path, table)
             else:
                 _read_csv(con, raw, path, table)
+        except duckdb.OutOfMemoryException:
+            raise  # the load's memory limit, reported by load()
         except duckdb.Error as e:
             kind = name.rsplit(".", 1)[-1].upper()
             raise InputError(
@@ -247,6 +277,13 @@ def _file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection
         return True
 
     return build
+
+
+def _max_value_bytes(path: Path) -> int:
+    """The longest line or JSON value to allow: DuckDB reserves buffers of a few times this per
+    thread, so no more than the file can hold (a compressed file: up to 64 times its size)."""
+    size = path.stat().st_size * (64 if path.name.lower().endswith(".gz") else 1)
+    return min(MAX_LINE_BYTES, max(16 * 1024 * 1024, size + 1))
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
@@ -262,7 +299,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
         "create or replace temp table _csv as select row_number() over () as _rank, * "
         "from read_csv($path, all_varchar = true, header = true, store_rejects = true, "
         "max_line_size = $max_line)",
-        {"path": str(path), "max_line": MAX_LINE_BYTES},
+        {"path": str(path), "max_line": _max_value_bytes(path)},
     )
     cols = {c.lower().strip().lstrip("\ufeff"): f'"{c}"' for c in _columns(con, "_csv")[1:]}
     if not cols:
@@ -311,7 +348,7 @@ def _read_json(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str)
     con.execute(
         "create or replace temp table _js as select row_number() over () as _row, json "
         "from read_json_objects($path, format = $fmt, maximum_object_size = $max)",
-        {"path": str(path), "fmt": fmt, "max": MAX_LINE_BYTES},
+        {"path": str(path), "fmt": fmt, "max": _max_value_bytes(path)},
     )
     if con.execute("select count(*) from _js where json_type(json) <> 'OBJECT'").fetchone()[0]:
         raise InputError(

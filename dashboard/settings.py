@@ -34,6 +34,10 @@ class Settings:
     min_shared_words: int = 2
     vocabulary_min_tickets: int = 2
     vocabulary_min_lift: float = 15.0
+    # A shared word counts only in an hour when unlinked tickets using it exceed this many times
+    # their usual hourly count (the median day of the baseline_weeks before the window, / 24):
+    # at thousands of tickets a day, a service word alone would suggest every ticket about it.
+    suggest_min_lift: float = 3.0
     # Customer impact lasts past resolution while related tickets arrive with gaps under this.
     impact_gap_minutes: int = 120
     # Related tickets created this long after resolution are the long tail.

@@ -308,3 +308,30 @@ def test_cli_set_overrides_a_setting_and_the_database_records_it(tmp_path):
     (settings,) = rows(db, "select settings from load_info")[0]
     assert json.loads(settings)["min_shared_words"] == 3
     assert json.loads(settings)["impact_gap_minutes"] == 120  # the rest keep their defaults
+
+
+def test_memory_limit_out_of_memory_is_one_message_and_keeps_the_old_database(tmp_path):
+    folder = write_exports(tmp_path / "in", {"incidents.csv": INCIDENTS, "tickets.csv": TICKETS})
+    db = tmp_path / "a.duckdb"
+    load(folder, db, memory_limit="200MB")
+    before = db.read_bytes()
+    # DuckDB's JSON reader asks for a 512 MiB buffer, so 20MB cannot read incidents.json.
+    (folder / "incidents.csv").unlink()
+    (folder / "incidents.json").write_text(
+        '[{"incident_id": "INC-1", "started_at": "2026-07-14T10:20:00Z"}]'
+    )
+    done = run_cli("load", str(folder), "--db", str(db), "--memory-limit", "20MB")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "aftermath: out of memory reading the inputs within the memory limit of 20MB: "
+        "load again with a larger --memory-limit"
+    ]
+    assert db.read_bytes() == before
+    # Neither the temporary database nor the spill folder is left beside the target.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.duckdb", "in"]
+
+
+def test_memory_limit_must_be_a_size(tmp_path):
+    folder = write_exports(tmp_path / "in", {"incidents.csv": INCIDENTS, "tickets.csv": TICKETS})
+    with pytest.raises(InputError, match="memory limit 'lots' is not a size"):
+        load(folder, tmp_path / "a.duckdb", memory_limit="lots")

@@ -92,6 +92,8 @@ def _shape(file: str, _mtime: int, size: int, files: int) -> Shape | None:
             "when 'ARRAY' then doc -> key -> 0 end) from keyed",
             {"f": file, "max": _max_bytes(size)},
         ).fetchall()
+    except duckdb.OutOfMemoryException:
+        raise  # the load's memory limit, reported by load()
     except duckdb.Error:
         return None
     finally:
@@ -193,6 +195,8 @@ def _wrapped(
             "maximum_object_size = $max))",
             {**_files_param(files), "columns": columns},
         )
+    except duckdb.OutOfMemoryException:
+        raise  # the load's memory limit, reported by load()
     except duckdb.Error as e:
         # A key of another type (or a value that is no object): read whole values instead.
         if "Expected OBJECT" in str(e) or "Expected ARRAY" in str(e):
@@ -263,6 +267,8 @@ def _values(
             "filename = true, maximum_object_size = $max))",
             _files_param(files),
         )
+    except duckdb.OutOfMemoryException:
+        raise  # the load's memory limit, reported by load()
     except duckdb.Error as e:
         raise SourceError(_unreadable(path, files, source, e, expected)) from None
     try:

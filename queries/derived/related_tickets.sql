@@ -1,6 +1,6 @@
 -- Which tickets belong to each incident: linked in the help desk, or suggested for CS to review.
 -- grain:   one row per incident and related ticket
--- params:  $distinctive_max_background_pct, $min_shared_words
+-- params:  $distinctive_max_background_pct, $min_shared_words, $suggest_min_lift, $baseline_weeks
 -- columns: incident_id, ticket_id, account_id, created_at, link, reason, signals
 -- Linked: see ticket_links. Suggested: a ticket linked to no incident, created inside the
 -- incident's suggestion window, that shares terms (incident_terms) with the incident: one of its
@@ -8,7 +8,12 @@
 -- background tickets); or `min_shared_words` title and linked-ticket words together. The
 -- `rules` (settings) were tuned on the demo data against its known links. A ticket may relate to several
 -- overlapping incidents.
--- Unlinked tickets created on a day some window touches are tokenized as in text_terms (first
+-- Only surges count: a term matches a ticket only when, in the hour the ticket was created, more
+-- unlinked tickets use the term than `suggest_min_lift` times its usual hourly count, the median
+-- day (days without one count as 0) of the `baseline_weeks` weeks before the window, / 24. A
+-- term no ordinary ticket uses has a usual count of 0, so one ticket is a surge; at thousands of
+-- tickets a day a service word surges in the incident's hours and not in the days after.
+-- Unlinked tickets created on a day some window, or the baseline weeks before one, touches are tokenized as in text_terms (first
 -- 2000 characters of a description), and a token matches a term when it is one of the term's
 -- forms: the term, or the term + e, or with its last letter doubled (+ e), each bare or + s, es,
 -- d, ed, ing or ings (a term ending in y also + ies). This inverts text_terms' stemmer (checked on
@@ -23,7 +28,9 @@ with
 rules as (
     select
         $distinctive_max_background_pct::double as distinctive_max_background_pct,
-        $min_shared_words::integer as min_shared_words
+        $min_shared_words::integer as min_shared_words,
+        $suggest_min_lift::double as suggest_min_lift,
+        7 * $baseline_weeks::integer as baseline_days
 ),
 
 linked as (
@@ -41,7 +48,24 @@ linked as (
     inner join tickets on tickets.ticket_id = ticket_links.ticket_id
 ),
 
-window_tickets as (
+baseline_days as (
+    -- Each incident's baseline: the days before the day its suggestion window opens.
+    select
+        incident_windows.incident_id,
+        cast(
+            unnest(
+                generate_series(
+                    cast(incident_windows.suggest_from as date) - rules.baseline_days,
+                    cast(incident_windows.suggest_from as date) - 1,
+                    interval '1 day'
+                )
+            ) as date
+        ) as day
+    from incident_windows
+    cross join rules
+),
+
+counted_tickets as (
     select
         tickets.ticket_id,
         tickets.account_id,
@@ -51,21 +75,24 @@ window_tickets as (
     left join ticket_links on ticket_links.ticket_id = tickets.ticket_id
     where
         ticket_links.ticket_id is null
-        and date_trunc('day', tickets.created_at) in (select day from suggestion_window_days)
+        and (
+            date_trunc('day', tickets.created_at) in (select day from suggestion_window_days)
+            or cast(tickets.created_at as date) in (select day from baseline_days)
+        )
 ),
 
 texts as (
     select tickets.ticket_id, 'subject' as field, tickets.subject as body
-    from window_tickets
-    inner join tickets on tickets.ticket_id = window_tickets.ticket_id
+    from counted_tickets
+    inner join tickets on tickets.ticket_id = counted_tickets.ticket_id
     union all
     select tickets.ticket_id, 'description', left(tickets.description, 2000)
-    from window_tickets
-    inner join tickets on tickets.ticket_id = window_tickets.ticket_id
+    from counted_tickets
+    inner join tickets on tickets.ticket_id = counted_tickets.ticket_id
     union all
     select tickets.ticket_id, 'tags', array_to_string(tickets.tags, ' ')
-    from window_tickets
-    inner join tickets on tickets.ticket_id = window_tickets.ticket_id
+    from counted_tickets
+    inner join tickets on tickets.ticket_id = counted_tickets.ticket_id
 ),
 
 tokens as (
@@ -118,6 +145,42 @@ hits as (
     inner join term_forms on term_forms.form = tokens.word
 ),
 
+term_hours as (
+    -- How many unlinked tickets use each term, hour by hour.
+    select
+        ticket_terms.term,
+        date_trunc('hour', counted_tickets.created_at) as hour,
+        count(*) as tickets
+    from (select distinct ticket_id, term from hits) as ticket_terms
+    inner join counted_tickets on counted_tickets.ticket_id = ticket_terms.ticket_id
+    group by ticket_terms.term, date_trunc('hour', counted_tickets.created_at)
+),
+
+term_days as (
+    select term, cast(hour as date) as day, sum(tickets) as tickets
+    from term_hours
+    group by term, cast(hour as date)
+),
+
+usual_rates as (
+    -- Per incident and term: the median baseline day's tickets using the term, per hour.
+    select
+        baseline_days.incident_id,
+        incident_term_list.term,
+        median(coalesce(term_days.tickets, 0)) / 24.0 as usual_hourly
+    from (select distinct incident_id, term from incident_terms) as incident_term_list
+    inner join baseline_days on baseline_days.incident_id = incident_term_list.incident_id
+    left join term_days
+        on term_days.term = incident_term_list.term and term_days.day = baseline_days.day
+    group by baseline_days.incident_id, incident_term_list.term
+),
+
+window_tickets as (
+    select counted_tickets.*
+    from counted_tickets
+    where counted_tickets.created_day in (select day from suggestion_window_days)
+),
+
 matches as (
     select
         incident_terms.incident_id,
@@ -135,9 +198,19 @@ matches as (
         on
             incident_terms.incident_id = suggestion_window_days.incident_id
             and incident_terms.term = hits.term
+    inner join term_hours
+        on
+            term_hours.term = hits.term
+            and term_hours.hour = date_trunc('hour', window_tickets.created_at)
+    inner join usual_rates
+        on
+            usual_rates.incident_id = incident_terms.incident_id
+            and usual_rates.term = incident_terms.term
+    cross join rules
     where
         window_tickets.created_at
         between suggestion_window_days.suggest_from and suggestion_window_days.suggest_until
+        and term_hours.tickets > rules.suggest_min_lift * usual_rates.usual_hourly
 ),
 
 service_reasons as (
