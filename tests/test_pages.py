@@ -4,12 +4,16 @@ Expected numbers come from the demo's stories (dashboard/demo_stories.toml and t
 plans in dashboard/demo.py), worked out by hand in the comments.
 """
 
-from datetime import date
+import csv
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import charts
@@ -84,6 +88,54 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     load(folder, folder / "hostile.duckdb")
     return folder / "hostile.duckdb"
+
+
+@pytest.fixture(scope="module")
+def many_quiet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """501 accounts quiet after one incident: one more than the Quiet accounts page shows.
+
+    Q000..Q500 used billing 10 a day over the 28 days before I1 (2026-03-02), then stopped:
+    baseline 10, after 0, quiet and silent. Q<i> pays 1000 + i; the largest, Q500, is named like
+    a spreadsheet formula. A steady account carries the usage data to 2026-04-05.
+    """
+    start = date(2026, 3, 2)
+    usage = ["account_id,day,feature,value"]
+    usage += [
+        f"Q{i:03},{start - timedelta(days=n)},billing,10" for i in range(501) for n in range(1, 29)
+    ]
+    usage += [f"A_STEADY,{start + timedelta(days=n)},billing,8" for n in range(-56, 35)]
+    accounts = ["account_id,name,segment,mrr"]
+    accounts += [f"Q{i:03},Quiet {i},smb,{1000 + i}" for i in range(500)]
+    accounts += ["Q500,=1+2 Top,enterprise,1500", "A_STEADY,Steady,smb,10"]
+    folder = write_exports(
+        tmp_path_factory.mktemp("many_quiet"),
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I1,Billing errors,billing,2026-03-02T10:00:00Z,2026-03-02T14:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject,incident_id\n",
+            "accounts.csv": "\n".join(accounts) + "\n",
+            "usage.csv": "\n".join(usage) + "\n",
+        },
+    )
+    load(folder, folder / "many.duckdb")
+    return folder / "many.duckdb"
+
+
+def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """The callables pages hand to st.download_button, by file name: AppTest never clicks one."""
+    found: dict[str, Callable[[], bytes]] = {}
+    register = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode())))
 
 
 def open_app(
@@ -221,17 +273,42 @@ def test_times_follow_the_chosen_zone(demo_db, monkeypatch):
 
 
 def test_quiet_account_filters(demo_db, monkeypatch):
+    downloads = deferred_downloads(monkeypatch)
     at = open_app(demo_db, monkeypatch, "app_pages/quiet_accounts.py")
     calls = "Quiet accounts to call"
     assert metrics(at)[calls] == "28"  # 25 after INC-305 and 3 after INC-304
+    # All different accounts: one row each, all shown.
+    assert "28 of 28 rows shown, largest MRR first" in [c.value for c in at.caption]
     at.toggle(key="quiet_silent").set_value(True).run()
     assert metrics(at)[calls] == "19"  # only INC-305 has silent ones
+    listed = csv_rows(downloads["quiet_accounts_call_list.csv"]())
+    assert {r["incident_id"] for r in listed} == {"INC-305"} and len(listed) == 19
     at.selectbox(key="quiet_segment").select("enterprise").run()
     assert metrics(at)[calls] == "4"  # INC-305's 5 enterprise accounts, 1 of which wrote
     at.toggle(key="quiet_silent").set_value(False).run()
     assert metrics(at)[calls] == "6"  # and INC-304's 1 enterprise account
     at.selectbox(key="quiet_incident").select("INC-304").run()
     assert metrics(at)[calls] == "1"
+
+
+def test_quiet_accounts_shows_the_top_rows_and_downloads_them_all(many_quiet_db, monkeypatch):
+    downloads = deferred_downloads(monkeypatch)
+    at = open_app(many_quiet_db, monkeypatch, "app_pages/quiet_accounts.py")
+    calls = "Quiet accounts to call"
+    assert metrics(at)[calls] == "501"
+    # MRR 1000 + i for i = 0..499 (500 * 1000 + 499 * 500 / 2 = 624,750) and Q500's 1,500.
+    assert deltas(at)[calls] == "$626,250 MRR"
+    assert "500 of 501 rows shown, largest MRR first; the CSV has them all" in [
+        c.value for c in at.caption
+    ]
+    shown = next(d.value for d in at.dataframe if "last_ticket_id" in d.value.columns)
+    # Largest first: Q500 (1,500), Q499 (1,499), ...; Q000 (1,000) is the one left out.
+    assert len(shown) == 500
+    assert list(shown["account_id"][:2]) == ["Q500", "Q499"]
+    assert "Q000" not in set(shown["account_id"])
+    listed = csv_rows(downloads["quiet_accounts_call_list.csv"]())
+    assert len(listed) == 501 and listed[-1]["account_id"] == "Q000"
+    assert listed[0]["account_name"] == "'=1+2 Top"  # a formula in a spreadsheet, kept as text
 
 
 def test_process_counts_postmortems(demo_db, monkeypatch):

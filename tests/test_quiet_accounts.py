@@ -261,7 +261,7 @@ def test_week_later_check(db):
 
 def call_list(db: Path, **filters: object):
     params = dict.fromkeys(
-        ("incident_id", "segment", "min_mrr", "silent_only", "still_quiet_only"), None
+        ("incident_id", "segment", "min_mrr", "silent_only", "still_quiet_only", "max_rows"), None
     )
     params.update(filters)
     con = duckdb.connect(str(db), read_only=True)

@@ -108,6 +108,7 @@ def test_call_list_puts_the_biggest_silent_losses_first(demo_db):
             min_mrr=None,
             silent_only=True,
             still_quiet_only=None,
+            max_rows=None,
         )
     finally:
         con.close()

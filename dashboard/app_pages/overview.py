@@ -32,6 +32,10 @@ severities = severity_col.multiselect(
 # A range being picked has one date until the second click.
 first_day, last_day = picked if len(picked) == 2 else (first, last)
 started_from, started_before = db.utc_day_bounds(first_day, last_day, db.zone())
+if (first_day, last_day) == (first, last):
+    # The whole span holds every incident: no date filter, so the headline reads the totals
+    # computed at load.
+    started_from = started_before = None
 filters = {
     "started_from": started_from,
     "started_before": started_before,

@@ -5,7 +5,9 @@
 --          incident_title, started_at, baseline_daily, after_daily, drop_pct,
 --          recovered_by_day_30, exposure, last_ticket_id, last_ticket_at, last_ticket_subject
 -- Only the quiet rows of quiet_accounts, computed once at load: the page (pages/quiet_call_list)
--- filters and orders this small table instead of scanning every exposed account.
+-- filters and orders this small table instead of scanning every exposed account. Stored in the
+-- page's order (the load keeps insertion order): DuckDB's top-N then skips every row group whose
+-- MRR cannot make the page's first rows, where it would otherwise sort millions of rows.
 
 with
 
@@ -36,6 +38,11 @@ final as (
         filtered.last_ticket_subject
     from filtered
     inner join incidents on incidents.incident_id = filtered.incident_id
+    order by
+        filtered.mrr desc nulls last,
+        filtered.segment nulls last,
+        filtered.account_id,
+        incidents.started_at
 )
 
 select * from final

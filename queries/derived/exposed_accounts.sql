@@ -7,7 +7,8 @@
 -- incident's affected features when it is feature-scoped (quiet_windows), on any feature
 -- otherwise; a usage row without a feature ('') counts for every incident. Every account that
 -- opened a related ticket (linked or suggested) is exposed too, with or without usage.
--- Usage meets the incident through an equality join on the exposure days.
+-- Usage meets the incident through an equality join on the exposure days (and, for a
+-- feature-scoped incident, the feature), so each incident reads only the rows that can expose.
 
 with
 
@@ -26,23 +27,34 @@ exposure_days as (
     from quiet_windows
 ),
 
-active as (
-    select
-        exposure_days.incident_id,
-        usage.account_id,
-        list(distinct usage.feature order by usage.feature) filter (
-            where usage.feature <> ''
-        ) as used_features
+scoped_days as (
+    -- A feature-scoped incident's exposure days, once per affected feature and once for ''.
+    select incident_id, day, unnest(list_append(affected_features, '')) as feature
+    from exposure_days
+    where is_feature_scoped
+),
+
+usage_before as (
+    -- Usage rows that expose an account: feature-scoped incidents meet only the rows of their
+    -- features (an equality join on day and feature), the others every row of the days.
+    select scoped_days.incident_id, usage.account_id, usage.feature
+    from scoped_days
+    inner join usage on usage.day = scoped_days.day and usage.feature = scoped_days.feature
+    where usage.value > 0
+    union all
+    select exposure_days.incident_id, usage.account_id, usage.feature
     from exposure_days
     inner join usage on usage.day = exposure_days.day
-    where
-        usage.value > 0
-        and (
-            not exposure_days.is_feature_scoped
-            or usage.feature = ''
-            or list_contains(exposure_days.affected_features, usage.feature)
-        )
-    group by exposure_days.incident_id, usage.account_id
+    where not exposure_days.is_feature_scoped and usage.value > 0
+),
+
+active as (
+    select
+        incident_id,
+        account_id,
+        list_sort(list_distinct(list(feature) filter (where feature <> ''))) as used_features
+    from usage_before
+    group by incident_id, account_id
 ),
 
 complainers as (

@@ -4,7 +4,10 @@
 -- columns: incidents, outage_hours, customer_impact_hours, related_tickets, affected_accounts,
 --          quiet_accounts, quiet_mrr
 -- Tickets and accounts are counted once even when they relate to several incidents; an account's
--- MRR is counted once. list_contains is DuckDB's (Spark: array_contains).
+-- MRR is counted once. With no filter set (the page's opening view) the row is
+-- derived/overview_totals, the same sums computed at load: the filters are bound before DuckDB
+-- plans, so it runs only the branch that applies. Quiet accounts come from call_list (the quiet
+-- rows of quiet_accounts). list_contains is DuckDB's (Spark: array_contains).
 
 with
 
@@ -39,9 +42,8 @@ quiet_once as (
     select
         quiet.account_id,
         max(quiet.mrr) as mrr
-    from quiet_accounts as quiet
+    from call_list as quiet
     inner join chosen on chosen.incident_id = quiet.incident_id
-    where quiet.quiet
     group by quiet.account_id
 ),
 
@@ -52,7 +54,7 @@ quiet as (
     from quiet_once
 ),
 
-final as (
+filtered as (
     select
         hours.incidents,
         hours.outage_hours,
@@ -64,6 +66,23 @@ final as (
     from hours
     cross join tickets
     cross join quiet
+),
+
+final as (
+    select * from overview_totals
+    where
+        $started_from is null
+        and $started_before is null
+        and $service is null
+        and ($severities is null or len($severities) = 0)
+    union all
+    select * from filtered
+    where not (
+        $started_from is null
+        and $started_before is null
+        and $service is null
+        and ($severities is null or len($severities) = 0)
+    )
 )
 
 select * from final

@@ -1,0 +1,175 @@
+"""The pages' totals next to their first rows: the call list's top and totals, the overview's sums.
+
+Hand-made usage, days d counted from 2026-01-05 (d0) to 2026-05-05 (d120), default settings.
+Two billing incidents: I1 2026-03-02 10:00-14:00 (d56) and I2 2026-03-30 10:00-12:00 (d84).
+- baseline: the 28 days before the start (I1 d28..d55, I2 d56..d83); before: the 7 days before
+  (I1 d49..d55, I2 d77..d83); after: days 1-14 after (I1 d57..d70, I2 d85..d98); still quiet:
+  the latest 7 days of usage (d114..d120).
+- A_TWICE (enterprise, 5000): 10 a day to d56, 2 a day d57..d84, then nothing. I1: 10 -> 2,
+  quiet. I2: baseline (10 + 27 * 2) / 28 = 2.29, before 2 (not already quiet), after 0: quiet.
+  No ticket: silent both times; 0 in the latest days: still quiet.
+- A_ONCE (smb, 300): 6 a day but nothing d57..d70. I1: 6 -> 0, quiet, and it wrote T1: not
+  silent; back to 6: not still quiet. I2: baseline (6 + 13 * 6) / 28 = 3, after 6: not quiet.
+- A_ANON (not in accounts: no segment, no MRR): 8 a day to d84, nothing d85..d110, 8 from d111.
+  I1: 8 -> 8, not quiet. I2: 8 -> 0, quiet, silent; 8 in the latest days: not still quiet.
+- A_STEADY (mid-market, 800): 8 a day throughout, never quiet.
+So the call list holds 4 rows, in its order (MRR largest first, unknown last):
+A_TWICE/I1, A_TWICE/I2, A_ONCE/I1, A_ANON/I2; 3 accounts, MRR 5000 + 300 = 5300 (A_TWICE once).
+"""
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard.load import load
+from dashboard.queries import run_query
+from tests.helpers import rows, write_exports
+
+D0 = date(2026, 1, 5)
+LAST_D = 120
+USAGE = {
+    "A_TWICE": lambda d: 10 if d <= 56 else 2 if d <= 84 else None,
+    "A_ONCE": lambda d: None if 57 <= d <= 70 else 6,
+    "A_ANON": lambda d: 8 if d <= 84 or d >= 111 else None,
+    "A_STEADY": lambda d: 8,
+}
+CALL_FILTERS = ("incident_id", "segment", "min_mrr", "silent_only", "still_quiet_only")
+HEADLINE_FILTERS = ("started_from", "started_before", "service", "severities")
+
+
+def usage_csv() -> str:
+    lines = ["account_id,day,feature,value"]
+    for account, pattern in USAGE.items():
+        for d in range(LAST_D + 1):
+            if (value := pattern(d)) is not None:
+                lines.append(f"{account},{D0 + timedelta(days=d)},billing,{value}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = write_exports(
+        tmp_path_factory.mktemp("page_totals"),
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I1,Billing errors,billing,2026-03-02T10:00:00Z,2026-03-02T14:00:00Z\n"
+            "I2,Billing errors again,billing,2026-03-30T10:00:00Z,2026-03-30T12:00:00Z\n",
+            # A_ONCE writes during each incident: one account behind two related tickets.
+            "tickets.csv": "ticket_id,created_at,account_id,subject,incident_id\n"
+            "T1,2026-03-02T11:00:00Z,A_ONCE,billing page fails,I1\n"
+            "T2,2026-03-30T11:00:00Z,A_ONCE,billing fails again,I2\n",
+            "accounts.csv": "account_id,name,segment,mrr\n"
+            "A_TWICE,Twice Co,enterprise,5000\n"
+            "A_ONCE,Once Ltd,smb,300\n"
+            "A_STEADY,Steady BV,mid-market,800\n",
+            "usage.csv": usage_csv(),
+        },
+    )
+    path = folder / "totals.duckdb"
+    load(folder, path)
+    return path
+
+
+def page(db: Path, name: str, **params: object):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return run_query(con, name, **params)
+    finally:
+        con.close()
+
+
+def call_list(db: Path, max_rows: int | None = None, **filters: object) -> list[tuple]:
+    params = {**dict.fromkeys(CALL_FILTERS), **filters, "max_rows": max_rows}
+    frame = page(db, "pages/quiet_call_list", **params)
+    return list(zip(frame["account_id"], frame["incident_id"], strict=True))
+
+
+def call_totals(db: Path, **filters: object) -> tuple:
+    frame = page(db, "pages/quiet_call_list_totals", **{**dict.fromkeys(CALL_FILTERS), **filters})
+    return tuple(frame.iloc[0].tolist())
+
+
+def headline(db: Path, **filters: object) -> tuple:
+    params = {**dict.fromkeys(HEADLINE_FILTERS), **filters}
+    frame = page(db, "pages/overview_headline", **params)
+    return tuple(frame.iloc[0].tolist())
+
+
+def test_call_list_keeps_its_first_rows(db):
+    every = [("A_TWICE", "I1"), ("A_TWICE", "I2"), ("A_ONCE", "I1"), ("A_ANON", "I2")]
+    assert call_list(db) == every  # no limit: the CSV's rows
+    assert call_list(db, max_rows=2) == every[:2]
+    assert call_list(db, max_rows=0) == []
+
+
+def test_call_list_is_stored_in_the_page_order(db):
+    # The load writes call_list in the page's order, which lets DuckDB's top-N skip row groups.
+    assert rows(db, "select account_id, incident_id from call_list order by rowid") == [
+        ("A_TWICE", "I1"),
+        ("A_TWICE", "I2"),
+        ("A_ONCE", "I1"),
+        ("A_ANON", "I2"),
+    ]
+
+
+def test_call_list_totals_count_an_account_once(db):
+    # (rows, accounts, MRR): A_TWICE's two rows are one account and one 5000.
+    assert call_totals(db) == (4, 3, 5300.0)
+    # The page's "MRR at least 0" leaves out A_ANON, whose MRR is unknown.
+    assert call_totals(db, min_mrr=0) == (3, 2, 5300.0)
+    assert call_totals(db, min_mrr=1000) == (2, 1, 5000.0)
+    # Silent: A_TWICE twice and A_ANON (A_ONCE wrote T1).
+    assert call_totals(db, silent_only=True) == (3, 2, 5000.0)
+    # Still quiet in the latest days: A_TWICE only (A_ONCE and A_ANON came back).
+    assert call_totals(db, still_quiet_only=True) == (2, 1, 5000.0)
+    assert call_totals(db, incident_id="I2") == (2, 2, 5000.0)
+    assert call_totals(db, segment="SMB") == (1, 1, 300.0)
+    assert call_totals(db, incident_id="I9") == (0, 0, 0.0)
+
+
+def test_call_list_totals_match_the_rows(db):
+    filters = {"silent_only": True, "min_mrr": None}
+    params = {**dict.fromkeys(CALL_FILTERS), **filters, "max_rows": None}
+    listed = page(db, "pages/quiet_call_list", **params)
+    unique = listed.drop_duplicates("account_id")
+    assert call_totals(db, **filters) == (len(listed), len(unique), unique["mrr"].sum())
+
+
+def test_overview_opening_view_reads_the_load_time_totals(db):
+    # 2 incidents; outage 4 h + 2 h; customer impact the same (each ticket came inside its
+    # incident, none after); T1 and T2 from one account; quiet A_TWICE, A_ONCE, A_ANON,
+    # MRR 5000 + 300 (A_TWICE once, A_ANON unknown).
+    expected = (2, 6.0, 6.0, 2, 1, 3, 5300.0)
+    assert rows(db, "select * from overview_totals") == [expected]
+    assert headline(db) == expected
+    # A filter that keeps every incident runs the filtered sums: the same numbers.
+    assert headline(db, started_from=datetime(2000, 1, 1)) == expected
+
+
+def test_overview_filters_still_filter(db):
+    # I2 alone: 2 h, T2 from A_ONCE, quiet A_TWICE (5000) and A_ANON (no MRR).
+    assert headline(db, started_from=datetime(2026, 3, 15)) == (1, 2.0, 2.0, 1, 1, 2, 5000.0)
+    assert headline(db, service="billing", started_before=datetime(2026, 3, 15)) == (
+        1,
+        4.0,
+        4.0,
+        1,
+        1,
+        2,
+        5300.0,
+    )
+    # Neither incident has a declared severity.
+    assert headline(db, severities=[1]) == (0, 0.0, 0.0, 0, 0, 0, 0.0)
+    # An empty severity list is no filter.
+    assert headline(db, severities=[]) == (2, 6.0, 6.0, 2, 1, 3, 5300.0)
+
+
+def test_overview_opening_view_matches_the_filtered_sums_on_the_demo(demo_db):
+    opening = headline(demo_db)
+    every = headline(demo_db, started_from=datetime(2000, 1, 1))
+    assert opening[:1] + opening[3:6] == every[:1] + every[3:6]  # counts: exactly
+    assert opening[1:3] + opening[6:] == pytest.approx(every[1:3] + every[6:], rel=1e-12)
+    # 12 incidents and 28 quiet accounts, as the demo's stories plant them (data/demo/README.md).
+    assert (opening[0], opening[5]) == (12, 28)
