@@ -58,6 +58,7 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "is_prefix, ' ' || text || if(is_prefix, '', ' ') as pattern "
         "from _lexicon where kind = 'phrase' order by signal, phrase"
     )
+    _store_prefilter(con)
     con.execute(
         "create or replace table lexicon_negations as select distinct key as position, text as cue "
         "from _lexicon where kind = 'negation' order by position, cue"
@@ -76,6 +77,36 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "from _lexicon where kind in ('tag', 'word') order by theme, word"
     )
     con.execute("drop table _lexicon_raw; drop table _lexicon")
+
+
+def _store_prefilter(con: duckdb.DuckDBPyConnection) -> None:
+    """The may_hold_signal(s) macro: false for a text that can hold no signal phrase, so that
+    ticket_signals normalises and splits only the texts that might. It looks at the raw text,
+    lowercased and without apostrophes: normalising only turns the other characters into spaces."""
+    phrases = con.execute("select phrase, is_prefix from lexicon_phrases").fetchall()
+    # Normalised words are letters and digits only: nothing in them can break out of the literal.
+    if not all(re.fullmatch(r"[^\W_]+( [^\W_]+)*", phrase) for phrase, _ in phrases):
+        raise ValueError("lexicon phrases must be normalised")
+    # The phrase's words with other characters between and around them (a `phrase*`: any
+    # ending after the last), as normalising would find them. "Other" is wider here (any
+    # character but a-z and 0-9): a letter like é passes a text too many, never one too few.
+    other = "[^a-z0-9]"
+    pattern = (
+        f"(?:^|{other})(?:"
+        + "|".join(
+            sorted(
+                f"{other}+".join(phrase.split(" ")) + ("" if is_prefix else f"(?:{other}|$)")
+                for phrase, is_prefix in phrases
+            )
+        )
+        + ")"
+    )
+    test = (
+        f"regexp_matches(replace(replace(lower(s), '''', ''), '’', ''), '{pattern}')"
+        if phrases
+        else "false"
+    )
+    con.execute(f"create or replace macro may_hold_signal(s) as {test}")
 
 
 def _entries(path: Path) -> list[tuple[str, str, str, bool]]:

@@ -23,6 +23,10 @@ TICKETS = [
     ("P08", "Cancellation request", "Please process our cancellation and refunds."),
     # An occurrence without its negation still counts: the second "urgent" here.
     ("P09", "Not urgent for me", "but urgent for our CFO"),
+    # Underscores, a curly apostrophe and capitals are all normalised away (the load's quick
+    # may_hold_signal prefilter must let these texts through too).
+    ("P10", "CHARGED_TWICE", ""),
+    ("P11", "", "I’M NOT SURE"),
     # Negatives.
     ("N01", "No refund needed", "Just letting you know, no refund needed."),
     ("N02", "Not urgent", "This is not urgent, whenever you have time."),
@@ -81,6 +85,8 @@ def test_signals_match_how_customers_write(db):
         ("P07", "confusion", "im not sure, not sure if"),
         ("P08", "trust_loss", "cancellation, refunds"),
         ("P09", "urgent", "urgent"),
+        ("P10", "trust_loss", "charged twice"),
+        ("P11", "confusion", "im not sure"),
     ]
 
 
@@ -99,3 +105,21 @@ def test_negations_exclusions_and_word_boundaries_do_not_match(db):
 def test_an_agent_comment_is_not_the_customer_voice(db):
     # The agent wrote "refund" and "urgent" on C01; only the customer's confusion is there.
     assert rows(db, "select signal from ticket_signals where ticket_id = 'C01'") == [("confusion",)]
+
+
+def test_the_prefilter_passes_texts_that_may_match_and_drops_the_rest(db):
+    # may_hold_signal lets the load skip normalising texts without any phrase: most tickets.
+    checks = ["CHARGED_TWICE", "I’M NOT SURE", "refunds please", "Login question", "deadlines"]
+    got = rows(
+        db,
+        "select unnest($t), unnest(list_transform($t, lambda x: may_hold_signal(x)))",
+        {"t": checks},
+    )
+    # "deadlines": `deadline` is a whole-word phrase, so the plural cannot hold it.
+    assert got == [
+        ("CHARGED_TWICE", True),
+        ("I’M NOT SURE", True),
+        ("refunds please", True),
+        ("Login question", False),
+        ("deadlines", False),
+    ]

@@ -145,15 +145,22 @@ hits as (
     inner join term_forms on term_forms.form = tokens.word
 ),
 
+ticket_terms as materialized (
+    -- Each unlinked ticket and term it uses, once.
+    select distinct
+        hits.ticket_id,
+        hits.term,
+        counted_tickets.created_at,
+        counted_tickets.created_day
+    from hits
+    inner join counted_tickets on counted_tickets.ticket_id = hits.ticket_id
+),
+
 term_hours as (
     -- How many unlinked tickets use each term, hour by hour.
-    select
-        ticket_terms.term,
-        date_trunc('hour', counted_tickets.created_at) as hour,
-        count(*) as tickets
-    from (select distinct ticket_id, term from hits) as ticket_terms
-    inner join counted_tickets on counted_tickets.ticket_id = ticket_terms.ticket_id
-    group by ticket_terms.term, date_trunc('hour', counted_tickets.created_at)
+    select term, date_trunc('hour', created_at) as hour, count(*) as tickets
+    from ticket_terms
+    group by term, date_trunc('hour', created_at)
 ),
 
 term_days as (
@@ -175,10 +182,38 @@ usual_rates as (
     group by baseline_days.incident_id, incident_term_list.term
 ),
 
-window_tickets as (
-    select counted_tickets.*
-    from counted_tickets
-    where counted_tickets.created_day in (select day from suggestion_window_days)
+window_terms as materialized (
+    -- Each incident's terms on each day of its window: tickets meet them by day and term.
+    select distinct
+        suggestion_window_days.incident_id,
+        suggestion_window_days.day,
+        suggestion_window_days.suggest_from,
+        suggestion_window_days.suggest_until,
+        incident_terms.term
+    from suggestion_window_days
+    inner join incident_terms on incident_terms.incident_id = suggestion_window_days.incident_id
+),
+
+surging as materialized (
+    -- The (incident, ticket, term) pairs inside the window, in an hour the term surges.
+    select window_terms.incident_id, ticket_terms.ticket_id, ticket_terms.term
+    from ticket_terms
+    inner join window_terms
+        on
+            window_terms.day = ticket_terms.created_day
+            and window_terms.term = ticket_terms.term
+    inner join term_hours
+        on
+            term_hours.term = ticket_terms.term
+            and term_hours.hour = date_trunc('hour', ticket_terms.created_at)
+    inner join usual_rates
+        on
+            usual_rates.incident_id = window_terms.incident_id
+            and usual_rates.term = window_terms.term
+    cross join rules
+    where
+        ticket_terms.created_at between window_terms.suggest_from and window_terms.suggest_until
+        and term_hours.tickets > rules.suggest_min_lift * usual_rates.usual_hourly
 ),
 
 matches as (
@@ -191,26 +226,12 @@ matches as (
         incident_terms.background_pct,
         hits.field,
         hits.word as ticket_word
-    from hits
-    inner join window_tickets on window_tickets.ticket_id = hits.ticket_id
-    inner join suggestion_window_days on suggestion_window_days.day = window_tickets.created_day
+    from surging
+    inner join hits on hits.ticket_id = surging.ticket_id and hits.term = surging.term
     inner join incident_terms
         on
-            incident_terms.incident_id = suggestion_window_days.incident_id
-            and incident_terms.term = hits.term
-    inner join term_hours
-        on
-            term_hours.term = hits.term
-            and term_hours.hour = date_trunc('hour', window_tickets.created_at)
-    inner join usual_rates
-        on
-            usual_rates.incident_id = incident_terms.incident_id
-            and usual_rates.term = incident_terms.term
-    cross join rules
-    where
-        window_tickets.created_at
-        between suggestion_window_days.suggest_from and suggestion_window_days.suggest_until
-        and term_hours.tickets > rules.suggest_min_lift * usual_rates.usual_hourly
+            incident_terms.incident_id = surging.incident_id
+            and incident_terms.term = surging.term
 ),
 
 service_reasons as (
@@ -256,8 +277,8 @@ suggested as (
     select
         scored.incident_id,
         scored.ticket_id,
-        window_tickets.account_id,
-        window_tickets.created_at,
+        counted_tickets.account_id,
+        counted_tickets.created_at,
         'suggested' as link,
         concat_ws(
             '; ',
@@ -266,7 +287,7 @@ suggested as (
             'words of linked tickets: ' || scored.vocabulary_words
         ) as reason
     from scored
-    inner join window_tickets on window_tickets.ticket_id = scored.ticket_id
+    inner join counted_tickets on counted_tickets.ticket_id = scored.ticket_id
     left join service_reason_lists
         on
             service_reason_lists.incident_id = scored.incident_id
