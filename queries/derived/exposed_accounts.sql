@@ -12,6 +12,19 @@
 
 with
 
+feature_bits as (
+    -- Each usage feature's bit: an account's features are OR-ed as bits, far cheaper than
+    -- collecting lists of names in millions of groups. used_features names the first 128
+    -- features (alphabetically) only; exposure itself counts every feature.
+    select feature, (row_number() over (order by feature) - 1)::uhugeint as bit
+    from (select distinct feature from usage where feature <> '')
+),
+
+feature_names as (
+    select list(feature order by bit) as features
+    from feature_bits
+),
+
 exposure_days as (
     select
         incident_id,
@@ -48,13 +61,27 @@ usage_before as (
     where not exposure_days.is_feature_scoped and usage.value > 0
 ),
 
+active_bits as (
+    select
+        usage_before.incident_id,
+        usage_before.account_id,
+        coalesce(
+            bit_or(1::uhugeint << feature_bits.bit) filter (where feature_bits.bit < 128), 0
+        ) as feature_mask
+    from usage_before
+    left join feature_bits on feature_bits.feature = usage_before.feature
+    group by usage_before.incident_id, usage_before.account_id
+),
+
 active as (
     select
-        incident_id,
-        account_id,
-        list_sort(list_distinct(list(feature) filter (where feature <> ''))) as used_features
-    from usage_before
-    group by incident_id, account_id
+        active_bits.incident_id,
+        active_bits.account_id,
+        list_filter(
+            feature_names.features, lambda feature, i: (active_bits.feature_mask >> (i - 1)::uhugeint) & 1 = 1
+        ) as used_features
+    from active_bits
+    cross join feature_names
 ),
 
 complainers as (
