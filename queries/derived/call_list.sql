@@ -4,8 +4,10 @@
 -- columns: account_id, account_name, segment, mrr, is_silent, is_still_quiet, incident_id,
 --          incident_title, started_at, baseline_daily, after_daily, drop_pct,
 --          recovered_by_day_30, exposure, last_ticket_id, last_ticket_at, last_ticket_subject
--- Only the quiet rows of quiet_accounts, computed once at load: the page (pages/quiet_call_list)
--- filters and orders this small table instead of scanning every exposed account. Stored in the
+-- Only the quiet rows of quiet_accounts, computed once at load, with the account's name, why it
+-- was exposed (exposed_accounts) and its last ticket: its newest ticket of any kind. The name is
+-- empty for an account missing from `accounts`. The page (pages/quiet_call_list) filters and
+-- orders this small table instead of scanning every exposed account. Stored in the
 -- page's order (the load keeps insertion order): DuckDB's top-N then skips every row group whose
 -- MRR cannot make the page's first rows, where it would otherwise sort millions of rows.
 
@@ -17,10 +19,29 @@ filtered as (
     where quiet_accounts.quiet
 ),
 
+ranked_tickets as (
+    select
+        account_id,
+        ticket_id,
+        created_at,
+        subject,
+        row_number() over (
+            partition by account_id order by created_at desc, ticket_id desc
+        ) as newest_first
+    from tickets
+    where account_id in (select account_id from filtered)
+),
+
+last_tickets as (
+    select account_id, ticket_id, created_at, subject
+    from ranked_tickets
+    where newest_first = 1
+),
+
 final as (
     select
         filtered.account_id,
-        filtered.account_name,
+        accounts.name as account_name,
         filtered.segment,
         filtered.mrr,
         filtered.is_silent,
@@ -32,12 +53,18 @@ final as (
         filtered.after_daily,
         filtered.drop_pct,
         filtered.recovered_by_day_30,
-        filtered.exposure,
-        filtered.last_ticket_id,
-        filtered.last_ticket_at,
-        filtered.last_ticket_subject
+        exposed_accounts.exposure,
+        last_tickets.ticket_id as last_ticket_id,
+        last_tickets.created_at as last_ticket_at,
+        last_tickets.subject as last_ticket_subject
     from filtered
     inner join incidents on incidents.incident_id = filtered.incident_id
+    inner join exposed_accounts
+        on
+            exposed_accounts.incident_id = filtered.incident_id
+            and exposed_accounts.account_id = filtered.account_id
+    left join accounts on accounts.account_id = filtered.account_id
+    left join last_tickets on last_tickets.account_id = filtered.account_id
     order by
         filtered.mrr desc nulls last,
         filtered.segment nulls last,

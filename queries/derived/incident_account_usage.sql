@@ -1,9 +1,8 @@
 -- How each account's usage around each incident compares with its own normal, and its placebo.
 -- grain:   one row per incident and account with usage in the incident's span of days
 -- params:  $usage_baseline_days, $exposure_days, $quiet_after_days, $quiet_drop_pct, $min_baseline_daily, $recovered_pct, $recovery_until_day, $placebo_offset_days, $week_later_days
--- columns: incident_id, account_id, baseline_daily, before_daily, after_daily, recovery_daily,
---          week_daily, has_baseline, is_already_quiet, has_dropped, has_recovered,
---          has_dropped_by_week, placebo_baseline_daily, placebo_after_daily,
+-- columns: incident_id, account_id, baseline_daily, after_daily, recovery_daily, has_baseline,
+--          is_already_quiet, has_dropped, has_recovered, has_dropped_by_week,
 --          placebo_has_baseline, placebo_is_already_quiet, placebo_has_dropped
 -- Means are window sums over the window's length in days (days without rows count as 0); windows
 -- as in quiet_windows. The flags apply the rule without judging eligibility (quiet_accounts and
@@ -133,10 +132,8 @@ final as (
         incident_id,
         account_id,
         baseline_usage / $usage_baseline_days as baseline_daily,
-        before_usage / $exposure_days as before_daily,
         after_usage / $quiet_after_days as after_daily,
         recovery_usage / ($recovery_until_day - $quiet_after_days) as recovery_daily,
-        week_usage / $week_later_days as week_daily,
         baseline_usage >= $min_baseline_daily * $usage_baseline_days as has_baseline,
         before_usage * $usage_baseline_days * 100
         <= baseline_usage * $exposure_days * (100 - $quiet_drop_pct) as is_already_quiet,
@@ -147,8 +144,6 @@ final as (
         * $recovered_pct as has_recovered,
         week_usage * $usage_baseline_days * 100
         <= baseline_usage * $week_later_days * (100 - $quiet_drop_pct) as has_dropped_by_week,
-        placebo_baseline_usage / $usage_baseline_days as placebo_baseline_daily,
-        placebo_after_usage / $quiet_after_days as placebo_after_daily,
         placebo_baseline_usage >= $min_baseline_daily * $usage_baseline_days
         as placebo_has_baseline,
         placebo_before_usage * $usage_baseline_days * 100

@@ -3,8 +3,7 @@
 -- params:  $min_baseline_daily, $exposure_days, $quiet_drop_pct
 -- columns: incident_id, account_id, segment, mrr, baseline_daily, after_daily, drop_pct,
 --          already_quiet, quiet, opened_ticket, recovered_by_day_30, is_silent, is_still_quiet,
---          latest_daily, recovery_daily, verdict, exposure, account_name, last_ticket_id,
---          last_ticket_at, last_ticket_subject
+--          latest_daily, recovery_daily, verdict
 -- quiet: the mean over the days after resolution fell at least $quiet_drop_pct % below the
 -- baseline mean, and the account was not already quiet (its mean over the $exposure_days days
 -- before the start already that far below: listed with already_quiet, not counted, so one
@@ -13,8 +12,10 @@
 -- which) or a baseline mean under $min_baseline_daily a day. is_silent = quiet and no related
 -- ticket. recovered_by_day_30 only for quiet accounts, once the data reaches day 30.
 -- is_still_quiet: quiet, and the mean over the latest $exposure_days days of usage data is still
--- at least $quiet_drop_pct % below baseline. The last ticket is the account's newest ticket of any
--- kind. Account facts (segment, mrr, name) are empty for accounts missing from `accounts`.
+-- at least $quiet_drop_pct % below baseline. Account facts (segment, mrr) are empty for accounts
+-- missing from `accounts`. What customer success reads beside a quiet account (its name, why it was
+-- exposed, its last ticket) is in call_list, for the quiet rows only: this table has a row per
+-- exposed account, tens of millions for a large company.
 
 with
 
@@ -28,31 +29,11 @@ latest_usage as (
     group by account_daily_usage.account_id
 ),
 
-ranked_tickets as (
-    select
-        account_id,
-        ticket_id,
-        created_at,
-        subject,
-        row_number() over (
-            partition by account_id order by created_at desc, ticket_id desc
-        ) as newest_first
-    from tickets
-    where account_id is not null
-),
-
-last_tickets as (
-    select account_id, ticket_id, created_at, subject
-    from ranked_tickets
-    where newest_first = 1
-),
-
 checked as (
     select
         exposed_accounts.incident_id,
         exposed_accounts.account_id,
         exposed_accounts.opened_ticket,
-        exposed_accounts.exposure,
         quiet_windows.has_baseline_window,
         quiet_windows.is_judged,
         quiet_windows.not_judged_reason,
@@ -127,15 +108,9 @@ final as (
             when judged.already_quiet then 'already quiet before the start'
             when judged.quiet then 'quiet'
             else 'not quiet'
-        end as verdict,
-        judged.exposure,
-        accounts.name as account_name,
-        last_tickets.ticket_id as last_ticket_id,
-        last_tickets.created_at as last_ticket_at,
-        last_tickets.subject as last_ticket_subject
+        end as verdict
     from judged
     left join accounts on accounts.account_id = judged.account_id
-    left join last_tickets on last_tickets.account_id = judged.account_id
 )
 
 select * from final
