@@ -35,40 +35,51 @@ exposed as (
 
 placebo as (
     select
-        exposed_accounts.incident_id,
+        quiet_accounts.incident_id,
         count(*) as placebo_accounts,
-        count(*) filter (where incident_account_usage.placebo_has_dropped) as placebo_quiet_accounts
-    from exposed_accounts
-    inner join quiet_windows on quiet_windows.incident_id = exposed_accounts.incident_id
-    inner join incident_account_usage
-        on
-            incident_account_usage.incident_id = exposed_accounts.incident_id
-            and incident_account_usage.account_id = exposed_accounts.account_id
+        count(*) filter (where quiet_accounts.placebo_has_dropped) as placebo_quiet_accounts
+    from quiet_accounts
+    inner join quiet_windows on quiet_windows.incident_id = quiet_accounts.incident_id
     where
         quiet_windows.has_placebo_window
-        and incident_account_usage.placebo_has_baseline
-        and not incident_account_usage.placebo_is_already_quiet
-    group by exposed_accounts.incident_id
+        and quiet_accounts.placebo_has_baseline
+        and not quiet_accounts.placebo_is_already_quiet
+    group by quiet_accounts.incident_id
+),
+
+measured as (
+    -- Every account with usage in the span that the rule can judge, exposed or not.
+    select
+        incident_id,
+        count(*) as accounts,
+        count(*) filter (where has_dropped) as quiet_accounts
+    from incident_account_usage
+    where has_baseline and not is_already_quiet
+    group by incident_id
+),
+
+exposed_measured as (
+    select
+        incident_id,
+        count(*) as accounts,
+        count(*) filter (where has_dropped) as quiet_accounts
+    from quiet_accounts
+    where has_baseline and not is_already_quiet
+    group by incident_id
 ),
 
 control as (
+    -- The unexposed: every measured account less the exposed ones (a subset of them), so
+    -- neither table is joined to the other row by row.
     select
-        incident_account_usage.incident_id,
-        count(*) as control_accounts,
-        count(*) filter (where incident_account_usage.has_dropped) as control_quiet_accounts
-    from incident_account_usage
-    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
-    left join exposed_accounts
-        on
-            exposed_accounts.incident_id = incident_account_usage.incident_id
-            and exposed_accounts.account_id = incident_account_usage.account_id
-    where
-        exposed_accounts.account_id is null
-        and quiet_windows.has_control
-        and quiet_windows.is_judged
-        and incident_account_usage.has_baseline
-        and not incident_account_usage.is_already_quiet
-    group by incident_account_usage.incident_id
+        measured.incident_id,
+        measured.accounts - coalesce(exposed_measured.accounts, 0) as control_accounts,
+        measured.quiet_accounts - coalesce(exposed_measured.quiet_accounts, 0)
+        as control_quiet_accounts
+    from measured
+    inner join quiet_windows on quiet_windows.incident_id = measured.incident_id
+    left join exposed_measured on exposed_measured.incident_id = measured.incident_id
+    where quiet_windows.has_control and quiet_windows.is_judged
 ),
 
 counted as (

@@ -3,7 +3,9 @@
 -- params:  $min_baseline_daily, $exposure_days, $quiet_drop_pct
 -- columns: incident_id, account_id, segment, mrr, baseline_daily, after_daily, drop_pct,
 --          already_quiet, quiet, opened_ticket, recovered_by_day_30, is_silent, is_still_quiet,
---          latest_daily, recovery_daily, verdict
+--          latest_daily, recovery_daily, verdict, has_baseline, is_already_quiet, has_dropped,
+--          has_dropped_by_week, placebo_has_baseline, placebo_is_already_quiet,
+--          placebo_has_dropped
 -- quiet: the mean over the days after resolution fell at least $quiet_drop_pct % below the
 -- baseline mean, and the account was not already quiet (its mean over the $exposure_days days
 -- before the start already that far below: listed with already_quiet, not counted, so one
@@ -15,7 +17,9 @@
 -- at least $quiet_drop_pct % below baseline. Account facts (segment, mrr) are empty for accounts
 -- missing from `accounts`. What customer success reads beside a quiet account (its name, why it was
 -- exposed, its last ticket) is in call_list, for the quiet rows only: this table has a row per
--- exposed account, tens of millions for a large company.
+-- exposed account, tens of millions for a large company. The unjudged flags of
+-- incident_account_usage ride along (false or empty for an account without usage in the span),
+-- so incident_quiet and week_later count from this table without joining that bigger one again.
 
 with
 
@@ -45,6 +49,10 @@ checked as (
         incident_account_usage.is_already_quiet,
         incident_account_usage.has_dropped,
         incident_account_usage.has_recovered,
+        coalesce(incident_account_usage.has_dropped_by_week, false) as has_dropped_by_week,
+        coalesce(incident_account_usage.placebo_has_baseline, false) as placebo_has_baseline,
+        incident_account_usage.placebo_is_already_quiet,
+        incident_account_usage.placebo_has_dropped,
         coalesce(latest_usage.latest_usage, 0) as latest_usage
     from exposed_accounts
     inner join quiet_windows on quiet_windows.incident_id = exposed_accounts.incident_id
@@ -108,7 +116,14 @@ final as (
             when judged.already_quiet then 'already quiet before the start'
             when judged.quiet then 'quiet'
             else 'not quiet'
-        end as verdict
+        end as verdict,
+        judged.has_baseline,
+        judged.is_already_quiet,
+        judged.has_dropped,
+        judged.has_dropped_by_week,
+        judged.placebo_has_baseline,
+        judged.placebo_is_already_quiet,
+        judged.placebo_has_dropped
     from judged
     left join accounts on accounts.account_id = judged.account_id
 )

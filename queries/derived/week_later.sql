@@ -36,19 +36,12 @@ checks as (
 
 still_quiet as (
     select
-        exposed_accounts.incident_id,
+        incident_id,
         count(*) filter (
-            where
-                incident_account_usage.has_baseline
-                and not incident_account_usage.is_already_quiet
-                and incident_account_usage.has_dropped_by_week
+            where has_baseline and not is_already_quiet and has_dropped_by_week
         ) as accounts_still_quiet
-    from exposed_accounts
-    inner join incident_account_usage
-        on
-            incident_account_usage.incident_id = exposed_accounts.incident_id
-            and incident_account_usage.account_id = exposed_accounts.account_id
-    group by exposed_accounts.incident_id
+    from quiet_accounts
+    group by incident_id
 ),
 
 impact_complainers as (
