@@ -47,6 +47,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from benchmarks import generate  # noqa: E402
 from dashboard import schema  # noqa: E402
+from dashboard.load import DEFAULT_MEMORY_LIMIT  # noqa: E402
 from dashboard.queries import all_queries, run_query  # noqa: E402
 from dashboard.settings import DEFAULTS  # noqa: E402
 
@@ -108,8 +109,9 @@ def _self(*args: object) -> list[str]:
 
 
 def _limit_resources(memory_limit: str, max_temp: str) -> None:
-    """Make every DuckDB connection of this process use `memory_limit` (the loader sets none)
-    and spill at most `max_temp` to disk, so a runaway load fails instead of filling the disk."""
+    """Make every DuckDB connection of this process use `memory_limit` (the floor's; the load
+    gets it as `--memory-limit`) and spill at most `max_temp` to disk, so a runaway load fails
+    instead of filling the disk."""
     real_connect = duckdb.connect
 
     def connect(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
@@ -156,7 +158,7 @@ def _statement_label(sql: str, derived: set[str]) -> str:
     return where + text[:90]
 
 
-def load_child(folder: Path, db: Path, profile: Path | None) -> None:
+def load_child(folder: Path, db: Path, profile: Path | None, memory_limit: str) -> None:
     """`aftermath load FOLDER --db DB`, exactly as the command line runs it. With `profile`,
     every statement is timed and the process's peak memory read after it (one /proc read per
     statement, a few hundred in all), written there as JSON even when the load fails."""
@@ -166,7 +168,8 @@ def load_child(folder: Path, db: Path, profile: Path | None) -> None:
     if profile:
         _time_statements(records)
     try:
-        code = main(["load", str(folder), "--db", str(db)])
+        limit = ["--memory-limit", memory_limit] if memory_limit else []
+        code = main(["load", str(folder), "--db", str(db), *limit])
     except Exception as e:
         records.append({"error": f"{type(e).__name__}: {str(e).splitlines()[0]}"})
         raise
@@ -618,8 +621,8 @@ def report(
         "process (validation, rejects, derived tables, atomic swap). Peak memory is the "
         "process's peak resident set size. "
         + (
-            f"Both ran with DuckDB's `memory_limit` set to {memory_limit} by the benchmark (the "
-            "loader sets none; without one DuckDB may take 80 % of the machine's memory)"
+            f"Both ran with DuckDB's `memory_limit` at {memory_limit} (the load through "
+            "`aftermath load --memory-limit`; DuckDB spills the rest to disk)"
             if memory_limit
             else "Both ran with DuckDB's default memory limit (80 % of the machine's memory)"
         )
@@ -793,13 +796,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     internal = {
         "_floor": lambda a: floor_child(Path(a[0]), Path(a[1])),
-        "_load": lambda a: load_child(Path(a[0]), Path(a[1]), None if a[2] == "-" else Path(a[2])),
+        "_load": lambda a: load_child(
+            Path(a[0]), Path(a[1]), None if a[2] == "-" else Path(a[2]), "" if a[3] == "-" else a[3]
+        ),
         "_pages": lambda a: pages_child(Path(a[0]), Path(a[1]), a[2], int(a[3]), Path(a[4])),
     }
     # The floor and the load take a memory limit and a spill limit as their last arguments.
     if argv and argv[0] in ("_floor", "_load"):
         _limit_resources("" if argv[-2] == "-" else argv[-2], argv[-1])
-        argv = argv[:-2]
+        argv = argv[:-1] if argv[0] == "_load" else argv[:-2]
     if argv and argv[0] in internal:
         internal[argv[0]](argv[1:])
         return 0
@@ -822,9 +827,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--memory-limit",
-        default="",
-        help="DuckDB memory_limit for every connection of the floor and the load (the loader "
-        "sets none, so DuckDB would take up to 80 %% of the machine's memory)",
+        default=DEFAULT_MEMORY_LIMIT,
+        help="DuckDB memory_limit of the floor and the load (`aftermath load --memory-limit`; "
+        f"default {DEFAULT_MEMORY_LIMIT}, the loader's own)",
     )
     parser.add_argument(
         "--max-temp",

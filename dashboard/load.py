@@ -109,10 +109,6 @@ def load(
         # Spill beside the database, into a folder of this load's own that is removed afterwards.
         con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
         stage = "reading the inputs"
-        # The big staging copies live in the database file, compressed, not in temp tables that
-        # spill to disk uncompressed once the memory limit is reached; dropped before the
-        # derived tables.
-        con.execute("create schema _staging")
         reports = _load_inputs(con, inputs, notes)
         _drop_temporary(con)
         _write_load_tables(con, reports, source_dir, sources, settings)
@@ -300,14 +296,12 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
             raise InputError(f"{path.name}: this is not a CSV file (it holds binary data).")
     con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
     con.execute(
-        "create or replace table _staging._csv as select row_number() over () as _rank, * "
+        "create or replace temp table _csv as select row_number() over () as _rank, * "
         "from read_csv($path, all_varchar = true, header = true, store_rejects = true, "
         "max_line_size = $max_line)",
         {"path": str(path), "max_line": _max_value_bytes(path)},
     )
-    cols = {
-        c.lower().strip().lstrip("\ufeff"): f'"{c}"' for c in _columns(con, "_staging._csv")[1:]
-    }
+    cols = {c.lower().strip().lstrip("\ufeff"): f'"{c}"' for c in _columns(con, "_csv")[1:]}
     if not cols:
         raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
     # Rows the CSV reader itself refused (encoding, column count) become rejects; the rank of the
@@ -320,7 +314,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
     shift = "(select count(*) from _csv_rejects r where r._row - r._i < _rank)"
     if not con.execute("select count(*) from _csv_rejects").fetchone()[0]:
         shift = "0"
-    source = f"select _rank + {shift} as _row, * exclude (_rank) from _staging._csv"
+    source = f"select _rank + {shift} as _row, * exclude (_rank) from _csv"
     _create_raw(con, raw, table, path.name, cols, source, {})
     con.execute(
         "insert into _parse_rejects select $file, _row, coalesce(column_name, ''), "
@@ -531,10 +525,10 @@ def _load_inputs(
             report = TableReport(table.name, item.label)
             parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
             con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
-            _check(con, table, raw, f"_staging._checked_{table.name}_{n}", item.label)
+            _check(con, table, raw, f"_checked_{table.name}_{n}", item.label)
             checked, bad = con.execute(
                 "select count(*), count(*) filter (len(_problems) > 0) "
-                f"from _staging._checked_{table.name}_{n}"
+                f"from _checked_{table.name}_{n}"
             ).fetchone()
             report.rows_read = checked + parse_rejects
             report.rows_rejected = bad + parse_rejects
@@ -571,7 +565,6 @@ def _drop_temporary(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'drop view temp."{name}"')
     for (name,) in tables:
         con.execute(f'drop table temp."{name}"')
-    con.execute("drop schema if exists _staging cascade")
 
 
 def _check(
@@ -608,7 +601,7 @@ def _check(
         )
     # Type checks see raw values; the row rules see typed ones.
     con.execute(
-        f"create table {out} as select $file as _file, * exclude (_p), "
+        f"create temp table {out} as select $file as _file, * exclude (_p), "
         f"list_filter(_p || [{', '.join(row_rules)}], lambda p: p is not null) as _problems "
         f"from (select _row, {', '.join(typed)}, [{', '.join(problems)}] as _p from {raw})",
         {"file": label},
@@ -625,7 +618,7 @@ def _store(con: duckdb.DuckDBPyConnection, table: schema.Table, parts: list) -> 
     typed_cols = ", ".join(f"null::{TYPES[c.kind]} as {c.name}" for c in table.columns)
     union = (
         " union all ".join(
-            f"select {n} as _part, _file, _row, {cols} from _staging._checked_{table.name}_{n} "
+            f"select {n} as _part, _file, _row, {cols} from _checked_{table.name}_{n} "
             "where len(_problems) = 0"
             for n, _ in parts
         )
@@ -643,9 +636,9 @@ def _store(con: duckdb.DuckDBPyConnection, table: schema.Table, parts: list) -> 
     )
     source = f"_valid_{table.name}"
     if duplicates:
-        source = f"_staging._kept_{table.name}"
+        source = f"_kept_{table.name}"
         con.execute(
-            f"create table {source} as select * from _valid_{table.name} "
+            f"create temp table {source} as select * from _valid_{table.name} "
             f"qualify row_number() over (partition by {table.key} order by _part desc, _row desc) = 1"
         )
         kept = dict(con.execute(f"select _part, count(*) from {source} group by _part").fetchall())

@@ -151,7 +151,7 @@ def test_run_measures_two_scales_and_keeps_the_notes(tmp_path: Path) -> None:
     text = results.read_text()
     assert text.endswith("## Notes\n\nHand-written finding that must survive.\n")
     assert "Machine: " in text and "DuckDB " in text
-    assert "`memory_limit` set to 1GB" in text
+    assert "`memory_limit` at 1GB" in text
 
     load = _table(text, "## Load")
     assert load[0] == [

@@ -73,3 +73,29 @@ def test_a_stricter_lift_drops_the_surge_too(exports, tmp_path):
     # 4 tickets in the hour against 1 usual: lift 4 needs more than 4.
     load(exports, tmp_path / "c.duckdb", settings=DEFAULTS.with_overrides(["suggest_min_lift=4"]))
     assert suggested(tmp_path / "c.duckdb") == []
+
+
+def test_ordinary_words_come_from_the_windows_when_windows_hold_every_ticket(tmp_path):
+    # One incident whose window (09:30 on 2024-03-01 to 72 h after 11:00) holds all 100 unlinked
+    # tickets: 40 ask for an invoice copy, 60 for a password reset. Outside the windows there is
+    # nothing to learn ordinary language from, so every unlinked ticket is the background: the
+    # title word "invoice" (term 'invoic') is used by 40 of 100, 40 %, and is not distinctive.
+    incidents = (
+        "incident_id,title,severity,services,started_at,resolved_at\n"
+        "INC-1,Invoice errors,SEV3,billing,2024-03-01T10:00:00Z,2024-03-01T11:00:00Z\n"
+    )
+    lines = ["ticket_id,created_at,account_id,subject,incident_id"]
+    lines.append("L1,2024-03-01T10:10:00Z,A0,Invoice errors,INC-1")
+    for n in range(100):
+        at = datetime(2024, 3, 1, 12) + timedelta(minutes=30 * n)
+        subject = "Invoice copy please" if n < 40 else "Password reset"
+        lines.append(f"U{n},{at:%Y-%m-%dT%H:%M:%S}Z,A{n},{subject},")
+    folder = write_exports(
+        tmp_path / "in", {"incidents.csv": incidents, "tickets.csv": "\n".join(lines) + "\n"}
+    )
+    load(folder, tmp_path / "d.duckdb")
+    assert rows(
+        tmp_path / "d.duckdb",
+        "select term, background_pct from incident_terms where incident_id = 'INC-1' "
+        "and kind = 'title' order by term",
+    ) == [("invoic", 40.0)]

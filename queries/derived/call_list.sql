@@ -19,23 +19,18 @@ filtered as (
     where quiet_accounts.quiet
 ),
 
-ranked_tickets as (
+last_tickets as (
+    -- The newest ticket of each account (ties: the larger id), by one pass of arg_max: a window
+    -- over every ticket of millions would hold them all in memory.
     select
         account_id,
-        ticket_id,
-        created_at,
-        subject,
-        row_number() over (
-            partition by account_id order by created_at desc, ticket_id desc
-        ) as newest_first
+        arg_max(
+            {'ticket_id': ticket_id, 'created_at': created_at, 'subject': subject},
+            (created_at, ticket_id)
+        ) as ticket
     from tickets
     where account_id in (select account_id from filtered)
-),
-
-last_tickets as (
-    select account_id, ticket_id, created_at, subject
-    from ranked_tickets
-    where newest_first = 1
+    group by account_id
 ),
 
 final as (
@@ -54,9 +49,9 @@ final as (
         filtered.drop_pct,
         filtered.recovered_by_day_30,
         exposed_accounts.exposure,
-        last_tickets.ticket_id as last_ticket_id,
-        last_tickets.created_at as last_ticket_at,
-        last_tickets.subject as last_ticket_subject
+        last_tickets.ticket.ticket_id as last_ticket_id,
+        last_tickets.ticket.created_at as last_ticket_at,
+        last_tickets.ticket.subject as last_ticket_subject
     from filtered
     inner join incidents on incidents.incident_id = filtered.incident_id
     inner join exposed_accounts
