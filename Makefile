@@ -30,7 +30,7 @@ lint: $(BIN)/aftermath
 	$(BIN)/ruff check --fix .
 
 bench: $(BIN)/aftermath
-	$(BIN)/python benchmarks/run.py --scale 0.3 --scales 0.1,0.3 --memory-limit 12GB
+	$(BIN)/python benchmarks/run.py --scale 1 --scales 0.1,0.3,1 --profile
 
 clean:
 	rm -rf $(VENV) data/aftermath.duckdb tests/artifacts
