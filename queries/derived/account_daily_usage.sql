@@ -14,6 +14,8 @@ final as (
         sum(coalesce(value, 0)) as daily_usage
     from usage
     group by account_id, day
+    -- Stored by day: a page reading an incident's days then skips the other row groups.
+    order by day
 )
 
 select * from final

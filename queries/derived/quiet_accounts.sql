@@ -126,6 +126,8 @@ final as (
         judged.placebo_has_dropped
     from judged
     left join accounts on accounts.account_id = judged.account_id
+    -- Stored by incident: a page reading one incident's rows then skips the other row groups.
+    order by judged.incident_id
 )
 
 select * from final

@@ -322,6 +322,8 @@ final as (
         from suggested
     ) as related
     left join signal_lists on signal_lists.ticket_id = related.ticket_id
+    -- Stored by incident: a page reading one incident's rows then skips the other row groups.
+    order by related.incident_id, related.created_at
 )
 
 select * from final

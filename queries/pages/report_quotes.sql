@@ -12,19 +12,34 @@
 with
 
 related as (
+    -- Only tickets that show a signal can give a quote.
     select ticket_id, created_at, link
     from related_tickets
-    where incident_id = $incident_id
+    where
+        incident_id = $incident_id
+        and ticket_id in (select ticket_id from ticket_signals)
+),
+
+related_span as (
+    -- Tickets are mostly stored in time order: a time range lets DuckDB skip the rest.
+    select min(created_at) as first_at, max(created_at) as last_at
+    from related
+),
+
+related_texts as (
+    select related.ticket_id, tickets.subject, tickets.description
+    from related
+    inner join tickets on tickets.ticket_id = related.ticket_id
+    cross join related_span
+    where tickets.created_at between related_span.first_at and related_span.last_at
 ),
 
 texts as (
-    select related.ticket_id, 1 as source_order, tickets.subject as body
-    from related
-    inner join tickets on tickets.ticket_id = related.ticket_id
+    select ticket_id, 1 as source_order, subject as body
+    from related_texts
     union all
-    select related.ticket_id, 2, tickets.description
-    from related
-    inner join tickets on tickets.ticket_id = related.ticket_id
+    select ticket_id, 2, description
+    from related_texts
     union all
     select related.ticket_id, 3, ticket_events.body
     from related
