@@ -127,15 +127,13 @@ def _limit_resources(memory_limit: str, max_temp: str) -> None:
 def floor_child(folder: Path, db: Path) -> None:
     """The floor: every export file read into a table by DuckDB alone, nothing checked."""
     con = duckdb.connect(str(db))
+    readers = {".csv": "read_csv", ".parquet": "read_parquet"}
     for path in sorted(folder.iterdir()):
-        if path.stem not in schema.TABLES:
+        if path.stem not in schema.TABLES or path.suffix not in readers:
             continue
-        if path.suffix == ".csv":
-            con.execute(f"create table {path.stem} as select * from read_csv($p)", {"p": str(path)})
-        elif path.suffix == ".parquet":
-            con.execute(
-                f"create table {path.stem} as select * from read_parquet($p)", {"p": str(path)}
-            )
+        # Table and reader names come from fixed lists (the schema, `readers`), never the path.
+        table, reader = schema.TABLES[path.stem].name, readers[path.suffix]
+        con.execute(f"create table {table} as select * from {reader}($p)", {"p": str(path)})
     con.execute("checkpoint")
     con.close()
 

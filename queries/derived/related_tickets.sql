@@ -13,8 +13,8 @@
 -- day (days without one count as 0) of the `baseline_weeks` weeks before the window, / 24. A
 -- term no ordinary ticket uses has a usual count of 0, so one ticket is a surge; at thousands of
 -- tickets a day a service word surges in the incident's hours and not in the days after.
--- Unlinked tickets created on a day some window, or the baseline weeks before one, touches are tokenized as in text_terms (first
--- 2000 characters of a description), and a token matches a term when it is one of the term's
+-- Unlinked tickets created on a day of some window or of its baseline weeks are tokenized as in
+-- text_terms (first 2000 characters of a description), and a token matches a term when it is one of the term's
 -- forms: the term, or the term + e, or with its last letter doubled (+ e), each bare or + s, es,
 -- d, ed, ing or ings (a term ending in y also + ies). This inverts text_terms' stemmer (checked on
 -- 16,288 words of real exports: all but 5 are a form of their own term), so only the few
