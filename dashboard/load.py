@@ -110,12 +110,13 @@ def load(
         con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
         stage = "reading the inputs"
         reports = _load_inputs(con, inputs, notes)
-        _drop_temporary(con)
+        _drop_temporary(con, _temporary_objects(con))
         _write_load_tables(con, reports, source_dir, sources, settings)
         store_lexicon(con)
-        for name, sql, params in derived_queries(settings):
-            stage = f"building {name}"
-            con.execute(f"create table {name} as {sql}", params)
+        for step in derived_queries(settings):
+            stage = f"building {step.query.table}"
+            con.execute(f"{step.query.create} {step.query.sql}", step.params)
+            _drop_temporary(con, step.drop_after)
         con.execute("checkpoint")
         con.close()
         _remove(Path(f"{db_path}.wal"))
@@ -555,16 +556,29 @@ def _load_inputs(
     return reports
 
 
-def _drop_temporary(con: duckdb.DuckDBPyConnection) -> None:
-    """Free the staging copies before the derived tables need the memory."""
-    views = con.execute(
-        "select view_name from duckdb_views() where temporary and not internal"
-    ).fetchall()
-    tables = con.execute("select table_name from duckdb_tables() where temporary").fetchall()
-    for (name,) in views:
-        con.execute(f'drop view temp."{name}"')
-    for (name,) in tables:
-        con.execute(f'drop table temp."{name}"')
+def _temporary_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The staging copies, freed before the derived tables need the memory."""
+    return [
+        name
+        for (name,) in con.execute(
+            "select view_name from duckdb_views() where temporary and not internal "
+            "union all select table_name from duckdb_tables() where temporary"
+        ).fetchall()
+    ]
+
+
+def _drop_temporary(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str, ...]) -> None:
+    """Drop temporary views and tables by name (identifiers from the catalog or queries/)."""
+    kinds = dict(
+        con.execute(
+            "select view_name, 'view' from duckdb_views() where temporary and not internal "
+            "union all select table_name, 'table' from duckdb_tables() where temporary"
+        ).fetchall()
+    )
+    # Views first: a view may read a temporary table dropped in the same call.
+    for name in sorted(names, key=lambda n: kinds.get(n) != "view"):
+        if name in kinds:
+            con.execute(f'drop {kinds[name]} temp."{name}"')
 
 
 def _check(

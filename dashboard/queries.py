@@ -15,6 +15,9 @@ import pandas as pd
 from dashboard.settings import QUERIES_DIR, Settings
 
 HEADER_FIELDS = ("grain", "params", "columns")
+# A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
+# is built for later derived files and dropped once the last of them is built.
+OPTIONAL_FIELDS = ("kept",)
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,16 @@ class Query:
     params: tuple[str, ...]
     columns: tuple[str, ...]
     sql: str
+    kept: str = ""
+
+    @property
+    def create(self) -> str:
+        """The statement that builds a derived file's table (or temporary view or table)."""
+        if "view" in self.kept:
+            return f"create temp view {self.table} as"
+        if "temporary" in self.kept:
+            return f"create temp table {self.table} as"
+        return f"create table {self.table} as"
 
     @property
     def table(self) -> str:
@@ -44,7 +57,7 @@ def parse(name: str, text: str) -> Query:
     current = None
     for line in header[1:]:
         key, sep, rest = line.partition(":")
-        if sep and key.strip() in HEADER_FIELDS:
+        if sep and key.strip() in HEADER_FIELDS + OPTIONAL_FIELDS:
             current = key.strip()
             found[current] = rest.strip()
         elif current == "columns" and found["columns"].endswith(","):
@@ -56,7 +69,8 @@ def parse(name: str, text: str) -> Query:
         raise ValueError(f"queries/{name}.sql header lacks {', '.join(missing)}")
     params = tuple(re.findall(r"\$(\w+)", found["params"]))
     columns = tuple(c.strip() for c in found["columns"].split(",") if c.strip())
-    return Query(name, header[0], found["grain"], params, columns, text)
+    kept = found.get("kept", "")
+    return Query(name, header[0], found["grain"], params, columns, text, kept)
 
 
 @cache
@@ -82,8 +96,15 @@ def used_params(sql: str) -> set[str]:
     return set(re.findall(r"\$([A-Za-z_]\w*)", body))
 
 
-def derived_queries(settings: Settings) -> list[tuple[str, str, dict]]:
-    """(table, sql, bound params) for every derived file, each after the tables it reads."""
+@dataclass(frozen=True)
+class DerivedStep:
+    query: Query
+    params: dict
+    drop_after: tuple[str, ...]  # load-only objects no later step reads
+
+
+def derived_queries(settings: Settings) -> list[DerivedStep]:
+    """Every derived file with its bound params, each after the tables it reads."""
     queries = {q.table: q for q in all_queries("derived")}
     deps = {
         name: {
@@ -110,8 +131,22 @@ def derived_queries(settings: Settings) -> list[tuple[str, str, dict]]:
     for name in sorted(queries):
         visit(name)
     values = settings.params()
+
+    def reads(name: str) -> set[str]:
+        """What building `name` reads, through views (inlined when a later step reads them)."""
+        direct = deps[name]
+        return direct.union(*(reads(d) for d in direct if "view" in queries[d].kept))
+
+    last_reader = {
+        dep: i for i, name in enumerate(ordered) for dep in reads(name) if queries[dep].kept
+    }
     return [
-        (name, queries[name].sql, {p: values[p] for p in queries[name].params}) for name in ordered
+        DerivedStep(
+            queries[name],
+            {p: values[p] for p in queries[name].params},
+            tuple(dep for dep, last in last_reader.items() if last == i),
+        )
+        for i, name in enumerate(ordered)
     ]
 
 

@@ -77,6 +77,8 @@ class Settings:
                 changes[name] = float(value) if known[name] in (float, "float") else int(value)
             except ValueError:
                 raise ValueError(f"setting {name} needs a number, got '{value}'") from None
+            if name == "exposure_days" and changes[name] < 1:
+                raise ValueError("setting exposure_days needs at least 1 day")
         return replace(self, **changes)
 
 

@@ -21,6 +21,7 @@ import pytest
 from dashboard.export import safe_csv
 from dashboard.load import load
 from dashboard.queries import run_query
+from dashboard.settings import DEFAULTS
 from tests.helpers import rows, write_exports
 
 D0 = date(2026, 1, 5)
@@ -181,18 +182,28 @@ def test_each_exposed_account_gets_its_verdict(db):
     ) == [(0,)]
 
 
-def test_exposure_says_why(db):
+def test_call_list_says_why_each_quiet_account_was_exposed(db):
     got = rows(
         db,
-        "select account_id, exposure, used_features from exposed_accounts "
-        "where incident_id = 'I1' and account_id in ('A_EDGE', 'A_STEADY', 'A_TICKET') "
-        "order by account_id",
+        "select account_id, exposure from call_list "
+        "where incident_id = 'I1' and account_id in ('A_DROP', 'A_EDGE') order by account_id",
     )
     assert got == [
-        ("A_EDGE", "used billing before the start; opened a related ticket", ["billing"]),
-        ("A_STEADY", "used billing before the start", ["billing"]),
-        ("A_TICKET", "opened a related ticket", []),
+        ("A_DROP", "used billing before the start"),
+        ("A_EDGE", "used billing before the start; opened a related ticket"),
     ]
+
+
+def test_load_only_tables_are_not_kept(db):
+    # account_timelines, quiet_positions, feature_bits and the incident_account_usage view serve
+    # the load; the database keeps what the pages read.
+    names = {name for (name,) in rows(db, "select table_name from duckdb_tables()")}
+    views = {
+        name for (name,) in rows(db, "select view_name from duckdb_views() where not internal")
+    }
+    assert {"quiet_accounts", "call_list", "incident_quiet"} <= names
+    assert not names & {"account_timelines", "quiet_positions", "feature_bits"}
+    assert "incident_account_usage" not in views
 
 
 def test_incident_counts_rates_placebo_and_control(db):
@@ -387,3 +398,64 @@ def test_without_features_every_active_account_is_exposed_and_there_is_no_contro
             "usage data ends before the after-window does",
         ),
     ]
+
+
+# Exposure windows, counted in days d from D0. I_EARLY starts d3 (2026-01-08), so its 7 days
+# before reach back past the usage data's first day; I_MID starts d20 (2026-01-25).
+EXPOSURE_USAGE = {
+    # Used billing on d19 only: the day before I_MID, inside every window width.
+    ("E_DAYBEFORE", "billing"): lambda d: 5 if d == 19 else None,
+    # Used billing on d17 only: 3 days before I_MID: inside a window of 3 or more days.
+    ("E_THREE", "billing"): lambda d: 5 if d == 17 else None,
+    # Used billing on d13 only: 7 days before I_MID: inside the default 7 days, not 6.
+    ("E_SEVEN", "billing"): lambda d: 5 if d == 13 else None,
+    # Used billing on d12 only: 8 days before I_MID, outside every width tried.
+    ("E_EIGHT", "billing"): lambda d: 5 if d == 12 else None,
+    # Used billing on d20, the start day itself: not before the start.
+    ("E_SAMEDAY", "billing"): lambda d: 5 if d == 20 else None,
+    # Used api on d19: another feature, never exposed to a billing incident.
+    ("E_API", "api"): lambda d: 5 if d == 19 else None,
+    # Used billing on d0, the data's first day: 3 days before I_EARLY.
+    ("E_FIRSTDAY", "billing"): lambda d: 5 if d == 0 else None,
+    # Used billing on d60, long after both: keeps the data running to d60.
+    ("E_LATER", "billing"): lambda d: 5 if d == 60 else None,
+}
+
+
+@pytest.fixture(scope="module")
+def exposure_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_exports(
+        tmp_path_factory.mktemp("exposure"),
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I_EARLY,Billing early,billing,2026-01-08T10:00:00Z,2026-01-08T11:00:00Z\n"
+            "I_MID,Billing errors,billing,2026-01-25T10:00:00Z,2026-01-25T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject\n"
+            "T1,2026-01-01T10:00:00Z,E_LATER,hello\n",
+            "usage.csv": usage_csv(EXPOSURE_USAGE, last_d=60),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "expected_mid", "expected_early"),
+    [
+        (1, {"E_DAYBEFORE"}, set()),
+        (3, {"E_DAYBEFORE", "E_THREE"}, {"E_FIRSTDAY"}),
+        (6, {"E_DAYBEFORE", "E_THREE"}, {"E_FIRSTDAY"}),
+        (7, {"E_DAYBEFORE", "E_THREE", "E_SEVEN"}, {"E_FIRSTDAY"}),
+    ],
+)
+def test_exposure_counts_exactly_the_days_before_the_start(
+    exposure_folder, tmp_path, days, expected_mid, expected_early
+):
+    db = tmp_path / "e.duckdb"
+    load(exposure_folder, db, settings=DEFAULTS.with_overrides([f"exposure_days={days}"]))
+    got = rows(db, "select incident_id, account_id from quiet_accounts")
+    assert {a for i, a in got if i == "I_MID"} == expected_mid
+    assert {a for i, a in got if i == "I_EARLY"} == expected_early
+
+
+def test_exposure_days_must_be_at_least_one():
+    with pytest.raises(ValueError, match="exposure_days needs at least 1 day"):
+        DEFAULTS.with_overrides(["exposure_days=0"])

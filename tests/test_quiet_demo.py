@@ -80,10 +80,11 @@ def test_billing_outage_excess_rate_beats_normal(demo_db):
         a
         for (a,) in rows(
             demo_db,
-            "select account_id from incident_account_usage where incident_id = 'INC-305' "
-            "and placebo_has_dropped and not placebo_is_already_quiet",
+            "select account_id from quiet_accounts where incident_id = 'INC-305' "
+            "and placebo_has_baseline and placebo_has_dropped and not placebo_is_already_quiet",
         )
     }
+    assert len(placebo_accounts) == 2
     assert placebo_accounts <= set(truth(demo_db)["planted_quiet"]["INC-304"])
     assert (quiet, placebo_quiet, control_quiet) == (25, 2, 0)
     assert excess_pct == pytest.approx(100.0 * 25 / eligible - placebo_rate)

@@ -48,14 +48,20 @@ placebo as (
 ),
 
 measured as (
-    -- Every account with usage in the span that the rule can judge, exposed or not.
+    -- Every account the rule can judge, exposed or not: counted straight from the view's cross
+    -- join, for the incidents that have a control only.
     select
-        incident_id,
+        incident_account_usage.incident_id,
         count(*) as accounts,
-        count(*) filter (where has_dropped) as quiet_accounts
+        count(*) filter (where incident_account_usage.has_dropped) as quiet_accounts
     from incident_account_usage
-    where has_baseline and not is_already_quiet
-    group by incident_id
+    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
+    where
+        quiet_windows.has_control
+        and quiet_windows.is_judged
+        and incident_account_usage.has_baseline
+        and not incident_account_usage.is_already_quiet
+    group by incident_account_usage.incident_id
 ),
 
 exposed_measured as (

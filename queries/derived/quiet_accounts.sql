@@ -18,49 +18,73 @@
 -- missing from `accounts`. What customer success reads beside a quiet account (its name, why it was
 -- exposed, its last ticket) is in call_list, for the quiet rows only: this table has a row per
 -- exposed account, tens of millions for a large company. The unjudged flags of
--- incident_account_usage ride along (false or empty for an account without usage in the span),
--- so incident_quiet and week_later count from this table without joining that bigger one again.
+-- incident_account_usage ride along (false or empty for an account without usage), so
+-- incident_quiet and week_later count from this table. Exposed: see incident_account_usage
+-- (is_active_before, opened_ticket); an account that opened a related ticket but has no usage at
+-- all is exposed too, with nothing to judge.
 
 with
 
-latest_usage as (
-    select
-        account_daily_usage.account_id,
-        sum(account_daily_usage.daily_usage) as latest_usage
-    from account_daily_usage
-    cross join (select max(day) as last_day from usage) as usage_end
-    where account_daily_usage.day > usage_end.last_day - $exposure_days
-    group by account_daily_usage.account_id
+exposed as (
+    -- Filtered in the view's cross join, before any window is read for the unexposed.
+    select *
+    from incident_account_usage
+    where is_active_before or opened_ticket
+),
+
+ticket_only as (
+    -- Accounts with a related ticket and no usage at all: exposed, nothing to judge.
+    select distinct related_tickets.incident_id, related_tickets.account_id
+    from related_tickets
+    where
+        related_tickets.account_id is not null
+        and related_tickets.account_id not in (select account_id from account_timelines)
 ),
 
 checked as (
     select
-        exposed_accounts.incident_id,
-        exposed_accounts.account_id,
-        exposed_accounts.opened_ticket,
+        all_exposed.incident_id,
+        all_exposed.account_id,
+        all_exposed.opened_ticket,
         quiet_windows.has_baseline_window,
         quiet_windows.is_judged,
         quiet_windows.not_judged_reason,
         quiet_windows.has_recovery_window,
-        coalesce(incident_account_usage.baseline_daily, 0) as baseline_daily,
-        coalesce(incident_account_usage.after_daily, 0) as after_daily,
-        coalesce(incident_account_usage.recovery_daily, 0) as recovery_daily,
-        coalesce(incident_account_usage.has_baseline, false) as has_baseline,
-        incident_account_usage.is_already_quiet,
-        incident_account_usage.has_dropped,
-        incident_account_usage.has_recovered,
-        coalesce(incident_account_usage.has_dropped_by_week, false) as has_dropped_by_week,
-        coalesce(incident_account_usage.placebo_has_baseline, false) as placebo_has_baseline,
-        incident_account_usage.placebo_is_already_quiet,
-        incident_account_usage.placebo_has_dropped,
-        coalesce(latest_usage.latest_usage, 0) as latest_usage
-    from exposed_accounts
-    inner join quiet_windows on quiet_windows.incident_id = exposed_accounts.incident_id
-    left join incident_account_usage
-        on
-            incident_account_usage.incident_id = exposed_accounts.incident_id
-            and incident_account_usage.account_id = exposed_accounts.account_id
-    left join latest_usage on latest_usage.account_id = exposed_accounts.account_id
+        coalesce(all_exposed.baseline_daily, 0) as baseline_daily,
+        coalesce(all_exposed.after_daily, 0) as after_daily,
+        coalesce(all_exposed.recovery_daily, 0) as recovery_daily,
+        coalesce(all_exposed.latest_usage, 0) as latest_usage,
+        coalesce(all_exposed.has_baseline, false) as has_baseline,
+        all_exposed.is_already_quiet,
+        all_exposed.has_dropped,
+        all_exposed.has_recovered,
+        coalesce(all_exposed.has_dropped_by_week, false) as has_dropped_by_week,
+        coalesce(all_exposed.placebo_has_baseline, false) as placebo_has_baseline,
+        all_exposed.placebo_is_already_quiet,
+        all_exposed.placebo_has_dropped
+    from (
+        select
+            incident_id,
+            account_id,
+            opened_ticket,
+            baseline_daily,
+            after_daily,
+            recovery_daily,
+            latest_usage,
+            has_baseline,
+            is_already_quiet,
+            has_dropped,
+            has_recovered,
+            has_dropped_by_week,
+            placebo_has_baseline,
+            placebo_is_already_quiet,
+            placebo_has_dropped
+        from exposed
+        union all by name
+        select incident_id, account_id, true as opened_ticket
+        from ticket_only
+    ) as all_exposed
+    inner join quiet_windows on quiet_windows.incident_id = all_exposed.incident_id
 ),
 
 judged as (
