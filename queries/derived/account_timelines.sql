@@ -54,36 +54,61 @@ running as (
     window days_so_far as (partition by account_id order by day_index)
 ),
 
+rows_in_order as (
+    -- Sorting each account's few hundred rows as one list is cheaper than an ordered aggregate.
+    select
+        account_id,
+        min(day_index) as first_day_index,
+        list_sort(
+            list(
+                {
+                    'day_index': day_index,
+                    'next_day_index': next_day_index,
+                    'usage_so_far': usage_so_far,
+                    'day_features': day_features
+                }
+            )
+        ) as day_rows
+    from running
+    group by account_id
+),
+
 dense as (
     -- Each row's value repeated up to the account's next row: usage to date stays, features are
     -- used on the row's own day only.
     select
         account_id,
-        list_resize([0.0], min(day_index) + 1, 0.0) || flatten(
-            list(
-                list_resize([usage_so_far], next_day_index - day_index, usage_so_far)
-                order by day_index
+        list_resize([0.0], first_day_index + 1, 0.0) || flatten(
+            list_transform(
+                day_rows,
+                lambda day_row: list_resize(
+                    [day_row.usage_so_far],
+                    day_row.next_day_index - day_row.day_index,
+                    day_row.usage_so_far
+                )
             )
         ) as usage_to_date,
-        list_resize([0::uinteger], min(day_index) + $exposure_days, 0::uinteger) || flatten(
-            list(
-                list_resize([day_features], next_day_index - day_index, 0::uinteger)
-                order by day_index
+        list_resize([0::uinteger], first_day_index + $exposure_days, 0::uinteger) || flatten(
+            list_transform(
+                day_rows,
+                lambda day_row: list_resize(
+                    [day_row.day_features],
+                    day_row.next_day_index - day_row.day_index,
+                    0::uinteger
+                )
             )
         ) as day_features
-    from running
-    group by account_id
+    from rows_in_order
 ),
 
-blocks (account_id, width, usage_to_date, features) using key (account_id) as (
-    -- One row per account, replaced at each doubling: memory for one level only.
-    select account_id, 1, usage_to_date, day_features
+blocks (account_id, width, features) as (
+    -- Doubling: a block of 2w days is the block of w days ORed with the one w days later.
+    select account_id, 1, day_features
     from dense
-    union
+    union all
     select
         account_id,
         width * 2,
-        usage_to_date,
         list_transform(
             range(1, len(features) + 1),
             lambda i: features[i] | coalesce(features[i + width], 0::uinteger)
@@ -109,12 +134,16 @@ complaints as (
 
 final as (
     select
-        blocks.account_id,
-        blocks.usage_to_date,
+        dense.account_id,
+        dense.usage_to_date,
         blocks.features as feature_blocks,
         complaints.complained_incidents
-    from blocks
-    left join complaints on complaints.account_id = blocks.account_id
+    from dense
+    inner join blocks
+        on
+            blocks.account_id = dense.account_id
+            and blocks.width = 1 << floor(log2($exposure_days))::integer
+    left join complaints on complaints.account_id = dense.account_id
 )
 
 select * from final

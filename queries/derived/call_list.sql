@@ -1,14 +1,13 @@
 -- Which quiet accounts are there to call, with what customer success needs to know?
 -- grain:   one row per incident and quiet account
--- params:  $exposure_days
+-- params:  none
 -- columns: account_id, account_name, segment, mrr, is_silent, is_still_quiet, incident_id,
 --          incident_title, started_at, baseline_daily, after_daily, drop_pct,
 --          recovered_by_day_30, exposure, last_ticket_id, last_ticket_at, last_ticket_subject
 -- Only the quiet rows of quiet_accounts, computed once at load, with the account's name, why it
--- was exposed and its last ticket: its newest ticket of any kind. exposure names the features
--- it used (value above 0) in the $exposure_days days before the start, of the incident's
--- affected ones when it is feature-scoped (quiet_windows), and says when it opened a related
--- ticket. The name is
+-- was exposed and its last ticket: its newest ticket of any kind. exposure names the affected
+-- features it used before the start (quiet_accounts.active_feature_bits; "active before the
+-- start" for an incident that is not feature-scoped) and says when it opened a related ticket. The name is
 -- empty for an account missing from `accounts`. The page (pages/quiet_call_list) filters and
 -- orders this small table instead of scanning every exposed account. Stored in the
 -- page's order (the load keeps insertion order): DuckDB's top-N then skips every row group whose
@@ -22,26 +21,10 @@ filtered as (
     where quiet_accounts.quiet
 ),
 
-used as (
-    -- Read from the raw usage for these few rows only; quiet_accounts keeps no feature names.
-    select
-        filtered.incident_id,
-        filtered.account_id,
-        list(distinct usage.feature order by usage.feature)
-            filter (where usage.feature <> '') as used_features
-    from filtered
-    inner join quiet_windows on quiet_windows.incident_id = filtered.incident_id
-    inner join usage on usage.account_id = filtered.account_id
-    where
-        usage.value > 0
-        and usage.day between quiet_windows.start_day - $exposure_days
-        and quiet_windows.start_day - 1
-        and (
-            not quiet_windows.is_feature_scoped
-            or usage.feature = ''
-            or list_contains(quiet_windows.affected_features, usage.feature)
-        )
-    group by filtered.incident_id, filtered.account_id
+feature_names as (
+    -- Names in bit order: feature_bits numbers the features alphabetically.
+    select coalesce(list(feature order by bit), []) as features
+    from feature_bits
 ),
 
 exposures as (
@@ -51,16 +34,20 @@ exposures as (
         concat_ws(
             '; ',
             case
-                when len(used.used_features) > 0
-                    then 'used ' || array_to_string(used.used_features, ', ')
-                    || ' before the start'
-                when used.account_id is not null then 'active before the start'
+                when filtered.active_feature_bits & ~(1::uinteger << 31) <> 0
+                    then 'used ' || array_to_string(
+                        list_filter(
+                            feature_names.features,
+                            lambda feature, i: (filtered.active_feature_bits >> (i - 1)) & 1 = 1
+                        ),
+                        ', '
+                    ) || ' before the start'
+                when filtered.active_feature_bits <> 0 then 'active before the start'
             end,
             case when filtered.opened_ticket then 'opened a related ticket' end
         ) as exposure
     from filtered
-    left join used
-        on used.incident_id = filtered.incident_id and used.account_id = filtered.account_id
+    cross join feature_names
 ),
 
 last_tickets as (

@@ -1,7 +1,7 @@
 -- How each account's usage around each incident compares with its own normal, and its placebo.
 -- grain:   one row per incident with usage data and account with usage
 -- params:  none (the rule's settings are quiet_positions' columns: a view takes no parameters)
--- columns: incident_id, account_id, is_active_before, opened_ticket, baseline_daily,
+-- columns: incident_id, account_id, active_feature_bits, opened_ticket, baseline_daily,
 --          after_daily, recovery_daily, latest_usage, has_baseline, is_already_quiet,
 --          has_dropped, has_recovered, has_dropped_by_week, placebo_has_baseline,
 --          placebo_is_already_quiet, placebo_has_dropped
@@ -9,9 +9,9 @@
 -- Every incident meets every account's timeline in a cross join and reads each window with two
 -- lookups (quiet_positions, account_timelines): nothing per day is joined, and readers that
 -- filter (exposed accounts) or count (the control) never store the hundreds of millions of pairs
--- of a large company. is_active_before: usage above 0 in the exposure_days days before the
--- start day on one of the incident's affected features (any feature when it is not
--- feature-scoped; a row without a feature counts for every incident). opened_ticket: a related
+-- of a large company. active_feature_bits: the incident's affected features (feature_bits; bit 31
+-- when it is not feature-scoped) with usage above 0 in the exposure_days days before the start
+-- day (a row without a feature counts for every feature); not 0 = active before the start. opened_ticket: a related
 -- ticket (linked or suggested). Means are window sums over the window's length in days; windows
 -- as in quiet_windows; latest_usage: the sum over the last exposure_days days of usage data. The flags apply
 -- the rule without judging eligibility (quiet_accounts and incident_quiet do): has_baseline =
@@ -31,8 +31,7 @@ pairs as (
             coalesce(account_timelines.feature_blocks[quiet_positions.first_block], 0)
             | coalesce(account_timelines.feature_blocks[quiet_positions.last_block], 0)
         )
-        & quiet_positions.feature_mask
-        <> 0 as is_active_before,
+        & quiet_positions.feature_mask as active_feature_bits,
         coalesce(
             get_bit(account_timelines.complained_incidents, quiet_positions.incident_index) = 1,
             false
@@ -89,7 +88,7 @@ final as (
     select
         incident_id,
         account_id,
-        is_active_before,
+        active_feature_bits,
         opened_ticket,
         baseline_usage / baseline_days as baseline_daily,
         after_usage / after_days as after_daily,

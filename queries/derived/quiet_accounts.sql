@@ -5,7 +5,7 @@
 --          already_quiet, quiet, opened_ticket, recovered_by_day_30, is_silent, is_still_quiet,
 --          latest_daily, recovery_daily, verdict, has_baseline, is_already_quiet, has_dropped,
 --          has_dropped_by_week, placebo_has_baseline, placebo_is_already_quiet,
---          placebo_has_dropped
+--          placebo_has_dropped, active_feature_bits
 -- quiet: the mean over the days after resolution fell at least $quiet_drop_pct % below the
 -- baseline mean, and the account was not already quiet (its mean over the $exposure_days days
 -- before the start already that far below: listed with already_quiet, not counted, so one
@@ -20,8 +20,9 @@
 -- exposed account, tens of millions for a large company. The unjudged flags of
 -- incident_account_usage ride along (false or empty for an account without usage), so
 -- incident_quiet and week_later count from this table. Exposed: see incident_account_usage
--- (is_active_before, opened_ticket); an account that opened a related ticket but has no usage at
--- all is exposed too, with nothing to judge.
+-- (active_feature_bits, opened_ticket); an account that opened a related ticket but has no usage at
+-- all is exposed too, with nothing to judge. active_feature_bits: which affected features it used
+-- before the start, as bits that call_list names (0: not active before).
 
 with
 
@@ -29,7 +30,7 @@ exposed as (
     -- Filtered in the view's cross join, before any window is read for the unexposed.
     select *
     from incident_account_usage
-    where is_active_before or opened_ticket
+    where active_feature_bits <> 0 or opened_ticket
 ),
 
 ticket_only as (
@@ -46,6 +47,7 @@ checked as (
         all_exposed.incident_id,
         all_exposed.account_id,
         all_exposed.opened_ticket,
+        coalesce(all_exposed.active_feature_bits, 0::uinteger) as active_feature_bits,
         quiet_windows.has_baseline_window,
         quiet_windows.is_judged,
         quiet_windows.not_judged_reason,
@@ -67,6 +69,7 @@ checked as (
             incident_id,
             account_id,
             opened_ticket,
+            active_feature_bits,
             baseline_daily,
             after_daily,
             recovery_daily,
@@ -147,7 +150,8 @@ final as (
         judged.has_dropped_by_week,
         judged.placebo_has_baseline,
         judged.placebo_is_already_quiet,
-        judged.placebo_has_dropped
+        judged.placebo_has_dropped,
+        judged.active_feature_bits
     from judged
     left join accounts on accounts.account_id = judged.account_id
     -- Stored by incident: a page reading one incident's rows then skips the other row groups.
