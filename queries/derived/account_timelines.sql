@@ -1,5 +1,5 @@
 -- What each account used day by day, as lists the quiet checks read by position, not by join.
--- grain:   one row per account with usage
+-- grain:   one row per account with usage or a related ticket
 -- params:  $exposure_days
 -- columns: account_id, usage_to_date, feature_blocks, complained_incidents
 -- kept:    for the load only (a temporary table)
@@ -133,17 +133,19 @@ complaints as (
 ),
 
 final as (
+    -- Accounts with a related ticket and no usage get a row too, with empty lists: the quiet
+    -- checks then see every exposed account in one cross join.
     select
-        dense.account_id,
-        dense.usage_to_date,
-        blocks.features as feature_blocks,
+        coalesce(dense.account_id, complaints.account_id) as account_id,
+        coalesce(dense.usage_to_date, []) as usage_to_date,
+        coalesce(blocks.features, []) as feature_blocks,
         complaints.complained_incidents
     from dense
     inner join blocks
         on
             blocks.account_id = dense.account_id
             and blocks.width = 1 << floor(log2($exposure_days))::integer
-    left join complaints on complaints.account_id = dense.account_id
+    full outer join complaints on complaints.account_id = dense.account_id
 )
 
 select * from final

@@ -18,76 +18,24 @@
 -- missing from `accounts`. What customer success reads beside a quiet account (its name, why it was
 -- exposed, its last ticket) is in call_list, for the quiet rows only: this table has a row per
 -- exposed account, tens of millions for a large company. The unjudged flags of
--- incident_account_usage ride along (false or empty for an account without usage), so
--- incident_quiet and week_later count from this table. Exposed: see incident_account_usage
--- (active_feature_bits, opened_ticket); an account that opened a related ticket but has no usage at
--- all is exposed too, with nothing to judge. active_feature_bits: which affected features it used
+-- incident_account_usage ride along, so incident_quiet and week_later count from this table. Exposed: see incident_account_usage
+-- (active_feature_bits, opened_ticket); an account that opened a related ticket but has no usage
+-- at all is exposed too, with nothing to judge. active_feature_bits: which affected features it used
 -- before the start, as bits that call_list names (0: not active before).
 
 with
 
-exposed as (
-    -- Filtered in the view's cross join, before any window is read for the unexposed.
-    select *
-    from incident_account_usage
-    where active_feature_bits <> 0 or opened_ticket
-),
-
-ticket_only as (
-    -- Accounts with a related ticket and no usage at all: exposed, nothing to judge.
-    select distinct related_tickets.incident_id, related_tickets.account_id
-    from related_tickets
-    where
-        related_tickets.account_id is not null
-        and related_tickets.account_id not in (select account_id from account_timelines)
-),
-
 checked as (
+    -- Filtered in the view's cross join, before any window is read for the unexposed.
     select
-        all_exposed.incident_id,
-        all_exposed.account_id,
-        all_exposed.opened_ticket,
-        coalesce(all_exposed.active_feature_bits, 0::uinteger) as active_feature_bits,
+        incident_account_usage.*,
         quiet_windows.has_baseline_window,
         quiet_windows.is_judged,
         quiet_windows.not_judged_reason,
-        quiet_windows.has_recovery_window,
-        coalesce(all_exposed.baseline_daily, 0) as baseline_daily,
-        coalesce(all_exposed.after_daily, 0) as after_daily,
-        coalesce(all_exposed.recovery_daily, 0) as recovery_daily,
-        coalesce(all_exposed.latest_usage, 0) as latest_usage,
-        coalesce(all_exposed.has_baseline, false) as has_baseline,
-        all_exposed.is_already_quiet,
-        all_exposed.has_dropped,
-        all_exposed.has_recovered,
-        coalesce(all_exposed.has_dropped_by_week, false) as has_dropped_by_week,
-        coalesce(all_exposed.placebo_has_baseline, false) as placebo_has_baseline,
-        all_exposed.placebo_is_already_quiet,
-        all_exposed.placebo_has_dropped
-    from (
-        select
-            incident_id,
-            account_id,
-            opened_ticket,
-            active_feature_bits,
-            baseline_daily,
-            after_daily,
-            recovery_daily,
-            latest_usage,
-            has_baseline,
-            is_already_quiet,
-            has_dropped,
-            has_recovered,
-            has_dropped_by_week,
-            placebo_has_baseline,
-            placebo_is_already_quiet,
-            placebo_has_dropped
-        from exposed
-        union all by name
-        select incident_id, account_id, true as opened_ticket
-        from ticket_only
-    ) as all_exposed
-    inner join quiet_windows on quiet_windows.incident_id = all_exposed.incident_id
+        quiet_windows.has_recovery_window
+    from incident_account_usage
+    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
+    where incident_account_usage.active_feature_bits <> 0 or incident_account_usage.opened_ticket
 ),
 
 judged as (
