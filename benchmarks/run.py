@@ -147,7 +147,7 @@ def _proc_status_kb(field: str) -> int:
 
 def _statement_label(sql: str, derived: set[str]) -> str:
     text = " ".join(sql.split())
-    made = re.match(r"create (?:temp )?(?:table|view) (\w+) as", text)
+    made = re.match(r"(?:create (?:temp )?(?:table|view)|insert into) (\w+)\b", text)
     if made and made.group(1) in derived:
         return f"derived {made.group(1)}"
     # The loader's intermediate relations name their table: _raw_tickets_0, _valid_usage, ...

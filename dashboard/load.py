@@ -17,7 +17,7 @@ import duckdb
 
 from dashboard import schema
 from dashboard.lexicon import store_lexicon
-from dashboard.queries import derived_queries
+from dashboard.queries import DerivedStep, derived_queries
 from dashboard.settings import DEFAULTS, Settings
 from dashboard.sources import SourceError
 
@@ -115,7 +115,7 @@ def load(
         store_lexicon(con)
         for step in derived_queries(settings):
             stage = f"building {step.query.table}"
-            con.execute(f"{step.query.create} {step.query.sql}", step.params)
+            _build(con, step)
             _drop_temporary(con, step.drop_after)
         con.execute("checkpoint")
         con.close()
@@ -554,6 +554,21 @@ def _load_inputs(
                 report.warnings = per_file.get(report.file, 0)
     notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
     return reports
+
+
+def _build(con: duckdb.DuckDBPyConnection, step: DerivedStep) -> None:
+    """One derived table, in one statement or in passes over a range of values (queries.py)."""
+    query = step.query
+    if not query.passes:
+        con.execute(f"{query.create} {query.sql}", step.params)
+        return
+    size, table, column = query.passes
+    # Identifiers from the file's header, checked to be words by queries.parse.
+    (last,) = con.execute(f"select coalesce(max({column}), 0) from {table}").fetchone()
+    for first in range(0, last + 1, size):
+        bounds = {"pass_first": first, "pass_last": first + size - 1}
+        prefix = query.create if first == 0 else f"insert into {query.table}"
+        con.execute(f"{prefix} {query.sql}", step.params | bounds)
 
 
 def _temporary_objects(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -16,8 +16,12 @@ from dashboard.settings import QUERIES_DIR, Settings
 
 HEADER_FIELDS = ("grain", "params", "columns")
 # A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
-# is built for later derived files and dropped once the last of them is built.
-OPTIONAL_FIELDS = ("kept",)
+# is built for later derived files and dropped once the last of them is built. One whose header
+# says `passes: N rows of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
+# $pass_last to a range of that column's values (from 0): rows land grouped by it without one
+# big sort, and each pass sorts only its own rows.
+OPTIONAL_FIELDS = ("kept", "passes")
+PASS_PARAMS = ("pass_first", "pass_last")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class Query:
     columns: tuple[str, ...]
     sql: str
     kept: str = ""
+    passes: tuple[int, str, str] | None = None  # (values per pass, table, column)
 
     @property
     def create(self) -> str:
@@ -70,7 +75,15 @@ def parse(name: str, text: str) -> Query:
     params = tuple(re.findall(r"\$(\w+)", found["params"]))
     columns = tuple(c.strip() for c in found["columns"].split(",") if c.strip())
     kept = found.get("kept", "")
-    return Query(name, header[0], found["grain"], params, columns, text, kept)
+    passes = None
+    if "passes" in found:
+        match = re.fullmatch(r"(\d+) values of (\w+)\.(\w+) at a time\b.*", found["passes"])
+        if not match:
+            raise ValueError(
+                f"queries/{name}.sql: passes must read 'N values of TABLE.COLUMN at a time'"
+            )
+        passes = (int(match[1]), match[2], match[3])
+    return Query(name, header[0], found["grain"], params, columns, text, kept, passes)
 
 
 @cache
@@ -143,7 +156,7 @@ def derived_queries(settings: Settings) -> list[DerivedStep]:
     return [
         DerivedStep(
             queries[name],
-            {p: values[p] for p in queries[name].params},
+            {p: values[p] for p in queries[name].params if p not in PASS_PARAMS},
             tuple(dep for dep, last in last_reader.items() if last == i),
         )
         for i, name in enumerate(ordered)

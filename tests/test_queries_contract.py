@@ -5,6 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard import load as load_module
 from dashboard import queries
 from dashboard.load import load
 from dashboard.settings import DEFAULTS, QUERIES_DIR
@@ -69,3 +70,22 @@ def test_query_runs_and_returns_its_declared_columns(name, small_db):
     finally:
         con.close()
     assert got == list(query.columns)
+
+
+def test_a_file_built_in_passes_keeps_every_row_in_order(tmp_path):
+    query = queries.parse(
+        "derived/numbers",
+        "-- Which numbers are there?\n-- grain:   one row per number\n"
+        "-- params:  $pass_first, $pass_last\n-- columns: k\n"
+        "-- passes:  100 values of source.k at a time\n"
+        "select k from source where k between $pass_first and $pass_last order by k desc\n",
+    )
+    assert query.passes == (100, "source", "k")
+    con = duckdb.connect(str(tmp_path / "p.duckdb"))
+    con.execute("create table source as select range as k from range(250)")
+    load_module._build(con, queries.DerivedStep(query, {}, ()))
+    # 0..99, 100..199, 200..249: three passes, each in its own order, every row once.
+    got = [k for (k,) in con.execute("select k from numbers").fetchall()]
+    assert got == [*range(99, -1, -1), *range(199, 99, -1), *range(249, 199, -1)]
+    with pytest.raises(ValueError, match="passes must read"):
+        queries.parse("x", "-- Q?\n-- grain: g\n-- params: none\n-- columns: a\n-- passes: lots\n")

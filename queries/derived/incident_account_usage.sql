@@ -1,7 +1,7 @@
 -- How each account's usage around each incident compares with its own normal, and its placebo.
 -- grain:   one row per incident with usage data and account with usage
 -- params:  none (the rule's settings are quiet_positions' columns: a view takes no parameters)
--- columns: incident_id, account_id, active_feature_bits, opened_ticket, baseline_daily,
+-- columns: incident_id, incident_index, account_id, active_feature_bits, opened_ticket, baseline_daily,
 --          after_daily, recovery_daily, latest_usage, has_baseline, is_already_quiet,
 --          has_dropped, has_recovered, has_dropped_by_week, placebo_has_baseline,
 --          placebo_is_already_quiet, placebo_has_dropped
@@ -26,6 +26,7 @@ with
 pairs as (
     select
         quiet_positions.incident_id,
+        quiet_positions.incident_index,
         account_timelines.account_id,
         (
             coalesce(account_timelines.feature_blocks[quiet_positions.first_block], 0)
@@ -87,6 +88,7 @@ pairs as (
 final as (
     select
         incident_id,
+        incident_index,
         account_id,
         active_feature_bits,
         opened_ticket,
