@@ -4,8 +4,9 @@
 -- columns: incident_id, account_id, account_name, segment, mrr, related_tickets, urgent_tickets,
 --          trust_loss_tickets, open_tickets, reasons, last_ticket_at, ticket_ids
 -- An account is listed when one of its related tickets shows urgency or trust loss
--- (ticket_signals), or is not solved yet (derived/direct_contacts). $incident_id empty = every
--- incident. Largest MRR first.
+-- (ticket_signals), or is not solved yet (derived/direct_contacts). One incident at a time, as
+-- the incident page and the report ask (every incident at once was a full scan of
+-- direct_contacts that no page needs). Largest MRR first.
 
 with
 
@@ -14,8 +15,8 @@ final as (
         incident_id, account_id, account_name, segment, mrr, related_tickets, urgent_tickets,
         trust_loss_tickets, open_tickets, reasons, last_ticket_at, ticket_ids
     from direct_contacts
-    where $incident_id is null or incident_id = $incident_id
-    order by incident_id, mrr desc nulls last, account_id
+    where incident_id = $incident_id
+    order by mrr desc nulls last, account_id
 )
 
 select * from final

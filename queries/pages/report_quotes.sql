@@ -12,12 +12,10 @@
 with
 
 related as (
-    -- Only tickets that show a signal can give a quote.
+    -- Only tickets that show a signal can give a quote (related_tickets carries their signals).
     select ticket_id, created_at, link
     from related_tickets
-    where
-        incident_id = $incident_id
-        and ticket_id in (select ticket_id from ticket_signals)
+    where incident_id = $incident_id and len(signals) > 0
 ),
 
 related_span as (
