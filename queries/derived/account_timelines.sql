@@ -14,7 +14,7 @@
 -- complained_incidents: bit k set when the account opened a related ticket of the incident with
 -- quiet_positions.incident_index k (empty when it opened none). At 100,000 accounts, 2,000
 -- incidents and two years, the lists take about 1 GB where one row per incident, account and day
--- would be billions. DuckDB-only: lists, lambdas, bitstrings, a recursive CTE with a key.
+-- would be billions. DuckDB-only: lists, lambdas, bitstrings, a recursive CTE.
 
 with recursive
 

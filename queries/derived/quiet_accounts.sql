@@ -21,10 +21,10 @@
 -- exposed, its last ticket) is in call_list, for the quiet rows only: this table has a row per
 -- exposed account, tens of millions for a large company. The unjudged flags of
 -- incident_account_usage ride along, so incident_quiet and week_later count from this table.
--- Exposed: see incident_account_usage
--- (active_feature_bits, opened_ticket); an account that opened a related ticket but has no usage
--- at all is exposed too, with nothing to judge. active_feature_bits: which affected features it used
--- before the start, as bits that call_list names (0: not active before).
+-- Exposed: see incident_account_usage (active_feature_bits, opened_ticket); an account that
+-- opened a related ticket but has no usage at all is exposed too, with nothing to judge.
+-- active_feature_bits: which affected features it used before the start, as bits that
+-- call_list names (0: not active before).
 
 with
 
