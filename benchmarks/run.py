@@ -45,11 +45,11 @@ DATA_DIR = BENCH_DIR / "data"
 RESULTS_FILE = BENCH_DIR / "RESULTS.md"
 sys.path.insert(0, str(PROJECT_DIR))
 
+from aftermath import schema  # noqa: E402
+from aftermath.build.load import DEFAULT_MEMORY_LIMIT  # noqa: E402
+from aftermath.queries import all_queries, run_query  # noqa: E402
+from aftermath.settings import DEFAULTS  # noqa: E402
 from benchmarks import generate  # noqa: E402
-from dashboard import schema  # noqa: E402
-from dashboard.load import DEFAULT_MEMORY_LIMIT  # noqa: E402
-from dashboard.queries import all_queries, run_query  # noqa: E402
-from dashboard.settings import DEFAULTS  # noqa: E402
 
 TARGETS = {
     "load_ratio": 3.0,  # load end to end / floor
@@ -160,7 +160,7 @@ def load_child(folder: Path, db: Path, profile: Path | None, memory_limit: str) 
     """`aftermath load FOLDER --db DB`, exactly as the command line runs it. With `profile`,
     every statement is timed and the process's peak memory read after it (one /proc read per
     statement, a few hundred in all), written there as JSON even when the load fails."""
-    from dashboard.cli import main
+    from aftermath.cli import main
 
     records: list[dict] = []
     if profile:
@@ -181,7 +181,7 @@ def load_child(folder: Path, db: Path, profile: Path | None, memory_limit: str) 
 def _time_statements(records: list[dict]) -> None:
     """Wrap every DuckDB connection of this process so that each execute() is recorded."""
     real_connect = duckdb.connect
-    derived = {q.table for q in all_queries("derived")}
+    derived = {q.table for q in all_queries() if not q.name.startswith("pages/")}
 
     class Timed:
         def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -463,7 +463,7 @@ def measure(
 
 def explain_pages(data: Path, db: Path, params: dict, labels: list[str], scale: float) -> list[str]:
     """EXPLAIN ANALYZE of the slow page queries, saved beside the data."""
-    from dashboard.queries import get
+    from aftermath.queries import get
 
     folder = data / "profile"
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,9 +14,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard.queries import run_query
-from dashboard.report import render_report
-from dashboard.settings import default_db_path
+from aftermath.queries import run_query
+from aftermath.report import render_report
+from aftermath.settings import default_db_path
 
 Identity = tuple[str, int, int]
 

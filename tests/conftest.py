@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.load import load
+from aftermath.build.load import load
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -13,7 +13,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo data set, generated and loaded once for the whole run."""
-    from dashboard.demo import write_demo
+    from aftermath.demo import write_demo
 
     folder = tmp_path_factory.mktemp("demo")
     write_demo(folder)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import duckdb
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
 
 def write_exports(folder: Path, files: dict[str, str | bytes]) -> Path:
     """Write `{name: content}` into folder; returns the folder."""

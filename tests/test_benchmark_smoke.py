@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
+from aftermath.queries import all_queries
 from benchmarks import generate, run
-from dashboard.queries import all_queries
 
 TINY = 0.0005  # 50 accounts, 5,000 tickets, 3 incidents: the generator's floors, a few seconds
 LOAD_ROWS = [

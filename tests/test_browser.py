@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.settings import PROJECT_DIR
+from tests.helpers import PROJECT_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def _free_port() -> int:
 
 def _serve_command(db: Path, port: int) -> list[str]:
     script = Path(sys.executable).with_name("aftermath")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "dashboard.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "aftermath.cli"]
     return [*command, "serve", "--db", str(db), "--port", str(port)]
 
 

@@ -20,10 +20,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard import schema
-from dashboard.demo import BAD_DATE_VALUE, DEFAULT_SEED, FEATURES, write_demo
-from dashboard.settings import DEMO_DIR, PROJECT_DIR
-from tests.helpers import rows
+from aftermath import schema
+from aftermath.demo import BAD_DATE_VALUE, DEFAULT_SEED, FEATURES, write_demo
+from tests.helpers import PROJECT_DIR, rows
 
 FILES = (
     "incidents.json",
@@ -83,7 +82,7 @@ def billing_tickets(tickets: list[dict], truth: dict) -> list[dict]:
 def test_same_seed_gives_byte_identical_files_in_another_process(demo: Path, tmp_path: Path):
     # another process with another string hash seed: no set or dict order may leak into a file
     again = tmp_path / "again"
-    code = "import sys, pathlib; from dashboard.demo import write_demo; "
+    code = "import sys, pathlib; from aftermath.demo import write_demo; "
     code += "write_demo(pathlib.Path(sys.argv[1]))"
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
     subprocess.run([sys.executable, "-c", code, str(again)], check=True, env=env, cwd=PROJECT_DIR)
@@ -435,7 +434,7 @@ def test_the_loader_accounts_for_every_row(demo_db: Path, truth: dict):
 
 
 def test_readme_tells_the_numbers_the_generator_plants(truth: dict):
-    readme = (DEMO_DIR / "README.md").read_text()
+    readme = (PROJECT_DIR / "data" / "demo" / "README.md").read_text()
 
     def cell(value) -> str:
         if value is None:

@@ -4,9 +4,10 @@ from dataclasses import fields
 
 import pytest
 
-from dashboard import schema
-from dashboard.cli import COMMANDS
-from dashboard.settings import PROJECT_DIR, Settings
+from aftermath import schema
+from aftermath.cli import COMMANDS
+from aftermath.settings import Settings
+from tests.helpers import PROJECT_DIR
 
 README = (PROJECT_DIR / "README.md").read_text()
 

@@ -24,8 +24,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.load import load
-from dashboard.settings import DEFAULTS
+from aftermath.build.load import load
+from aftermath.settings import DEFAULTS
 from tests.helpers import rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "impact"

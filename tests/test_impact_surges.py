@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.load import load
-from dashboard.settings import DEFAULTS
+from aftermath.build.load import load
+from aftermath.settings import DEFAULTS
 from tests.helpers import rows, write_exports
 
 INCIDENTS = (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.load import InputError, load
+from aftermath.build.load import InputError, load
 from tests.helpers import rows, write_exports
 
 INCIDENTS = (
@@ -242,7 +242,7 @@ def test_failed_load_leaves_the_previous_database_untouched(tmp_path):
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", *args],
+        [sys.executable, "-m", "aftermath.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.load import load
-from dashboard.queries import run_query
+from aftermath.build.load import load
+from aftermath.queries import run_query
 from tests.helpers import rows, write_exports
 
 D0 = date(2026, 1, 5)

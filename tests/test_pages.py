@@ -16,10 +16,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from aftermath.build.load import load
 from dashboard import charts
-from dashboard.load import load
-from dashboard.settings import PROJECT_DIR
-from tests.helpers import write_exports
+from tests.helpers import PROJECT_DIR, write_exports
 
 APP = PROJECT_DIR / "dashboard" / "app.py"
 PAGES = [

@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.export import safe_csv
-from dashboard.load import load
-from dashboard.queries import run_query
-from dashboard.settings import DEFAULTS
+from aftermath.build.load import load
+from aftermath.export import safe_csv
+from aftermath.queries import run_query
+from aftermath.settings import DEFAULTS
 from tests.helpers import rows, write_exports
 
 D0 = date(2026, 1, 5)

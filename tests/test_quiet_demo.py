@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.queries import run_query
+from aftermath.queries import run_query
 from tests.helpers import rows
 
 

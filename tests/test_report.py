@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard.load import InputError, load
-from dashboard.report import md_text, render_report
+from aftermath.build.load import InputError, load
+from aftermath.report import md_text, render_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "voice"
 
@@ -82,7 +82,7 @@ def test_unknown_incident_is_an_input_error(db):
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "aftermath.cli", *args], capture_output=True, text=True, check=False
     )
 
 

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from dashboard.report import render_report
+from aftermath.report import render_report
 from tests.helpers import rows
 
 SIGNALS = ["confusion", "trust_loss", "urgent", "workaround"]

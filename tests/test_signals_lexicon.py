@@ -5,10 +5,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import queries
-from dashboard.lexicon import store_lexicon
-from dashboard.load import InputError, load
-from dashboard.settings import LEXICON_FILE
+from aftermath import queries
+from aftermath.build.lexicon import store_lexicon
+from aftermath.build.load import InputError, load
+from aftermath.queries import LEXICON_FILE
 from tests.helpers import rows, write_exports
 
 SMALL = """
@@ -88,7 +88,7 @@ def test_an_edited_lexicon_changes_the_matches(tmp_path):
     con = duckdb.connect(str(db))
     store_lexicon(con, lexicon_file(tmp_path, SMALL))
     con.execute(
-        f"create or replace table ticket_signals as {queries.get('derived/ticket_signals').sql}"
+        f"create or replace table ticket_signals as {queries.get('marts/ticket_signals').sql}"
     )
     con.close()
     assert rows(db, "select * from ticket_signals order by all") == [

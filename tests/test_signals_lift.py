@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.load import load
+from aftermath.build.load import load
 from tests.helpers import rows, write_exports
 
 INCIDENTS = (

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import sources
+from aftermath.ingest import vendors as sources
 
 BAD_FILES = {
     # name: (bytes, words the message must contain)

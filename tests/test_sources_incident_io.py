@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import sources
-from dashboard.sources import incident_io
+from aftermath.ingest import vendors as sources
+from aftermath.ingest.vendors import incident_io
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "incident_io"
 

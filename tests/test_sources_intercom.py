@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import sources
-from dashboard.sources import intercom
+from aftermath.ingest import vendors as sources
+from aftermath.ingest.vendors import intercom
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "intercom"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import sources
-from dashboard.sources import jira
+from aftermath.ingest import vendors as sources
+from aftermath.ingest.vendors import jira
 
 SEARCH = Path(__file__).parent / "fixtures" / "vendors" / "jira" / "search.json"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import sources
-from dashboard.sources import pagerduty
+from aftermath.ingest import vendors as sources
+from aftermath.ingest.vendors import pagerduty
 
 
 def records(rel: duckdb.DuckDBPyRelation) -> list[dict]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import sources
-from dashboard.sources import statuspage
+from aftermath.ingest import vendors as sources
+from aftermath.ingest.vendors import statuspage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "statuspage"
 

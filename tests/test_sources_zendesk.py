@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import sources
-from dashboard.sources import zendesk
+from aftermath.ingest import vendors as sources
+from aftermath.ingest.vendors import zendesk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "zendesk"
 

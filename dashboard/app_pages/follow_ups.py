@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from aftermath.export import safe_csv
 from dashboard import charts, db, tables
-from dashboard.export import safe_csv
 
 st.title("Do the follow-ups answer the complaints?")
 if not db.require("incidents"):

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from aftermath.export import safe_csv
 from dashboard import charts, db, tables
 from dashboard.charts import count_text, duration_text, severity_label
-from dashboard.export import safe_csv
 
 if not db.require("incidents"):
     st.stop()

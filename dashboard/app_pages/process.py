@@ -4,8 +4,8 @@ import json
 
 import streamlit as st
 
+from aftermath.settings import DEFAULTS
 from dashboard import charts, db, tables
-from dashboard.settings import DEFAULTS
 
 st.title("How the incident process holds up")
 if not db.require("incidents"):

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from aftermath.export import safe_csv
+from aftermath.queries import run_query
 from dashboard import charts, db, tables
-from dashboard.export import safe_csv
-from dashboard.queries import run_query
 
 # Every incident at once holds millions of quiet rows at scale: the page shows the top ones.
 ROWS_SHOWN = 500

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.sources import common
+from aftermath.ingest.vendors import common
 
 NAME = "zendesk"
 FEEDS = ("tickets", "ticket_events", "incidents")

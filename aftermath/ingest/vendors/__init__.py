@@ -7,7 +7,8 @@ table it feeds, contract column names plus `_row`, the record's position in the 
 
 from pathlib import Path
 
-from dashboard.sources import (
+from aftermath.errors import SourceError
+from aftermath.ingest.vendors import (
     incident_io,
     intercom,
     jira,
@@ -15,7 +16,6 @@ from dashboard.sources import (
     statuspage,
     zendesk,
 )
-from dashboard.sources.common import SourceError
 
 __all__ = ["ADAPTERS", "SourceError", "detect"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.sources import common
+from aftermath.ingest.vendors import common
 
 NAME = "statuspage"
 FEEDS = ("incidents", "status_updates", "postmortems")

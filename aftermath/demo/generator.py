@@ -14,6 +14,7 @@ import random
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -90,7 +91,9 @@ NAME_KIND = (
 NAME_ENDING = {"North America": "Inc.", "Europe": "GmbH", "APAC": "Pty Ltd", "LATAM": "S.A."}
 
 # The incidents and the ordinary ticket topics live as data beside this file.
-_DATA = tomllib.loads(Path(__file__).with_name("demo_stories.toml").read_text(encoding="utf-8"))
+_DATA = tomllib.loads(
+    (resources.files("aftermath.demo") / "stories.toml").read_text(encoding="utf-8")
+)
 STORIES: list[dict] = _DATA["story"]
 BACKGROUND: list[dict] = _DATA["background"]
 BILLING = "INC-305"  # the story the demo is built around

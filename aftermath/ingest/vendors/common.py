@@ -14,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard import schema
+from aftermath import schema
+from aftermath.errors import SourceError
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 # DuckDB's default limit for one JSON value is 16 MB; a whole API export is one value.
@@ -31,10 +32,6 @@ TITLES = {
     "incident_io": "incident.io",
     "jira": "Jira",
 }
-
-
-class SourceError(Exception):
-    """A vendor file that cannot be read; the message names the file and the source."""
 
 
 def label(path: Path, source: str) -> str:

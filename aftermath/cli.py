@@ -8,14 +8,17 @@ import os
 import subprocess
 import sys
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-from dashboard import export
-from dashboard.load import DEFAULT_MEMORY_LIMIT, InputError, load
-from dashboard.report import render_report
-from dashboard.settings import DEFAULTS, DEMO_DIR, PROJECT_DIR, default_db_path
+from aftermath import export
+from aftermath.build.load import DEFAULT_MEMORY_LIMIT, load
+from aftermath.demo import write_demo
+from aftermath.errors import InputError
+from aftermath.report import render_report
+from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,8 +98,6 @@ def cmd_demo(args: argparse.Namespace, db: Path) -> int:
 
 
 def build_demo(db: Path):
-    from dashboard.demo import write_demo
-
     write_demo(DEMO_DIR)
     return load(DEMO_DIR, db)
 
@@ -133,7 +134,7 @@ def cmd_serve(args: argparse.Namespace, db: Path) -> int:
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_DIR / "dashboard" / "app.py"),
+        str(resources.files("dashboard") / "app.py"),
         "--server.address",
         args.address,
         "--server.port",

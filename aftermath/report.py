@@ -11,8 +11,8 @@ from datetime import datetime
 
 import duckdb
 
-from dashboard import queries
-from dashboard.load import InputError
+from aftermath import queries
+from aftermath.errors import InputError
 
 # Rows shown per table; the rest is counted and pointed to `aftermath export`.
 MAX_ROWS = 100

@@ -7,12 +7,17 @@ holds every file to its header. Parameters are always bound by DuckDB, never for
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from dashboard.settings import QUERIES_DIR, Settings
+# The SQL ships as package data of the `queries` package, so an installed wheel finds it too.
+QUERIES_DIR = Path(str(resources.files("queries")))
+LEXICON_FILE = QUERIES_DIR / "lexicon.toml"
+# Every folder but pages/ holds the load's steps: intermediate/ (load-only) and marts/ (kept).
+PAGES_FOLDER = "pages"
 
 HEADER_FIELDS = ("grain", "params", "columns")
 # A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
@@ -26,7 +31,7 @@ PASS_PARAMS = ("pass_first", "pass_last")
 
 @dataclass(frozen=True)
 class Query:
-    name: str  # path below queries/ without .sql, e.g. "derived/incident_impact"
+    name: str  # path below queries/ without .sql, e.g. "marts/incident_impact"
     question: str
     grain: str
     params: tuple[str, ...]
@@ -107,64 +112,6 @@ def used_params(sql: str) -> set[str]:
     body = re.sub(r"--[^\n]*", "", sql)
     body = re.sub(r"'(?:[^']|'')*'", "''", body)
     return set(re.findall(r"\$([A-Za-z_]\w*)", body))
-
-
-@dataclass(frozen=True)
-class DerivedStep:
-    query: Query
-    params: dict
-    drop_after: tuple[str, ...]  # load-only objects no later step reads
-
-
-def derived_queries(settings: Settings) -> list[DerivedStep]:
-    """Every derived file with its bound params, each after the tables it reads."""
-    queries = {q.table: q for q in all_queries("derived")}
-    deps = {
-        name: {
-            other
-            for other in queries
-            if other != name and re.search(rf"\b{re.escape(other)}\b", _strip_comments(q.sql))
-        }
-        for name, q in queries.items()
-    }
-    ordered: list[str] = []
-    visiting: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in ordered:
-            return
-        if name in visiting:
-            raise ValueError(f"queries/derived: a cycle through {name}")
-        visiting.add(name)
-        for dep in sorted(deps[name]):
-            visit(dep)
-        visiting.discard(name)
-        ordered.append(name)
-
-    for name in sorted(queries):
-        visit(name)
-    values = settings.params()
-
-    def reads(name: str) -> set[str]:
-        """What building `name` reads, through views (inlined when a later step reads them)."""
-        direct = deps[name]
-        return direct.union(*(reads(d) for d in direct if "view" in queries[d].kept))
-
-    last_reader = {
-        dep: i for i, name in enumerate(ordered) for dep in reads(name) if queries[dep].kept
-    }
-    return [
-        DerivedStep(
-            queries[name],
-            {p: values[p] for p in queries[name].params if p not in PASS_PARAMS},
-            tuple(dep for dep, last in last_reader.items() if last == i),
-        )
-        for i, name in enumerate(ordered)
-    ]
-
-
-def _strip_comments(sql: str) -> str:
-    return re.sub(r"--[^\n]*", "", sql)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:

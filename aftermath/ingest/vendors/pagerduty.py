@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.sources import common
+from aftermath.ingest.vendors import common
 
 NAME = "pagerduty"
 FEEDS = ("incidents",)

@@ -8,11 +8,9 @@ import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-QUERIES_DIR = PROJECT_DIR / "queries"
-DATA_DIR = PROJECT_DIR / "data"
+# Where a user's data goes: below the folder they run `aftermath` in, never inside the package.
+DATA_DIR = Path("data")
 DEMO_DIR = DATA_DIR / "demo"
-LEXICON_FILE = QUERIES_DIR / "lexicon.toml"
 
 
 def default_db_path() -> Path:

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.settings import LEXICON_FILE
+from aftermath.errors import InputError
+from aftermath.queries import LEXICON_FILE
 
 SIGNALS = ("confusion", "trust_loss", "workaround", "urgent")
 
@@ -176,7 +177,4 @@ def _only(path: Path, where: str, value: object, known: set[str]) -> None:
 
 
 def _error(path: Path, message: str) -> Exception:
-    # Imported here: the loader imports this module while it is itself being imported.
-    from dashboard.load import InputError
-
     return InputError(f"{path.name}: {message}")
