@@ -7,12 +7,12 @@ rendered: no links, no HTML, no emphasis.
 """
 
 import re
-from datetime import datetime
 
 import duckdb
 
 from aftermath import queries
 from aftermath.errors import InputError
+from aftermath.format import at_text, duration_text, money_text
 
 # Rows shown per table; the rest is counted and pointed to `aftermath export`.
 MAX_ROWS = 100
@@ -78,28 +78,28 @@ def _headline(s: dict, accounts: list[dict]) -> str:
     lines = [
         "## Customer impact",
         "",
-        f"_{title}. Figures from Aftermath, data up to {_at(s['data_end_at'])}._",
+        f"_{title}. Figures from Aftermath, data up to {at_text(s['data_end_at'])}._",
         "",
     ]
     if s["ongoing"]:
         lines.append(
-            f"The incident is **still ongoing**: {_duration(s['outage_minutes'])} so far, and "
-            f"customers have felt it for **{_duration(s['customer_impact_minutes'])}**."
+            f"The incident is **still ongoing**: {duration_text(s['outage_minutes'])} so far, and "
+            f"customers have felt it for **{duration_text(s['customer_impact_minutes'])}**."
         )
     else:
         ratio = s["impact_ratio"]
         times = f", {ratio:.3g} times as long" if ratio is not None and ratio > 1 else ""
         lines.append(
-            f"The outage lasted **{_duration(s['outage_minutes'])}**; customers felt it for "
-            f"**{_duration(s['customer_impact_minutes'])}**{times}."
+            f"The outage lasted **{duration_text(s['outage_minutes'])}**; customers felt it for "
+            f"**{duration_text(s['customer_impact_minutes'])}**{times}."
         )
     lines.append("")
-    end = "still ongoing" if s["ongoing"] else _at(s["resolved_at"], s["started_at"])
+    end = "still ongoing" if s["ongoing"] else at_text(s["resolved_at"], s["started_at"])
     lines += [
-        f"- **Outage:** {_at(s['started_at'])} → {end} ({_duration(s['outage_minutes'])}).",
-        f"- **Customer impact:** {_at(s['customer_impact_start'])} → "
-        f"{_at(s['customer_impact_end'], s['customer_impact_start'])} "
-        f"({_duration(s['customer_impact_minutes'])}): from the start or the first ticket, "
+        f"- **Outage:** {at_text(s['started_at'])} → {end} ({duration_text(s['outage_minutes'])}).",
+        f"- **Customer impact:** {at_text(s['customer_impact_start'])} → "
+        f"{at_text(s['customer_impact_end'], s['customer_impact_start'])} "
+        f"({duration_text(s['customer_impact_minutes'])}): from the start or the first ticket, "
         "to the last ticket of the run that kept coming after resolution.",
         f"- **Status page:** {_comms(s)}",
         f"- **Tickets:** {_tickets_line(s)}",
@@ -112,13 +112,13 @@ def _comms(s: dict) -> str:
     if s["first_update_at"] is None:
         return "no status update was posted."
     if s["first_ticket_at"] is None:
-        first = f"first update at {_at(s['first_update_at'])}, no ticket came"
+        first = f"first update at {at_text(s['first_update_at'])}, no ticket came"
     else:
         lead = s["customers_first_minutes"]
         if lead > 0:
-            first = f"the first ticket came {_duration(lead)} before the first update"
+            first = f"the first ticket came {duration_text(lead)} before the first update"
         elif lead < 0:
-            first = f"the first update came {_duration(-lead)} before the first ticket"
+            first = f"the first update came {duration_text(-lead)} before the first ticket"
         else:
             first = "the first update and the first ticket came at the same minute"
     resolved_at = s["status_resolved_at"]
@@ -126,14 +126,12 @@ def _comms(s: dict) -> str:
         said = 'it never said "resolved"'
     elif s["comms_gap_minutes"] is not None and s["comms_gap_minutes"] > 0:
         said = (
-            f'it said "resolved" at {_at(resolved_at, s["started_at"])}, '
-            f"**{_duration(s['comms_gap_minutes'])}** before customers stopped writing "
+            f'it said "resolved" at {at_text(resolved_at, s["started_at"])}, '
+            f"**{duration_text(s['comms_gap_minutes'])}** before customers stopped writing "
             "(the comms gap)"
         )
     else:
-        said = (
-            f'it said "resolved" at {_at(resolved_at, s["started_at"])}, once the impact had ended'
-        )
+        said = f'it said "resolved" at {at_text(resolved_at, s["started_at"])}, once the impact had ended'
     return f"{first}; {said}."
 
 
@@ -148,13 +146,13 @@ def _tickets_line(s: dict) -> str:
 
 
 def _accounts_line(s: dict, accounts: list[dict]) -> str:
-    text = f"{s['affected_accounts']} wrote in (MRR {_money(s['affected_mrr'])})"
+    text = f"{s['affected_accounts']} wrote in (MRR {money_text(s['affected_mrr'])})"
     if s["quiet_accounts"] is None:
         reason = s["not_judged_reason"] or "no usage data"
         return f"{text}; quiet accounts not judged ({md_text(reason)})."
     silent = s["silent_quiet_accounts"]
     text += (
-        f"; {s['quiet_accounts']} went quiet afterwards (MRR {_money(s['quiet_mrr'])}), "
+        f"; {s['quiet_accounts']} went quiet afterwards (MRR {money_text(s['quiet_mrr'])}), "
         f"{silent} of them without a word to support"
     )
     already = sum(1 for a in accounts if a["already_quiet"])
@@ -265,7 +263,7 @@ def _accounts(accounts: list[dict]) -> str:
             after = "already quiet before" if a["already_quiet"] else ""
         name = a["name"] or a["account_id"]
         lines.append(
-            f"| {md_text(name)} | {md_text(a['segment'] or '')} | {_money(a['mrr'])} "
+            f"| {md_text(name)} | {md_text(a['segment'] or '')} | {money_text(a['mrr'])} "
             f"| {a['related_tickets']} | {after} |"
         )
     return "\n".join(lines + _more(len(accounts), "incident_accounts"))
@@ -310,29 +308,3 @@ def _shorten(text: str, chars: int = QUOTE_CHARS) -> str:
     if len(line) <= chars:
         return line
     return line[: chars - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _duration(minutes: float | None) -> str:
-    if minutes is None:
-        return "–"
-    total = round(minutes)
-    days, rest = divmod(total, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min"
-
-
-def _at(moment: datetime | None, same_day_as: datetime | None = None) -> str:
-    """UTC time; only the clock when it falls on the day of `same_day_as`."""
-    if moment is None:
-        return "–"
-    if same_day_as is not None and moment.date() == same_day_as.date():
-        return f"{moment:%H:%M} UTC"
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
-
-
-def _money(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.0f}"

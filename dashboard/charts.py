@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from aftermath.format import count_text, duration_text, severity_label
+
 BLACK = "#000000"
 ORANGE = "#E69F00"
 SKY_BLUE = "#56B4E9"
@@ -31,29 +33,6 @@ HEIGHT = 420
 def plain(value: object) -> str:
     """Text from the data, safe to put in a Plotly label."""
     return html.escape("" if value is None or value is pd.NA else str(value), quote=False)
-
-
-def duration_text(minutes: float | None) -> str:
-    """Minutes as '45 min', '3 h 05 min' or '2 d 4 h'; '–' when unknown."""
-    if minutes is None or pd.isna(minutes):
-        return "–"
-    sign, minutes = ("−" if minutes < 0 else ""), abs(float(minutes))
-    if minutes < 60:
-        return f"{sign}{minutes:.0f} min"
-    if minutes < 48 * 60:
-        hours, rest = divmod(round(minutes), 60)
-        return f"{sign}{hours} h {rest:02d} min"
-    days, rest = divmod(round(minutes / 60), 24)
-    return f"{sign}{days} d {rest} h"
-
-
-def count_text(value: object) -> str:
-    """A count with thousands separators; '–' when unknown."""
-    return "–" if value is None or pd.isna(value) else f"{int(value):,}"
-
-
-def severity_label(severity: object) -> str:
-    return "unknown" if severity is None or pd.isna(severity) else f"SEV{int(severity)}"
 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
+from aftermath.format import count_text, duration_text, severity_label
 from dashboard import charts, db, tables
-from dashboard.charts import count_text, duration_text, severity_label
 
 if not db.require("incidents"):
     st.stop()

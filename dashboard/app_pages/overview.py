@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from aftermath.format import severity_label
 from dashboard import charts, db, tables
 
 st.title("What the incidents cost the customers")
@@ -25,7 +26,7 @@ service = service_col.selectbox(
 severities = severity_col.multiselect(
     "Declared severity",
     [1, 2, 3, 4, 5],
-    format_func=charts.severity_label,
+    format_func=severity_label,
     placeholder="All severities",
     key="overview_severities",
 )
@@ -81,7 +82,7 @@ st.caption("Points above the dashed line: customers felt the incident longer tha
 st.subheader("Incidents")
 st.caption("Select a row to open the incident.")
 table = incidents.assign(
-    severity=incidents["severity"].map(charts.severity_label),
+    severity=incidents["severity"].map(severity_label),
     open=[f"incident?incident={quote(i)}" for i in incidents["incident_id"]],
 )
 event = st.dataframe(

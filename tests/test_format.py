@@ -1,0 +1,33 @@
+"""One way to write a duration, a count and an amount, shared by the pages and the report."""
+
+import math
+from datetime import datetime
+
+import pandas as pd
+
+from aftermath.format import at_text, count_text, duration_text, money_text, severity_label
+
+
+def test_durations_read_the_same_everywhere():
+    assert duration_text(40) == "40 min"
+    assert duration_text(245) == "4 h 5 min"  # once "4 h 05 min" on a card, "4 h 5 min" below
+    assert duration_text(180) == "3 h"
+    assert duration_text(47 * 60 + 59) == "47 h 59 min"
+    assert duration_text(2 * 24 * 60 + 4 * 60 + 10) == "2 d 4 h"  # 10 min round away at days
+    assert duration_text(-90) == "−1 h 30 min"
+
+
+def test_a_figure_not_measured_reads_as_a_dash():
+    for missing in (None, math.nan, pd.NA, pd.NaT):
+        assert duration_text(missing) == count_text(missing) == money_text(missing) == "–"
+    assert at_text(None) == "–"
+    assert severity_label(None) == "unknown"
+
+
+def test_counts_money_times_and_severity():
+    assert count_text(12345) == "12,345"
+    assert money_text(268663.5) == "268,664"
+    moment = datetime(2026, 7, 14, 10, 20)
+    assert at_text(moment) == "2026-07-14 10:20 UTC"
+    assert at_text(moment, same_day_as=datetime(2026, 7, 14, 1, 0)) == "10:20 UTC"
+    assert severity_label(2) == "SEV2"
