@@ -1,21 +1,32 @@
 # Two commands: `make run` and `make test`. Everything else is set up by them.
+# Both install the versions pinned in requirements/ (`make lock` updates the pins).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/aftermath.duckdb
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench lock clean
 
-$(BIN)/aftermath: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+# The runtime only: what serving the dashboard needs.
+$(VENV)/.installed-run: $(BIN)/python requirements/run.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/run.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-run: $(BIN)/aftermath
+# The runtime and the test extras (pytest, playwright, ruff, sqlfluff).
+$(VENV)/.installed-test: $(BIN)/python requirements/test.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+run: $(VENV)/.installed-run
 	$(BIN)/aftermath serve --db $(DB)
 
-test: $(BIN)/aftermath
+test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	@if [ -x /usr/bin/chromium ]; then \
@@ -25,12 +36,19 @@ test: $(BIN)/aftermath
 	fi
 	$(BIN)/pytest -q
 
-lint: $(BIN)/aftermath
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(BIN)/aftermath
+bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py --scale 1 --scales 0.1,0.3,1 --profile
+
+# Pins every dependency, direct and indirect, from pyproject.toml's ranges.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements/run.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --extra test \
+		-o requirements/test.txt
 
 clean:
 	rm -rf $(VENV) data/aftermath.duckdb tests/artifacts

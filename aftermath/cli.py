@@ -5,7 +5,6 @@ Exit status 0 on success, 1 on bad input (one plain message on stderr), 2 on bad
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from importlib import resources
@@ -36,7 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         )
         return p
 
-    with_db(sub.add_parser("demo", help="build the bundled demo data set and load it"))
+    p = with_db(sub.add_parser("demo", help="build the bundled demo data set and load it"))
+    p.add_argument(
+        "--folder",
+        type=Path,
+        default=DEMO_DIR,
+        help=f"where the demo exports are written (default {DEMO_DIR}, below this folder)",
+    )
 
     p = with_db(sub.add_parser("load", help="validate and import a folder of exports"))
     p.add_argument("dir", nargs="?", type=Path, help="folder with one file per table")
@@ -92,14 +97,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, db: Path) -> int:
-    result = build_demo(db)
+    result = build_demo(db, args.folder)
     print(result.summary())
     return 0
 
 
-def build_demo(db: Path):
-    write_demo(DEMO_DIR)
-    return load(DEMO_DIR, db)
+def build_demo(db: Path, folder: Path = DEMO_DIR):
+    write_demo(folder)
+    return load(folder, db)
 
 
 def cmd_load(args: argparse.Namespace, db: Path) -> int:
@@ -144,11 +149,10 @@ def cmd_serve(args: argparse.Namespace, db: Path) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    print(f"Aftermath on http://{args.address}:{args.port} (database {db})")
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+    print(f"Aftermath on http://{args.address}:{args.port} (database {db})", flush=True)
+    # Streamlit replaces this process, so a signal to `aftermath serve` reaches the server itself
+    # and stopping it frees the port (a child process would be left holding it).
+    os.execve(sys.executable, command, env)
 
 
 def cmd_export(args: argparse.Namespace, db: Path) -> int:

@@ -1,7 +1,7 @@
 """AppTest over every page: the demo's stories on screen, empty states, filters and deep links.
 
-Expected numbers come from the demo's stories (dashboard/demo_stories.toml and the quiet-account
-plans in dashboard/demo.py), worked out by hand in the comments.
+Expected numbers come from the demo's stories (aftermath/demo/stories.toml and the quiet-account
+plans in aftermath/demo/generator.py), worked out by hand in the comments.
 """
 
 import csv

@@ -1,7 +1,10 @@
 """The load's derived steps in dependency order, each with its bound settings."""
 
-import re
 from dataclasses import dataclass
+from functools import cache
+
+import sqlglot
+from sqlglot import exp
 
 from aftermath.queries import PAGES_FOLDER, PASS_PARAMS, Query, all_queries
 from aftermath.settings import Settings
@@ -17,14 +20,7 @@ class DerivedStep:
 def derived_queries(settings: Settings) -> list[DerivedStep]:
     """Every derived file with its bound params, each after the tables it reads."""
     queries = {q.table: q for q in all_queries() if not q.name.startswith(f"{PAGES_FOLDER}/")}
-    deps = {
-        name: {
-            other
-            for other in queries
-            if other != name and re.search(rf"\b{re.escape(other)}\b", _strip_comments(q.sql))
-        }
-        for name, q in queries.items()
-    }
+    deps = {name: tables_read(q.sql) & (queries.keys() - {name}) for name, q in queries.items()}
     ordered: list[str] = []
     visiting: set[str] = set()
 
@@ -61,5 +57,16 @@ def derived_queries(settings: Settings) -> list[DerivedStep]:
     ]
 
 
-def _strip_comments(sql: str) -> str:
-    return re.sub(r"--[^\n]*", "", sql)
+@cache
+def tables_read(sql: str) -> frozenset[str]:
+    """The tables and views a statement reads, from its parsed table references (not its CTEs).
+
+    Parsed, not searched for: a column that shares a table's name is not a dependency."""
+    tables: set[str] = set()
+    ctes: set[str] = set()
+    for statement in sqlglot.parse(sql, read="duckdb"):
+        if statement is None:
+            continue
+        ctes.update(cte.alias_or_name for cte in statement.find_all(exp.CTE))
+        tables.update(table.name for table in statement.find_all(exp.Table))
+    return frozenset(tables - ctes)

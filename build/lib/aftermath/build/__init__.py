@@ -1,0 +1,1 @@
+"""Building the database: derived tables in dependency order, and the atomic swap."""

@@ -1,0 +1,155 @@
+"""`aftermath load`: validate a folder of exports into a new DuckDB file, then swap it in.
+
+Work happens in a temporary file beside the target, renamed over it only when everything
+succeeded, so a failed load leaves the previous database untouched.
+"""
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from aftermath.build.derived import build_step, drop_temporary, temporary_objects
+from aftermath.build.lexicon import store_lexicon
+from aftermath.build.order import derived_queries
+from aftermath.errors import InputError
+from aftermath.ingest.discover import discover
+from aftermath.ingest.validate import TableReport, load_inputs
+from aftermath.settings import DEFAULTS, Settings
+
+# What a load may hold in memory before DuckDB spills to disk: a laptop's share.
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+
+@dataclass
+class LoadResult:
+    db_path: Path
+    reports: list[TableReport]
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The load report as a plain-text table."""
+        head = f"{'table':<15} {'file':<36} {'read':>9} {'loaded':>9} {'rejected':>9} {'merged':>7}"
+        lines = [head, "-" * len(head)]
+        for r in self.reports:
+            lines.append(
+                f"{r.table_name:<15} {r.file[:36]:<36} {r.rows_read:>9} {r.rows_loaded:>9} "
+                f"{r.rows_rejected:>9} {r.duplicates_merged:>7}"
+                + (f"  ({r.warnings} warnings)" if r.warnings else "")
+            )
+        lines += [f"note: {n}" for n in self.notes]
+        lines.append(f"database: {self.db_path}")
+        return "\n".join(lines)
+
+
+def load(
+    source_dir: Path | None,
+    db_path: Path,
+    settings: Settings = DEFAULTS,
+    sources: list[tuple[str, Path]] | tuple = (),
+    timezone: str = "UTC",
+    options: dict[str, str] | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+) -> LoadResult:
+    """Validate and import the exports, compute the derived tables, swap the database in.
+    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    notes: list[str] = []
+    inputs = discover(source_dir, list(sources), options or {}, notes)
+    tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
+    _remove(tmp_path)
+    spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
+    stage = "opening the database"
+    con = duckdb.connect(str(tmp_path))
+    try:
+        try:
+            con.execute("set TimeZone = $tz", {"tz": timezone})
+        except duckdb.Error:
+            raise InputError(
+                f"unknown time zone '{timezone}' (use an IANA name such as Europe/Berlin)"
+            ) from None
+        try:
+            con.execute("set memory_limit = $limit", {"limit": memory_limit})
+        except duckdb.Error:
+            raise InputError(
+                f"memory limit '{memory_limit}' is not a size (use a number and a unit, e.g. 3GB)"
+            ) from None
+        # Spill beside the database, into a folder of this load's own that is removed afterwards.
+        con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
+        stage = "reading the inputs"
+        reports = load_inputs(con, inputs, notes)
+        drop_temporary(con, temporary_objects(con))
+        write_load_tables(con, reports, source_dir, sources, settings)
+        store_lexicon(con)
+        for step in derived_queries(settings):
+            stage = f"building {step.query.table}"
+            build_step(con, step)
+            drop_temporary(con, step.drop_after)
+        con.execute("checkpoint")
+        con.close()
+        _remove(Path(f"{db_path}.wal"))
+        os.replace(tmp_path, db_path)
+    except BaseException as e:
+        con.close()
+        _remove(tmp_path)
+        _remove(Path(f"{tmp_path}.wal"))
+        if isinstance(e, duckdb.OutOfMemoryException):
+            raise InputError(
+                f"out of memory {stage} within the memory limit of {memory_limit}: "
+                "load again with a larger --memory-limit"
+            ) from None
+        raise
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+    return LoadResult(db_path, reports, notes)
+
+
+def _remove(path: Path) -> None:
+    if path.exists():
+        path.unlink()
+
+
+def write_load_tables(
+    con: duckdb.DuckDBPyConnection,
+    reports: list[TableReport],
+    source_dir: Path | None,
+    sources: list,
+    settings: Settings,
+) -> None:
+    con.execute(
+        "create table load_report (table_name varchar, file varchar, rows_read bigint, "
+        "rows_loaded bigint, rows_rejected bigint, duplicates_merged bigint, warnings bigint)"
+    )
+    for r in reports:
+        con.execute(
+            "insert into load_report values ($t, $f, $read, $loaded, $rejected, $merged, $warn)",
+            {
+                "t": r.table_name,
+                "f": r.file,
+                "read": r.rows_read,
+                "loaded": r.rows_loaded,
+                "rejected": r.rows_rejected,
+                "merged": r.duplicates_merged,
+                "warn": r.warnings,
+            },
+        )
+    described = [str(source_dir)] if source_dir else []
+    described += [f"{name}={path}" for name, path in sources]
+    con.execute(
+        "create table load_info as select $at::timestamp as loaded_at, $source as source, "
+        "$settings as settings, greatest("
+        "(select max(greatest(started_at, resolved_at)) from incidents), "
+        "(select max(greatest(created_at, solved_at)) from tickets), "
+        "(select max(created_at) from ticket_events), "
+        "(select max(posted_at) from status_updates)) as data_end_at",
+        {
+            "at": datetime.now(UTC).replace(tzinfo=None),
+            "source": ", ".join(described),
+            "settings": json.dumps(settings.params()),
+        },
+    )

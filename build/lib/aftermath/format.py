@@ -1,0 +1,51 @@
+"""How figures read, the same on every page, in the report and in exports.
+
+Each formatter gives '–' for a figure that was not measured (None or NaN), never a default.
+"""
+
+from datetime import datetime
+
+import pandas as pd
+
+MISSING = "–"
+
+
+def is_missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def duration_text(minutes: float | None) -> str:
+    """Minutes as '45 min', '4 h 5 min', '3 h' or, from two days on, '2 d 4 h'."""
+    if is_missing(minutes):
+        return MISSING
+    sign, total = ("−" if minutes < 0 else ""), round(abs(float(minutes)))
+    if total < 60:
+        return f"{sign}{total} min"
+    if total < 48 * 60:
+        hours, mins = divmod(total, 60)
+        return f"{sign}{hours} h {mins} min" if mins else f"{sign}{hours} h"
+    days, hours = divmod(round(total / 60), 24)
+    return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
+
+
+def count_text(value: object) -> str:
+    """A count with thousands separators."""
+    return MISSING if is_missing(value) else f"{int(value):,}"
+
+
+def money_text(value: object) -> str:
+    """An amount of MRR, whole units with thousands separators."""
+    return MISSING if is_missing(value) else f"{float(value):,.0f}"
+
+
+def severity_label(severity: object) -> str:
+    return "unknown" if is_missing(severity) else f"SEV{int(severity)}"
+
+
+def at_text(moment: datetime | None, same_day_as: datetime | None = None) -> str:
+    """A UTC time; only the clock when it falls on the day of `same_day_as`."""
+    if is_missing(moment):
+        return MISSING
+    if same_day_as is not None and moment.date() == same_day_as.date():
+        return f"{moment:%H:%M} UTC"
+    return f"{moment:%Y-%m-%d %H:%M} UTC"

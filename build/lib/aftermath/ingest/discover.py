@@ -1,0 +1,126 @@
+"""Which file of an exports folder (or which vendor export) feeds which contract table."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from aftermath import schema
+from aftermath.errors import InputError, SourceError
+from aftermath.ingest import vendors
+from aftermath.ingest.readers import create_raw, file_builder, first_line
+
+
+@dataclass
+class Input:
+    table: str
+    label: str  # what messages call it: the file name, or "file [vendor]"
+    # Creates the raw relation by that name; False when the source holds nothing for the table.
+    build: Callable[[duckdb.DuckDBPyConnection, str], bool]
+
+
+def table_for(path: Path) -> str | None:
+    name = path.name.lower()
+    for suffix in sorted(schema.FILE_SUFFIXES, key=len, reverse=True):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return stem if stem in schema.TABLES else None
+    return None
+
+
+def discover(
+    source_dir: Path | None, sources: list, options: dict[str, str], notes: list[str]
+) -> list[Input]:
+
+    inputs: list[Input] = []
+    vendor_files: list[tuple[str, Path, str]] = []
+    if source_dir is not None:
+        source_dir = Path(source_dir)
+        if not source_dir.is_dir():
+            raise InputError(
+                f"{source_dir}: no such folder. Point `aftermath load` at a folder of exports."
+            )
+        for path in sorted(source_dir.iterdir()):
+            if path.name.startswith(".") or path.name.lower().endswith(".md"):
+                continue
+            table = table_for(path)
+            # incidents.json and tickets.json are also the default names of Statuspage and
+            # Zendesk exports: their shape decides, not their name.
+            found = vendors.detect(path) if not table or path.suffix.lower() == ".json" else None
+            if found:
+                name, reason = found
+                notes.append(f"{path.name}: read as a {name} export ({reason})")
+                vendor_files.append((name, path, "detected"))
+            elif table:
+                inputs.append(Input(table, path.name, file_builder(path, table)))
+            elif path.stem.lower() in schema.TABLES and path.is_file():
+                raise InputError(
+                    f"{path.name}: '{path.suffix}' is not a format Aftermath reads. Save the "
+                    f"{path.stem} table as .csv, .csv.gz, .parquet, .json or .jsonl."
+                )
+            else:
+                notes.append(
+                    f"{path.name}: ignored (not named after a table, not a known vendor export)"
+                )
+    for name, path in sources:
+        if name not in vendors.ADAPTERS:
+            raise InputError(
+                f"unknown source '{name}'; known: {', '.join(sorted(vendors.ADAPTERS))}"
+            )
+        if not Path(path).exists():
+            raise InputError(f"{path}: no such file or folder (given as --source {name}=...)")
+        vendor_files.append((name, Path(path), "given"))
+    for name, path, _how in vendor_files:
+        inputs += _vendor_inputs(name, path, options)
+    present = {i.table for i in inputs}
+    for table in schema.TABLES.values():
+        if table.required and table.name not in present and vendor_files:
+            # A vendor export alone (a status-page history) is worth loading: the pages say
+            # what the missing side would add.
+            notes.append(f"no {table.name}: the dashboard shows what it needs to measure more")
+        elif table.required and table.name not in present:
+            raise InputError(
+                f"no {table.name} file: a {table.name}.csv (or .parquet/.json) is required in "
+                f"{source_dir or 'the given sources'}. Required columns: "
+                + ", ".join(c.name for c in table.columns if c.required)
+            )
+    return inputs
+
+
+def _vendor_inputs(name: str, path: Path, options: dict[str, str]) -> list[Input]:
+
+    adapter = vendors.ADAPTERS[name]
+    label = f"{path.name} [{name}]"
+    cache: dict[str, dict] = {}
+
+    def relations(con: duckdb.DuckDBPyConnection) -> dict:
+        # One adapter read per load, shared by every table it feeds.
+        if "read" not in cache:
+            try:
+                cache["read"] = adapter.read(con, path, options)
+            except SourceError as e:
+                raise InputError(str(e)) from None
+            except duckdb.OutOfMemoryException:
+                raise  # the load's memory limit, reported by load()
+            except duckdb.Error as e:
+                raise InputError(
+                    f"{label}: could not read it as a {name} export: {first_line(e)}"
+                ) from None
+        return cache["read"]
+
+    def builder(table: str) -> Callable[[duckdb.DuckDBPyConnection, str], bool]:
+        def build(con: duckdb.DuckDBPyConnection, raw: str) -> bool:
+            rel = relations(con).get(table)
+            if rel is None:
+                return False
+            cols = {c.lower(): f'"{c}"' for c in rel.columns if c != "_row"}
+            row = "_row" if "_row" in rel.columns else "row_number() over ()"
+            view = f"_vendor_{table}"
+            rel.create_view(view, replace=True)
+            create_raw(con, raw, table, label, cols, f"select {row} as _row, * from {view}", {})
+            return True
+
+        return build
+
+    return [Input(t, label, builder(t)) for t in adapter.FEEDS]

@@ -1,0 +1,181 @@
+"""Reading one export file (CSV, JSON, Parquet) into a raw relation with every contract column.
+
+Text stays text here; `validate` types it and turns what will not type into rejects.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from aftermath import schema
+from aftermath.errors import InputError
+
+# A ticket description of tens of MB is legal; DuckDB's default line limit is 2 MB.
+MAX_LINE_BYTES = 256 * 1024 * 1024
+
+
+def first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0][:300]
+
+
+def file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection, str], bool]:
+    def build(con: duckdb.DuckDBPyConnection, raw: str) -> bool:
+        if path.is_dir():
+            raise InputError(f"{path.name}: is a folder; expected a {table} file")
+        if path.stat().st_size == 0:
+            raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+        name = path.name.lower()
+        try:
+            if name.endswith(".parquet"):
+                _read_parquet(con, raw, path, table)
+            elif name.endswith((".json", ".jsonl", ".ndjson")):
+                _read_json(con, raw, path, table)
+            else:
+                _read_csv(con, raw, path, table)
+        except duckdb.OutOfMemoryException:
+            raise  # the load's memory limit, reported by load()
+        except duckdb.Error as e:
+            kind = name.rsplit(".", 1)[-1].upper()
+            raise InputError(
+                f"{path.name}: could not read it as {kind}: {first_line(e)}. "
+                f"Check that the file really is {kind} and exported completely."
+            ) from None
+        return True
+
+    return build
+
+
+def _max_value_bytes(path: Path) -> int:
+    """The longest line or JSON value to allow: DuckDB reserves buffers of a few times this per
+    thread, so no more than the file can hold (a compressed file: up to 64 times its size)."""
+    size = path.stat().st_size * (64 if path.name.lower().endswith(".gz") else 1)
+    return min(MAX_LINE_BYTES, max(16 * 1024 * 1024, size + 1))
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
+    if not path.name.lower().endswith(".gz"):
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        if not head.strip():
+            raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+        if b"\x00" in head:
+            raise InputError(f"{path.name}: this is not a CSV file (it holds binary data).")
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    con.execute(
+        "create or replace temp table _csv as select row_number() over () as _rank, * "
+        "from read_csv($path, all_varchar = true, header = true, store_rejects = true, "
+        "max_line_size = $max_line)",
+        {"path": str(path), "max_line": _max_value_bytes(path)},
+    )
+    cols = {c.lower().strip().lstrip("\ufeff"): f'"{c}"' for c in _columns(con, "_csv")[1:]}
+    if not cols:
+        raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+    # Rows the CSV reader itself refused (encoding, column count) become rejects; the rank of the
+    # rows it kept is shifted back to their position in the file.
+    con.execute(
+        "create or replace temp table _csv_rejects as "
+        "select line - 1 as _row, error_type, error_message, csv_line, column_name, "
+        "row_number() over (order by line) as _i from reject_errors"
+    )
+    shift = "(select count(*) from _csv_rejects r where r._row - r._i < _rank)"
+    if not con.execute("select count(*) from _csv_rejects").fetchone()[0]:
+        shift = "0"
+    source = f"select _rank + {shift} as _row, * exclude (_rank) from _csv"
+    create_raw(con, raw, table, path.name, cols, source, {})
+    con.execute(
+        "insert into _parse_rejects select $file, _row, coalesce(column_name, ''), "
+        "left(csv_line, 200), case error_type "
+        "when 'INVALID ENCODING' then 'the row is not valid UTF-8 text; re-export as UTF-8' "
+        "when 'TOO MANY COLUMNS' then 'the row has more fields than the header' "
+        "when 'MISSING COLUMNS' then 'the row has fewer fields than the header' "
+        "else lower(error_type::varchar) || ': ' || error_message end from _csv_rejects",
+        {"file": path.name},
+    )
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
+    # A view, not a copy: typed Parquet columns go straight through to their checked table.
+    con.read_parquet(str(path), file_row_number=True).create_view("_pq", replace=True)
+    types = dict(con.execute("select column_name, column_type from (describe _pq)").fetchall())
+    cols = {}
+    for col, dtype in types.items():
+        if col == "file_row_number":
+            continue
+        # Lists and structs become JSON text, which the list parser reads.
+        nested = "[]" in dtype or dtype.startswith(("STRUCT", "MAP"))
+        cols[col.lower()] = f'to_json("{col}")::varchar' if nested else f'"{col}"'
+    create_raw(
+        con, raw, table, path.name, cols, "select file_row_number + 1 as _row, * from _pq", {}
+    )
+
+
+def _read_json(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
+    fmt = "newline_delimited" if path.name.lower().endswith((".jsonl", ".ndjson")) else "auto"
+    con.execute(
+        "create or replace temp table _js as select row_number() over () as _row, json "
+        "from read_json_objects($path, format = $fmt, maximum_object_size = $max)",
+        {"path": str(path), "fmt": fmt, "max": _max_value_bytes(path)},
+    )
+    if con.execute("select count(*) from _js where json_type(json) <> 'OBJECT'").fetchone()[0]:
+        raise InputError(
+            f"{path.name}: expected a JSON array of objects (or one object per line), one per "
+            f"{table} row."
+        )
+    keys = [
+        k for (k,) in con.execute("select distinct unnest(json_keys(json)) from _js").fetchall()
+    ]
+    by_name: dict[str, list[str]] = {}
+    for key in keys:
+        by_name.setdefault(key.lower().strip(), []).append(key)
+    cols = {}
+    params = {}
+    for i, (name, variants) in enumerate(sorted(by_name.items())):
+        refs = []
+        for j, key in enumerate(variants):
+            params[f"k{i}_{j}"] = key
+            refs.append(f"json ->> $k{i}_{j}")
+        cols[name] = refs[0] if len(refs) == 1 else f"coalesce({', '.join(refs)})"
+    create_raw(con, raw, table, path.name, cols, "select * from _js", params)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"select * from {table} limit 0").description]
+
+
+def create_raw(
+    con: duckdb.DuckDBPyConnection,
+    raw: str,
+    table: str,
+    label: str,
+    cols: dict[str, str],
+    source_sql: str,
+    params: dict,
+) -> None:
+    """A raw relation: `_row` and every contract column (NULL where the file lacks it).
+
+    Text stays text and is parsed by `_check`; natively typed columns (Parquet, vendor JSON) keep
+    their type. It is a view unless JSON key names had to be bound, which a view cannot hold.
+    """
+    spec = schema.TABLES[table]
+    missing = [c.name for c in spec.columns if c.required and c.name not in cols]
+    if table == "usage" and "day" not in cols and "ts" not in cols:
+        missing.append("day (or ts)")
+    if missing and cols:
+        raise InputError(
+            f"{label}: missing required column {', '.join(missing)}. Columns found: "
+            f"{', '.join(sorted(cols)) or 'none'}. Rename the column in the export (names are "
+            "case-insensitive)."
+        )
+    select = ", ".join(f"{cols.get(c, 'NULL::varchar')} as {c}" for c in spec.column_names)
+    kind = "table" if params else "view"
+    con.execute(
+        f"create temp {kind} {raw} as select _row::bigint as _row, {select} from ({source_sql})",
+        params,
+    )
+    extra = sorted(set(cols) - set(spec.column_names))
+    if extra:
+        con.execute(
+            "insert into _notes values ($n)",
+            {"n": f"{label}: columns ignored (not in the contract): {', '.join(extra[:12])}"},
+        )

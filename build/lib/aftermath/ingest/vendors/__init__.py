@@ -1,0 +1,32 @@
+"""Vendor export adapters: read a Statuspage, Zendesk, ... export straight into contract tables.
+
+Each adapter module has `NAME`, `FEEDS` (the contract tables it produces), `detect(path)` (why a
+file is that vendor's shape, or None) and `read(con, path, options)` (one DuckDB relation per
+table it feeds, contract column names plus `_row`, the record's position in the vendor file).
+"""
+
+from pathlib import Path
+
+from aftermath.errors import SourceError
+from aftermath.ingest.vendors import (
+    incident_io,
+    intercom,
+    jira,
+    pagerduty,
+    statuspage,
+    zendesk,
+)
+
+__all__ = ["ADAPTERS", "SourceError", "detect"]
+
+# Detection asks in this order; each rule keys on fields only that vendor's export has.
+ADAPTERS = {m.NAME: m for m in (statuspage, zendesk, intercom, pagerduty, incident_io, jira)}
+
+
+def detect(path: Path) -> tuple[str, str] | None:
+    """(adapter name, the plain reason) for a vendor file or folder, or None."""
+    for name, adapter in ADAPTERS.items():
+        reason = adapter.detect(path)
+        if reason:
+            return name, reason
+    return None

@@ -1,0 +1,85 @@
+"""PagerDuty incidents → incidents.
+
+Reads the REST API's `GET /incidents` list (`{"incidents": [...]}`, pages concatenated as JSON
+lines are fine), single `GET /incidents/{id}` responses (`{"incident": {...}}`) and the
+Analytics raw incidents (`{"data": [...]}` from `POST /analytics/raw/incidents`).
+See pagerduty.md.
+"""
+
+from pathlib import Path
+
+import duckdb
+
+from aftermath.ingest.vendors import common
+
+NAME = "pagerduty"
+FEEDS = ("incidents",)
+EXPECTED = (
+    'a PagerDuty incidents export: {"incidents": [...]} from GET /incidents, '
+    '{"incident": {...}} from GET /incidents/ID, or {"data": [...]} from '
+    "POST /analytics/raw/incidents"
+)
+
+# Without a priority, urgency says how bad: high pages someone now, low waits for office hours.
+URGENCY_LEVEL_SQL = "case lower(rec ->> 'urgency') when 'high' then 2 when 'low' then 4 end"
+
+
+def detect(path: Path) -> str | None:
+    """Why this file is a PagerDuty export, or None."""
+    found = common.shape(path)
+    if found is None:
+        return None
+    if "incident_number" in found.under("incidents"):
+        why = "JSON object with 'incidents[]' having 'incident_number'"
+    elif "incident_number" in found.under("incident"):
+        why = "JSON object with 'incident' having 'incident_number'"
+    elif {"incident_number", "service_name"} <= found.under("data"):
+        why = "JSON object with 'data[]' having 'incident_number' and 'service_name' (Analytics)"
+    elif {"incident_number", "urgency"} <= found.top:
+        why = "JSON records having 'incident_number' and 'urgency'"
+    else:
+        return None
+    return f"{why} → PagerDuty"
+
+
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
+) -> dict[str, duckdb.DuckDBPyRelation]:
+    """The incidents table, with `_row` = the incident's position in the file."""
+    recs = common.records(
+        con,
+        path,
+        NAME,
+        lists=("incidents", "data"),
+        singles=("incident",),
+        markers=("incident_number",),
+        needs=("incident_number",),
+        expected=EXPECTED,
+    )
+    priority = "coalesce(rec ->> '$.priority.summary', rec ->> 'priority_name')"
+    incidents = common.materialize(
+        con,
+        NAME,
+        f"""
+        select
+            _row,
+            rec ->> 'id' as incident_id,
+            coalesce(rec ->> 'title', rec ->> 'description', rec ->> 'summary') as title,
+            coalesce({common.severity_level(priority)}, {URGENCY_LEVEL_SQL}) as severity,
+            case when service is not null then to_json([service]) end as services,
+            rec ->> 'created_at' as started_at,
+            rec ->> 'created_at' as detected_at,
+            coalesce(
+                rec ->> 'resolved_at',
+                case when (rec ->> 'status') = 'resolved' then rec ->> 'last_status_change_at' end
+            ) as resolved_at
+        from (
+            select
+                _row,
+                rec,
+                coalesce(rec ->> '$.service.summary', rec ->> 'service_name') as service
+            from {recs.table}
+        )
+        """,
+    )
+    return {"incidents": incidents}

@@ -1,0 +1,262 @@
+"""Zendesk Support tickets and comments → tickets, ticket_events, incidents (problem tickets).
+
+Reads the tickets API (`{"tickets": [...]}`, `{"ticket": {...}}`), the incremental ticket
+export, search results, comments (`{"comments": [...]}`, one file per ticket) and ticket audits
+(`{"audits": [...]}`). A ticket of type `problem` is an incident record; an `incident` ticket
+names its problem in `problem_id`, or the reference lives in a custom field or a tag named by
+`--link-field`. See zendesk.md.
+"""
+
+from pathlib import Path
+
+import duckdb
+
+from aftermath.ingest.vendors import common
+
+NAME = "zendesk"
+FEEDS = ("tickets", "ticket_events", "incidents")
+EXPECTED = (
+    'a Zendesk export: {"tickets": [...]} from /api/v2/tickets.json or '
+    '/api/v2/incremental/tickets.json, {"comments": [...]} from '
+    '/api/v2/tickets/ID/comments.json, or {"audits": [...]}'
+)
+
+PRIORITY_LEVEL_SQL = (
+    "case lower(rec ->> 'priority') when 'urgent' then 1 when 'high' then 2 "
+    "when 'normal' then 3 when 'low' then 4 end"
+)
+
+
+def _kind(found: common.Shape | None) -> str | None:
+    if found is None:
+        return None
+    if {"requester_id", "via"} & found.under("tickets") or "requester_id" in found.under("ticket"):
+        return "tickets"
+    if "requester_id" in found.under("results") or {"requester_id", "via"} <= found.top:
+        return "tickets"
+    if "author_id" in found.under("comments") or {"author_id", "body", "public"} <= found.top:
+        return "comments"
+    if {"ticket_id", "events"} <= (found.under("audits") | found.under("audit")):
+        return "audits"
+    return None
+
+
+def detect(path: Path) -> str | None:
+    """Why this file is a Zendesk export, or None."""
+    found = common.shape(path)
+    why = {
+        "tickets": "JSON with tickets having 'requester_id' and 'via'",
+        "comments": "JSON with comments having 'author_id' and 'public'",
+        "audits": "JSON with ticket audits having 'ticket_id' and 'events'",
+    }.get(_kind(found) or "")
+    return f"{why} → Zendesk" if why else None
+
+
+def read(
+    con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
+) -> dict[str, duckdb.DuckDBPyRelation]:
+    """The contract tables this export feeds, each with `_row` = the record's position."""
+    kind = _kind(common.shape(path)) or "tickets"
+    if kind == "comments":
+        return {"ticket_events": _comments(con, path)}
+    if kind == "audits":
+        return {"ticket_events": _audits(con, path)}
+    return _tickets(con, path, options.get("link_field", ""))
+
+
+def _tickets(
+    con: duckdb.DuckDBPyConnection, path: Path, link_field: str
+) -> dict[str, duckdb.DuckDBPyRelation]:
+    recs = common.records(
+        con,
+        path,
+        NAME,
+        lists=("tickets", "results"),
+        singles=("ticket",),
+        markers=("requester_id",),
+        needs=("requester_id", "via"),
+        sideloads=("metric_sets",),
+        expected=EXPECTED,
+    )
+    linked, params = _link_sql(link_field)
+    # Every ticket's fields in one pass over the JSON; the three tables select from it.
+    fields = common.stage(
+        con,
+        NAME,
+        f"""
+        select
+            t._row,
+            rec ->> 'id' as ticket_id,
+            rec ->> 'created_at' as created_at,
+            coalesce(rec ->> 'organization_id', rec ->> 'requester_id') as account_id,
+            coalesce(rec ->> 'subject', rec ->> 'raw_subject') as subject,
+            rec ->> 'description' as description,
+            rec -> 'tags' as tags,
+            rec ->> '$.via.channel' as channel,
+            rec ->> 'priority' as priority,
+            {PRIORITY_LEVEL_SQL} as priority_level,
+            coalesce(
+                rec ->> '$.metric_set.solved_at',
+                m.solved_at,
+                case when (rec ->> 'status') in ('solved', 'closed') then rec ->> 'updated_at' end
+            ) as solved_at,
+            nullif(trim(coalesce(({linked})::varchar, rec ->> 'problem_id')), '') as incident_id,
+            coalesce(lower(rec ->> 'type') = 'problem', false) as is_problem,
+            rec ->> 'requester_id' as requester_id,
+            json_extract(rec, '$.comments[*]') as comments
+        from {recs.table} as t
+        left join (
+            select rec ->> 'ticket_id' as ticket_id, any_value(rec ->> 'solved_at') as solved_at
+            from {recs.sideloads["metric_sets"]}
+            group by all
+        ) as m on m.ticket_id = (t.rec ->> 'id')
+        where coalesce(rec ->> 'result_type', 'ticket') = 'ticket'
+        """,
+        params,
+    )
+    tickets = con.sql(
+        f"""
+        select
+            _row, ticket_id, created_at, account_id, subject, description, tags, channel,
+            priority, solved_at, incident_id
+        from {fields}
+        where not is_problem
+        """
+    )
+    incidents = con.sql(
+        f"""
+        select
+            _row,
+            ticket_id as incident_id,
+            subject as title,
+            priority_level as severity,
+            created_at as started_at,
+            solved_at as resolved_at
+        from {fields}
+        where is_problem
+        """
+    )
+    # Full JSON exports embed each ticket's comments; the first one repeats the description.
+    events = con.sql(
+        f"""
+        select
+            _row,
+            ticket_id,
+            c ->> 'created_at' as created_at,
+            case
+                when (c ->> '$.via.channel') in ('rule', 'automation') then 'system'
+                when (c ->> 'author_id') = requester_id then 'customer'
+                else 'agent'
+            end as author_role,
+            coalesce(c ->> 'plain_body', c ->> 'body') as body
+        from (select _row, ticket_id, requester_id, unnest(comments) as c from {fields})
+        """
+    )
+    return {"tickets": tickets, "incidents": incidents, "ticket_events": events}
+
+
+def _link_sql(link_field: str) -> tuple[str, dict[str, str]]:
+    """SQL for the incident reference named by --link-field, and its bound parameter.
+
+    Digits name a custom field (its value is the incident id); anything else is a tag prefix
+    (the rest of the first tag that starts with it is the incident id).
+    """
+    if not link_field:
+        return "null", {}
+    if link_field.isdigit():
+        sql = (
+            "list_filter(json_extract(rec, '$.custom_fields[*]'), "
+            "lambda f: (f ->> 'id') = $field::varchar)[1] ->> 'value'"
+        )
+    else:
+        sql = (
+            "substr(list_filter(json_extract_string(rec, '$.tags[*]'), "
+            "lambda t: starts_with(t, $field::varchar))[1], length($field::varchar) + 1)"
+        )
+    return sql, {"field": link_field}
+
+
+def _role(comment: str, via: str) -> str:
+    """SQL for a comment's author role; Zendesk end-users are the customers."""
+    return f"""
+    case
+        when ({via} ->> '$.channel') in ('rule', 'automation') then 'system'
+        when u.role = 'end-user' then 'customer'
+        when u.role in ('agent', 'admin') then 'agent'
+        when ({comment} ->> 'public') = 'false' then 'agent'
+    end
+    """
+
+
+def _users(sideload: str) -> str:
+    return (
+        f"(select _doc, rec ->> 'id' as user_id, any_value(rec ->> 'role') as role "
+        f"from {sideload} group by all)"
+    )
+
+
+def _comments(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation:
+    recs = common.records(
+        con,
+        path,
+        NAME,
+        lists=("comments",),
+        singles=("comment",),
+        markers=("author_id",),
+        needs=("author_id",),
+        sideloads=("users",),
+        expected=EXPECTED,
+    )
+    # The comments endpoint does not repeat the ticket id: it comes from the file name
+    # (12345.json, ticket_12345_comments.json) unless the record carries one.
+    return common.materialize(
+        con,
+        NAME,
+        f"""
+        select
+            c._row,
+            coalesce(
+                c.rec ->> 'ticket_id',
+                nullif(regexp_extract(parse_filename(c._file, true), '(\\d+)', 1), '')
+            ) as ticket_id,
+            c.rec ->> 'created_at' as created_at,
+            {_role("c.rec", "c.rec -> 'via'")} as author_role,
+            coalesce(c.rec ->> 'plain_body', c.rec ->> 'body') as body
+        from {recs.table} as c
+        left join {_users(recs.sideloads["users"])} as u
+            on u._doc = c._doc and u.user_id = (c.rec ->> 'author_id')
+        """,
+    )
+
+
+def _audits(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation:
+    recs = common.records(
+        con,
+        path,
+        NAME,
+        lists=("audits",),
+        singles=("audit",),
+        markers=("events",),
+        needs=("events",),
+        sideloads=("users",),
+        expected=EXPECTED,
+    )
+    return common.materialize(
+        con,
+        NAME,
+        f"""
+        select
+            a._row,
+            a.rec ->> 'ticket_id' as ticket_id,
+            a.rec ->> 'created_at' as created_at,
+            {_role("c", "a.rec -> 'via'")} as author_role,
+            coalesce(c ->> 'plain_body', c ->> 'body') as body
+        from (
+            select _row, _doc, rec, unnest(json_extract(rec, '$.events[*]')) as c
+            from {recs.table}
+        ) as a
+        left join {_users(recs.sideloads["users"])} as u
+            on u._doc = a._doc and u.user_id = (c ->> 'author_id')
+        where (c ->> 'type') = 'Comment'
+        """,
+    )

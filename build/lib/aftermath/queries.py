@@ -1,0 +1,124 @@
+"""Named SQL files in `queries/`: their headers, their parameters, and running them.
+
+A file's header says what it answers, its grain, its `$params` and its columns; the contract test
+holds every file to its header. Parameters are always bound by DuckDB, never formatted in.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+# The SQL ships as package data of the `queries` package, so an installed wheel finds it too.
+QUERIES_DIR = Path(str(resources.files("queries")))
+LEXICON_FILE = QUERIES_DIR / "lexicon.toml"
+# Every folder but pages/ holds the load's steps: intermediate/ (load-only) and marts/ (kept).
+PAGES_FOLDER = "pages"
+
+HEADER_FIELDS = ("grain", "params", "columns")
+# A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
+# is built for later derived files and dropped once the last of them is built. One whose header
+# says `passes: N rows of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
+# $pass_last to a range of that column's values (from 0): rows land grouped by it without one
+# big sort, and each pass sorts only its own rows.
+OPTIONAL_FIELDS = ("kept", "passes")
+PASS_PARAMS = ("pass_first", "pass_last")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str  # path below queries/ without .sql, e.g. "marts/incident_impact"
+    question: str
+    grain: str
+    params: tuple[str, ...]
+    columns: tuple[str, ...]
+    sql: str
+    kept: str = ""
+    passes: tuple[int, str, str] | None = None  # (values per pass, table, column)
+
+    @property
+    def create(self) -> str:
+        """The statement that builds a derived file's table (or temporary view or table)."""
+        if "view" in self.kept:
+            return f"create temp view {self.table} as"
+        if "temporary" in self.kept:
+            return f"create temp table {self.table} as"
+        return f"create table {self.table} as"
+
+    @property
+    def table(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+
+def parse(name: str, text: str) -> Query:
+    """Read a query file's header; raises ValueError naming what is missing."""
+    header: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        header.append(line[2:].strip())
+    if not header:
+        raise ValueError(f"queries/{name}.sql has no header comment")
+    found: dict[str, str] = {}
+    current = None
+    for line in header[1:]:
+        key, sep, rest = line.partition(":")
+        if sep and key.strip() in HEADER_FIELDS + OPTIONAL_FIELDS:
+            current = key.strip()
+            found[current] = rest.strip()
+        elif current == "columns" and found["columns"].endswith(","):
+            found[current] += " " + line  # the list goes on after a trailing comma
+        else:
+            current = None
+    missing = [f for f in HEADER_FIELDS if f not in found]
+    if missing:
+        raise ValueError(f"queries/{name}.sql header lacks {', '.join(missing)}")
+    params = tuple(re.findall(r"\$(\w+)", found["params"]))
+    columns = tuple(c.strip() for c in found["columns"].split(",") if c.strip())
+    kept = found.get("kept", "")
+    passes = None
+    if "passes" in found:
+        match = re.fullmatch(r"(\d+) values of (\w+)\.(\w+) at a time\b.*", found["passes"])
+        if not match:
+            raise ValueError(
+                f"queries/{name}.sql: passes must read 'N values of TABLE.COLUMN at a time'"
+            )
+        passes = (int(match[1]), match[2], match[3])
+    return Query(name, header[0], found["grain"], params, columns, text, kept, passes)
+
+
+@cache
+def _read(path: Path, mtime: float) -> Query:
+    name = path.relative_to(QUERIES_DIR).with_suffix("").as_posix()
+    return parse(name, path.read_text())
+
+
+def get(name: str) -> Query:
+    path = QUERIES_DIR / f"{name}.sql"
+    return _read(path, path.stat().st_mtime)
+
+
+def all_queries(folder: str = "") -> list[Query]:
+    root = QUERIES_DIR / folder
+    return [_read(p, p.stat().st_mtime) for p in sorted(root.rglob("*.sql"))]
+
+
+def used_params(sql: str) -> set[str]:
+    """`$names` in the body, ignoring comments and string literals."""
+    body = re.sub(r"--[^\n]*", "", sql)
+    body = re.sub(r"'(?:[^']|'')*'", "''", body)
+    return set(re.findall(r"\$([A-Za-z_]\w*)", body))
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run `queries/<name>.sql` with its declared params bound; a DataFrame back."""
+    query = get(name)
+    missing = set(query.params) - set(params)
+    if missing:
+        raise TypeError(f"{name} needs {', '.join(sorted(missing))}")
+    bound = {p: params[p] for p in query.params}
+    return con.cursor().execute(query.sql, bound).df()

@@ -1,0 +1,310 @@
+"""`aftermath report INCIDENT_ID`: the "Customer impact" section to paste into a postmortem.
+
+It is the postmortem's half of the two-way link between incidents and tickets: it names the
+affected customers and their tickets. Everything customers or exports wrote (quotes, subjects,
+account names, ids) passes through `md_text`, so it shows as plain text wherever the Markdown is
+rendered: no links, no HTML, no emphasis.
+"""
+
+import re
+
+import duckdb
+
+from aftermath import queries
+from aftermath.errors import InputError
+from aftermath.format import at_text, duration_text, money_text
+
+# Rows shown per table; the rest is counted and pointed to `aftermath export`.
+MAX_ROWS = 100
+MAX_CONTACTS = 10
+QUOTE_CHARS = 160
+SUBJECT_CHARS = 60
+
+# Characters that start Markdown or HTML markup anywhere in a line (links, images, emphasis,
+# code, tables, strikethrough, entities, math in renderers that have it, e-mail autolinks).
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~&$@])")
+# Bare URLs that GitHub-flavoured renderers turn into links by themselves.
+_AUTOLINK = re.compile(r"(?i)(\w)(://)|\b(www)(\.)")
+
+
+def md_text(text: object) -> str:
+    """Any text as one line of plain Markdown text: markup characters escaped, URLs inert."""
+    line = " ".join(str(text).split())
+    line = _MARKUP.sub(r"\\\1", line)
+    return _AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"{m[3]}\\{m[4]}", line)
+
+
+def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
+    """The Markdown "Customer impact" section for one incident; InputError when it is unknown."""
+    found = _rows(con, "pages/report_summary", incident_id=incident_id)
+    if not found:
+        raise InputError(
+            f"no incident '{incident_id}' in the database; `aftermath export incidents` lists them"
+        )
+    s = found[0]
+    tickets = _rows(con, "pages/incident_tickets", incident_id=incident_id)
+    accounts = _rows(con, "pages/incident_accounts", incident_id=incident_id)
+    parts = [
+        _headline(s, accounts),
+        _quotes(_rows(con, "pages/report_quotes", incident_id=incident_id)),
+        _themes(s, _rows(con, "pages/incident_themes", incident_id=incident_id)),
+        _still_open(
+            s,
+            tickets,
+            _rows(con, "pages/incident_action_items", incident_id=incident_id),
+            _rows(con, "pages/contact_list", incident_id=incident_id),
+        ),
+        _accounts(accounts),
+        _tickets(tickets),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
+    query = queries.get(name)
+    cursor = con.cursor()
+    try:
+        cursor.execute(query.sql, {p: params[p] for p in query.params})
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def _headline(s: dict, accounts: list[dict]) -> str:
+    title = f"{md_text(s['incident_id'])} · {md_text(s['title'] or 'untitled')}"
+    if s["severity"] is not None:
+        title += f" · declared SEV{s['severity']}"
+    lines = [
+        "## Customer impact",
+        "",
+        f"_{title}. Figures from Aftermath, data up to {at_text(s['data_end_at'])}._",
+        "",
+    ]
+    if s["ongoing"]:
+        lines.append(
+            f"The incident is **still ongoing**: {duration_text(s['outage_minutes'])} so far, and "
+            f"customers have felt it for **{duration_text(s['customer_impact_minutes'])}**."
+        )
+    else:
+        ratio = s["impact_ratio"]
+        times = f", {ratio:.3g} times as long" if ratio is not None and ratio > 1 else ""
+        lines.append(
+            f"The outage lasted **{duration_text(s['outage_minutes'])}**; customers felt it for "
+            f"**{duration_text(s['customer_impact_minutes'])}**{times}."
+        )
+    lines.append("")
+    end = "still ongoing" if s["ongoing"] else at_text(s["resolved_at"], s["started_at"])
+    lines += [
+        f"- **Outage:** {at_text(s['started_at'])} → {end} ({duration_text(s['outage_minutes'])}).",
+        f"- **Customer impact:** {at_text(s['customer_impact_start'])} → "
+        f"{at_text(s['customer_impact_end'], s['customer_impact_start'])} "
+        f"({duration_text(s['customer_impact_minutes'])}): from the start or the first ticket, "
+        "to the last ticket of the run that kept coming after resolution.",
+        f"- **Status page:** {_comms(s)}",
+        f"- **Tickets:** {_tickets_line(s)}",
+        f"- **Accounts:** {_accounts_line(s, accounts)}",
+    ]
+    return "\n".join(lines)
+
+
+def _comms(s: dict) -> str:
+    if s["first_update_at"] is None:
+        return "no status update was posted."
+    if s["first_ticket_at"] is None:
+        first = f"first update at {at_text(s['first_update_at'])}, no ticket came"
+    else:
+        lead = s["customers_first_minutes"]
+        if lead > 0:
+            first = f"the first ticket came {duration_text(lead)} before the first update"
+        elif lead < 0:
+            first = f"the first update came {duration_text(-lead)} before the first ticket"
+        else:
+            first = "the first update and the first ticket came at the same minute"
+    resolved_at = s["status_resolved_at"]
+    if resolved_at is None:
+        said = 'it never said "resolved"'
+    elif s["comms_gap_minutes"] is not None and s["comms_gap_minutes"] > 0:
+        said = (
+            f'it said "resolved" at {at_text(resolved_at, s["started_at"])}, '
+            f"**{duration_text(s['comms_gap_minutes'])}** before customers stopped writing "
+            "(the comms gap)"
+        )
+    else:
+        said = f'it said "resolved" at {at_text(resolved_at, s["started_at"])}, once the impact had ended'
+    return f"{first}; {said}."
+
+
+def _tickets_line(s: dict) -> str:
+    linked, suggested = s["linked_tickets"], s["suggested_tickets"]
+    if linked + suggested == 0:
+        return "none related."
+    text = f"{linked + suggested} related: {linked} linked in the help desk"
+    if suggested:
+        text += f", {suggested} suggested by Aftermath (review them and link them to the incident)"
+    return text + "."
+
+
+def _accounts_line(s: dict, accounts: list[dict]) -> str:
+    text = f"{s['affected_accounts']} wrote in (MRR {money_text(s['affected_mrr'])})"
+    if s["quiet_accounts"] is None:
+        reason = s["not_judged_reason"] or "no usage data"
+        return f"{text}; quiet accounts not judged ({md_text(reason)})."
+    silent = s["silent_quiet_accounts"]
+    text += (
+        f"; {s['quiet_accounts']} went quiet afterwards (MRR {money_text(s['quiet_mrr'])}), "
+        f"{silent} of them without a word to support"
+    )
+    already = sum(1 for a in accounts if a["already_quiet"])
+    if already:
+        text += f"; {_count(already, 'account')} already quiet before it, not counted"
+    return text + "."
+
+
+def _quotes(candidates: list[dict]) -> str:
+    lines = ["### In their words", ""]
+    if not candidates:
+        return "\n".join([*lines, "No related ticket shows a signal."])
+    # One quote per signal, the best one from a ticket not quoted yet when there is one.
+    chosen: dict[tuple[str, str], list[str]] = {}
+    used: set[str] = set()
+    for signal in sorted({c["signal"] for c in candidates}):
+        mine = [c for c in candidates if c["signal"] == signal]
+        pick = next((c for c in mine if c["ticket_id"] not in used), mine[0])
+        used.add(pick["ticket_id"])
+        chosen.setdefault((pick["ticket_id"], pick["quote"]), []).append(_theme_name(signal))
+    for (ticket_id, quote), signals in chosen.items():
+        lines.append(
+            f"> “{md_text(_shorten(quote))}” — {', '.join(signals)}, ticket {md_text(ticket_id)}"
+        )
+        lines.append(">")
+    return "\n".join(lines[:-1])
+
+
+def _themes(s: dict, themes: list[dict]) -> str:
+    lines = ["### Complaints and their owners", ""]
+    if not themes:
+        lines.append("No related ticket carries a signal or a symptom tag.")
+    else:
+        lines += ["| theme | tickets | owning action items |", "|---|---:|---|"]
+        for t in sorted(themes, key=lambda t: (-t["tickets"], t["theme"])):
+            owners = md_text(t["action_item_ids"]) if t["covered"] else "**none**"
+            lines.append(f"| {md_text(_theme_name(t['theme']))} | {t['tickets']} | {owners} |")
+        lines.append("")
+        uncovered = [_theme_name(t["theme"]) for t in themes if not t["covered"]]
+        lines.append(
+            f"**Owned by no action item:** {md_text(', '.join(sorted(uncovered)))}."
+            if uncovered
+            else "Every complaint has an owning action item."
+        )
+    teams = s["action_item_teams"] or []
+    if s["action_items"]:
+        lines.append(
+            f"\n**Action items:** {s['action_items']}, from {md_text(', '.join(teams) or 'no team')}."
+        )
+    else:
+        lines.append("\n**Action items:** none yet.")
+    if s["is_engineering_only"]:
+        lines.append(
+            "Customers reported confusion or workarounds, yet every follow-up is engineering's: "
+            "product and support work is missing."
+        )
+    return "\n".join(lines)
+
+
+def _still_open(
+    s: dict, tickets: list[dict], action_items: list[dict], contacts: list[dict]
+) -> str:
+    lines = ["### Still open", ""]
+    open_items = [a for a in action_items if a["completed_at"] is None]
+    overdue = [a for a in open_items if a["is_overdue"]]
+    line = (
+        f"- **Action items:** {len(open_items)} of {len(action_items)} open, {len(overdue)} overdue"
+    )
+    if overdue:
+        line += ": " + "; ".join(
+            f"{md_text(a['action_item_id'])} “{md_text(a['title'])}” "
+            f"({md_text(a['team'] or 'no team')}, due {a['due_date']:%Y-%m-%d})"
+            for a in overdue
+        )
+    lines.append(line + ".")
+    unsolved = [t["ticket_id"] for t in tickets if t["solved_at"] is None]
+    lines.append(
+        f"- **Tickets not solved:** {len(unsolved)}"
+        + (f": {md_text(', '.join(unsolved))}." if unsolved else ".")
+    )
+    if contacts:
+        who = "; ".join(
+            f"{md_text(c['account_name'] or c['account_id'])} ({md_text(c['reasons'])})"
+            for c in contacts[:MAX_CONTACTS]
+        )
+        more = len(contacts) - MAX_CONTACTS
+        who += f"; and {more} more (the dashboard's contact list)" if more > 0 else ""
+        lines.append(
+            f"- **Contact directly:** {_count(len(contacts), 'account')}, largest MRR first: {who}."
+        )
+    else:
+        lines.append("- **Contact directly:** nobody (no urgent, trust-loss or unsolved ticket).")
+    return "\n".join(lines)
+
+
+def _accounts(accounts: list[dict]) -> str:
+    lines = ["### Affected customers", ""]
+    if not accounts:
+        return "\n".join([*lines, "No account wrote in or went quiet."])
+    lines += [
+        "| account | segment | MRR | related tickets | after the incident |",
+        "|---|---|---:|---:|---|",
+    ]
+    for a in accounts[:MAX_ROWS]:
+        if a["quiet"]:
+            after = "quiet, silent" if a["silent"] else "quiet"
+        else:
+            after = "already quiet before" if a["already_quiet"] else ""
+        name = a["name"] or a["account_id"]
+        lines.append(
+            f"| {md_text(name)} | {md_text(a['segment'] or '')} | {money_text(a['mrr'])} "
+            f"| {a['related_tickets']} | {after} |"
+        )
+    return "\n".join(lines + _more(len(accounts), "incident_accounts"))
+
+
+def _tickets(tickets: list[dict]) -> str:
+    lines = ["### Tickets", ""]
+    if not tickets:
+        return "\n".join([*lines, "No related ticket."])
+    lines += [
+        "| ticket | opened (UTC) | account | subject | link | signals |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in tickets[:MAX_ROWS]:
+        account = t["account_name"] or t["account_id"] or "–"
+        subject = _shorten(t["subject"] or "", SUBJECT_CHARS)
+        signals = ", ".join(_theme_name(x) for x in t["signals"].split(", ") if x)
+        lines.append(
+            f"| {md_text(t['ticket_id'])} | {t['created_at']:%Y-%m-%d %H:%M} | {md_text(account)} "
+            f"| {md_text(subject)} | {t['link']} | {signals} |"
+        )
+    return "\n".join(lines + _more(len(tickets), "related_tickets"))
+
+
+def _more(count: int, table: str) -> list[str]:
+    if count <= MAX_ROWS:
+        return []
+    return ["", f"… and {count - MAX_ROWS} more: `aftermath export {table}`."]
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def _theme_name(theme: str) -> str:
+    return theme.replace("_", " ")
+
+
+def _shorten(text: str, chars: int = QUOTE_CHARS) -> str:
+    """At most `chars` characters, cut at a word with an ellipsis."""
+    line = " ".join(text.split())
+    if len(line) <= chars:
+        return line
+    return line[: chars - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,83 @@
+"""Every tunable number of the product, in one place the CLI, the load and the pages share.
+
+Each field is bound by name (`$field`) into the SQL of `queries/`; the defaults are the data
+contract's. `aftermath load --set name=value` overrides one for a load.
+"""
+
+import os
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+# Where a user's data goes: below the folder they run `aftermath` in, never inside the package.
+DATA_DIR = Path("data")
+DEMO_DIR = DATA_DIR / "demo"
+
+
+def default_db_path() -> Path:
+    """`$AFTERMATH_DB`, else `data/aftermath.duckdb`."""
+    return Path(os.environ.get("AFTERMATH_DB") or DATA_DIR / "aftermath.duckdb")
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Related tickets: an unlinked ticket is suggested when created in this window around the
+    # incident and matching its services, title words or its linked tickets' words.
+    suggest_before_minutes: int = 30
+    suggest_after_hours: int = 72
+    # How a suggestion must match (tuned on the demo against its known links): a distinctive
+    # title word is used by under this share of ordinary tickets; or this many shared words; a
+    # word of the linked tickets counts when in this many of them and this many times commoner
+    # there than in ordinary tickets.
+    distinctive_max_background_pct: float = 2.0
+    min_shared_words: int = 2
+    vocabulary_min_tickets: int = 2
+    vocabulary_min_lift: float = 15.0
+    # A shared word counts only in an hour when unlinked tickets using it exceed this many times
+    # their usual hourly count (the median day of the baseline_weeks before the window, / 24):
+    # at thousands of tickets a day, a service word alone would suggest every ticket about it.
+    suggest_min_lift: float = 3.0
+    # Customer impact lasts past resolution while related tickets arrive with gaps under this.
+    impact_gap_minutes: int = 120
+    # Related tickets created this long after resolution are the long tail.
+    long_tail_days: int = 7
+    # A postmortem is on time when published within this many days of resolution.
+    postmortem_due_days: int = 7
+    # Ticket volume: hours shown around the incident, and the weeks the baseline looks back.
+    volume_days_before: int = 1
+    volume_days_after: int = 7
+    baseline_weeks: int = 4
+    # Quiet accounts.
+    usage_baseline_days: int = 28
+    exposure_days: int = 7
+    quiet_after_days: int = 14
+    quiet_drop_pct: float = 50.0
+    min_baseline_daily: float = 1.0
+    recovered_pct: float = 80.0
+    recovery_until_day: int = 30
+    placebo_offset_days: int = 28
+    # Signals: the comparison window before the incident for the lift.
+    signal_before_days: int = 28
+    # The follow-up check, this many days after resolution.
+    week_later_days: int = 7
+
+    def params(self) -> dict[str, int | float]:
+        return asdict(self)
+
+    def with_overrides(self, pairs: list[str]) -> "Settings":
+        """Apply `name=value` strings; raises ValueError with a plain message."""
+        known = {f.name: f.type for f in fields(self)}
+        changes: dict[str, int | float] = {}
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep or name not in known:
+                raise ValueError(f"unknown setting '{pair}'; known: {', '.join(sorted(known))}")
+            try:
+                changes[name] = float(value) if known[name] in (float, "float") else int(value)
+            except ValueError:
+                raise ValueError(f"setting {name} needs a number, got '{value}'") from None
+            if name == "exposure_days" and changes[name] < 1:
+                raise ValueError("setting exposure_days needs at least 1 day")
+        return replace(self, **changes)
+
+
+DEFAULTS = Settings()

@@ -1,0 +1,50 @@
+"""Aftermath's dashboard: the frame every page shares, and the navigation over app_pages/.
+
+Run by `aftermath serve` (streamlit run, with $AFTERMATH_DB naming the database).
+"""
+
+import duckdb
+import streamlit as st
+
+from dashboard import db
+
+st.set_page_config(page_title="Aftermath", page_icon=":material/healing:", layout="wide")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+    st.Page("app_pages/incident.py", title="Incident", icon=":material/timeline:"),
+    st.Page("app_pages/quiet_accounts.py", title="Quiet accounts", icon=":material/volume_off:"),
+    st.Page("app_pages/follow_ups.py", title="Follow-ups", icon=":material/checklist:"),
+    st.Page("app_pages/process.py", title="Process", icon=":material/schedule:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/database:"),
+]
+
+page = st.navigation(PAGES)
+
+with st.sidebar:
+    st.selectbox(
+        "Time zone",
+        db.ZONES,
+        key=db.ZONE_KEY,
+        help="Every time on every page is shown in this zone. Days of usage stay UTC days.",
+    )
+
+if not db.exists():
+    st.title("Aftermath")
+    st.error(f"No database at {db.db_path()}.")
+    st.markdown(
+        "Build the demo with `aftermath demo`, or load your own exports with "
+        "`aftermath load DIR`, then reload this page."
+    )
+    st.stop()
+
+st.sidebar.caption(f"Database: {db.db_path().name}")
+try:
+    page.run()
+except duckdb.CatalogException as e:
+    # A database built by an older version lacks a table or column this version reads.
+    st.error(
+        "This database lacks a table or column this page needs: it was probably built by an "
+        "older version of Aftermath. Load your exports again with `aftermath load DIR`."
+    )
+    st.text(str(e).splitlines()[0])

@@ -1,0 +1,516 @@
+"""Every figure of the dashboard, built from the DataFrames the page queries return.
+
+Colours are the Okabe-Ito palette, which stays distinguishable with the common colour-vision
+deficiencies. Text from the exports (titles, statuses) goes into hover labels escaped, since
+Plotly reads a few HTML tags in them; customer-written text never goes into a chart.
+"""
+
+import html
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from aftermath.format import count_text, duration_text, severity_label
+
+BLACK = "#000000"
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#999999"
+
+# Declared severity, 1 = worst: the warm colours for the worst.
+SEVERITY_COLOURS = {1: VERMILLION, 2: ORANGE, 3: PURPLE, 4: SKY_BLUE, 5: BLUE}
+
+HEIGHT = 420
+
+
+def plain(value: object) -> str:
+    """Text from the data, safe to put in a Plotly label."""
+    return html.escape("" if value is None or value is pd.NA else str(value), quote=False)
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Title, axis titles and a legend under the plot, the same on every chart."""
+    fig.update_layout(
+        title={"text": title},
+        height=HEIGHT,
+        margin={"l": 60, "r": 30, "t": 50, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "itemsizing": "constant"},
+        hoverlabel={"align": "left"},
+    )
+    fig.update_xaxes(title_text=x_title)
+    fig.update_layout(yaxis_title_text=y_title)
+    return fig
+
+
+# Ticks of the duration axes: minutes, labelled as people say them.
+DURATION_TICKS = {
+    1: "1 min",
+    5: "5 min",
+    15: "15 min",
+    30: "30 min",
+    60: "1 h",
+    120: "2 h",
+    240: "4 h",
+    480: "8 h",
+    960: "16 h",
+    1440: "1 d",
+    2880: "2 d",
+    5760: "4 d",
+    10080: "1 wk",
+    20160: "2 wk",
+    40320: "4 wk",
+}
+
+
+def impact_scatter(incidents: pd.DataFrame) -> go.Figure:
+    """Outage minutes against customer-impact minutes, one point per incident, log scales.
+
+    Points above the y = x line are incidents customers felt for longer than the outage lasted.
+    """
+    data = incidents.dropna(subset=["outage_minutes", "customer_impact_minutes"])
+    fig = go.Figure()
+    # A log axis cannot show 0: durations under a minute are drawn at one minute.
+    x = data["outage_minutes"].clip(lower=1)
+    y = data["customer_impact_minutes"].clip(lower=1)
+    low = 10 ** math.floor(math.log10(min(x.min(), y.min()))) if len(data) else 1
+    high = 10 ** math.ceil(math.log10(max(x.max(), y.max()))) if len(data) else 1000
+    fig.add_trace(
+        go.Scatter(
+            x=[low, high],
+            y=[low, high],
+            mode="lines",
+            line={"color": GREY, "dash": "dash", "width": 1},
+            name="customer impact = outage",
+            hoverinfo="skip",
+        )
+    )
+    largest = max(float(data["affected_accounts"].max() or 0), 1.0) if len(data) else 1.0
+    for severity, group in data.groupby(data["severity"].fillna(0).astype(int), sort=True):
+        rows = group.index
+        fig.add_trace(
+            go.Scatter(
+                x=x[rows],
+                y=y[rows],
+                mode="markers",
+                name=severity_label(severity or None),
+                marker={
+                    "color": SEVERITY_COLOURS.get(severity, GREY),
+                    "size": group["affected_accounts"].fillna(0),
+                    "sizemode": "area",
+                    "sizeref": 2.0 * largest / 45**2,
+                    "sizemin": 6,
+                    "line": {"color": BLACK, "width": 0.5},
+                    "opacity": 0.85,
+                },
+                customdata=group["incident_id"],
+                hovertext=[_incident_hover(row) for row in group.itertuples()],
+                hoverinfo="text",
+            )
+        )
+    ticks = {"tickvals": list(DURATION_TICKS), "ticktext": list(DURATION_TICKS.values())}
+    fig.update_xaxes(type="log", **ticks)
+    fig.update_yaxes(type="log", **ticks)
+    return _layout(
+        fig,
+        "Outage vs customer impact, per incident (size = affected accounts)",
+        "outage: started → resolved (minutes, log scale)",
+        "customer impact (minutes, log scale)",
+    )
+
+
+def _incident_hover(row: object) -> str:
+    ratio = row.impact_ratio
+    return (
+        f"<b>{plain(row.incident_id)}</b> {plain(row.title)}<br>"
+        f"{severity_label(row.severity)}{' · ongoing' if row.ongoing else ''}<br>"
+        f"outage: {duration_text(row.outage_minutes)}<br>"
+        f"customer impact: {duration_text(row.customer_impact_minutes)}"
+        f"{'' if pd.isna(ratio) else f' ({ratio:.1f}× the outage)'}<br>"
+        f"affected accounts: {row.affected_accounts:,}"
+    )
+
+
+# A bar per hour covers its hour, from its start (x) to the next one; widths are milliseconds.
+HOUR_BARS = {"offset": 0, "width": 3_600_000}
+
+
+def incident_timeline(
+    hours: pd.DataFrame,
+    updates: pd.DataFrame,
+    comments: pd.DataFrame,
+    activity: pd.DataFrame,
+    windows: dict[str, object],
+    zone: str,
+) -> go.Figure:
+    """Tickets per hour against their baseline, the outage and customer-impact windows shaded,
+    status updates and lingering comments marked, and the exposed accounts' daily usage on the
+    right axis.
+
+    `windows` holds started_at, ended_at (resolved_at, or the timeline's end while ongoing),
+    customer_impact_start and customer_impact_end.
+    """
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(
+        go.Bar(
+            x=hours["hour"],
+            y=hours["all_tickets"],
+            name="all tickets per hour",
+            marker={"color": SKY_BLUE},
+            **HOUR_BARS,
+            hovertemplate="%{x|%b %d %H:00}: %{y} tickets<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=hours["hour"],
+            y=hours["related_tickets"],
+            name="related tickets per hour",
+            marker={"color": VERMILLION},
+            **HOUR_BARS,
+            hovertemplate="%{x|%b %d %H:00}: %{y} related<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=hours["hour"],
+            y=hours["baseline_tickets"],
+            name="usual tickets per hour (median, same hour of week)",
+            mode="lines",
+            line={"color": BLACK, "width": 1.5, "shape": "hv"},
+            hovertemplate="%{x|%b %d %H:00}: usually %{y}<extra></extra>",
+        )
+    )
+    if len(comments):
+        fig.add_trace(
+            go.Scatter(
+                x=comments["hour"],
+                y=comments["comments"],
+                name="comments after resolution",
+                mode="markers",
+                marker={"color": PURPLE, "symbol": "diamond", "size": 9},
+                customdata=comments[["tickets", "customer_comments"]],
+                hovertemplate="%{x|%b %d %H:00}: %{y} comments on %{customdata[0]} tickets "
+                "(%{customdata[1]} by customers)<extra></extra>",
+            )
+        )
+    top = max(float(hours["all_tickets"].max() or 0), 1.0) if len(hours) else 1.0
+    if len(updates):
+        # Updates come minutes apart: their labels step down so they do not overlap.
+        fig.add_trace(
+            go.Scatter(
+                x=updates["posted_at"],
+                y=[top * (1.45 - 0.09 * (i % 4)) for i in range(len(updates))],
+                name="status page updates",
+                mode="markers+text",
+                text=[plain(s) for s in updates["status"]],
+                textposition="middle right",
+                textfont={"size": 11, "color": BLUE},
+                marker={"color": BLUE, "symbol": "triangle-down", "size": 10},
+                hovertemplate="%{x|%b %d %H:%M}: %{text}<extra>status page</extra>",
+            )
+        )
+    if len(activity):
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(activity["day"]),
+                y=activity["usage_total"],
+                name="exposed accounts' usage per day (right axis)",
+                mode="lines+markers",
+                line={"color": GREEN, "width": 2, "shape": "hv"},
+                marker={"size": 5},
+                customdata=activity[["active_accounts", "exposed_accounts"]],
+                hovertemplate="%{x|%b %d} (UTC day): usage %{y:,.0f}, %{customdata[0]} of "
+                "%{customdata[1]} exposed accounts active<extra></extra>",
+            ),
+            secondary_y=True,
+        )
+    _shade(fig, windows["customer_impact_start"], windows["customer_impact_end"], "impact")
+    _shade(fig, windows["started_at"], windows["ended_at"], "outage")
+    fig.update_layout(
+        barmode="overlay", bargap=0.05, height=520, updatemenus=[_views(hours, windows)]
+    )
+    fig.update_xaxes(range=_around(windows))
+    fig.update_yaxes(range=[0, top * 1.55], secondary_y=False)
+    fig.update_yaxes(
+        title_text="usage per day (events)", secondary_y=True, rangemode="tozero", showgrid=False
+    )
+    _layout(
+        fig,
+        "Tickets per hour, the outage and the customer-impact window",
+        f"time ({zone})",
+        "tickets per hour",
+    )
+    # Two-line date ticks and the axis title need more room above the legend.
+    fig.update_layout(legend_y=-0.3)
+    return fig
+
+
+def _around(windows: dict[str, object]) -> list[object]:
+    """The default view: from half a day before the start to a day after the impact ended."""
+    start = pd.Timestamp(windows["started_at"]) - pd.Timedelta(hours=12)
+    end = pd.Timestamp(windows["customer_impact_end"] or windows["ended_at"]) + pd.Timedelta(days=1)
+    return [start, end]
+
+
+def _views(hours: pd.DataFrame, windows: dict[str, object]) -> dict[str, object]:
+    """Buttons between the view around the incident and the whole week after it."""
+    whole = [hours["hour"].min(), hours["hour"].max() + pd.Timedelta(hours=1)]
+    return {
+        "type": "buttons",
+        "direction": "right",
+        "x": 1.0,
+        "xanchor": "right",
+        "y": 1.12,
+        "yanchor": "bottom",
+        "buttons": [
+            {
+                "label": "around the incident",
+                "method": "relayout",
+                "args": [{"xaxis.range": _around(windows)}],
+            },
+            {"label": "whole timeline", "method": "relayout", "args": [{"xaxis.range": whole}]},
+        ],
+    }
+
+
+WINDOW_STYLE = {
+    "outage": {"fillcolor": VERMILLION, "opacity": 0.18, "line": {"width": 0}},
+    "impact": {
+        "fillcolor": YELLOW,
+        "opacity": 0.35,
+        "line": {"color": ORANGE, "width": 1.5, "dash": "dot"},
+    },
+}
+WINDOW_NAMES = {"outage": "outage (started → resolved)", "impact": "customer impact window"}
+
+
+def _shade(fig: go.Figure, start: object, end: object, kind: str) -> None:
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return
+    # exclude_empty_subplots=False: the right axis has no trace when usage is missing.
+    fig.add_vrect(
+        exclude_empty_subplots=False,
+        x0=start,
+        x1=end,
+        layer="below",
+        name=WINDOW_NAMES[kind],
+        showlegend=True,
+        **WINDOW_STYLE[kind],
+    )
+
+
+def theme_matrix(themes: pd.DataFrame) -> go.Figure:
+    """Complaint themes (rows) by incident (columns), each cell its ticket count: a filled square
+    when an action item covers the theme, an open one when none does."""
+    fig = go.Figure()
+    for covered, name, colour, symbol in (
+        (True, "covered by an action item", GREEN, "square"),
+        (False, "not covered", VERMILLION, "square-open"),
+    ):
+        group = themes[themes["covered"] == covered]
+        fig.add_trace(
+            go.Scatter(
+                x=group["incident_id"],
+                y=[plain(v) for v in group["theme"]],
+                mode="markers+text",
+                name=name,
+                marker={"color": colour, "symbol": symbol, "size": 30, "line": {"width": 3}},
+                text=group["tickets"],
+                textfont={"color": "white" if covered else BLACK, "size": 11},
+                customdata=[plain(v) for v in group["incident_label"]],
+                hovertemplate="%{customdata}<br>%{y}: %{text} tickets<extra>" + name + "</extra>",
+            )
+        )
+    incidents = themes.drop_duplicates("incident_id")["incident_id"]
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=incidents)
+    fig.update_yaxes(type="category", categoryorder="category descending")
+    fig = _layout(
+        fig, "Complaint themes by incident (number = related tickets)", "incident", "theme"
+    )
+    fig.update_layout(height=max(HEIGHT, 140 + 34 * themes["theme"].nunique()))
+    return fig
+
+
+def team_split(teams: pd.DataFrame) -> go.Figure:
+    """Action items per team: completed, open, and overdue among the open ones."""
+    fig = go.Figure()
+    for column, name, colour in (
+        ("completed", "completed", GREEN),
+        ("open_on_time", "open, not yet due", SKY_BLUE),
+        ("overdue", "overdue", VERMILLION),
+    ):
+        values = teams["open"] - teams["overdue"] if column == "open_on_time" else teams[column]
+        fig.add_trace(
+            go.Bar(
+                y=teams["team"],
+                x=values,
+                name=name,
+                orientation="h",
+                marker={"color": colour},
+                hovertemplate="%{y}: %{x} " + name + "<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "Action items by team", "action items (count)", "team")
+
+
+POSTMORTEM_COLOURS = {"on time": GREEN, "late": ORANGE, "missing": VERMILLION}
+POSTMORTEM_COLOURS["not due yet"] = GREY
+
+
+def postmortem_timeliness(postmortems: pd.DataFrame, due_days: int) -> go.Figure:
+    """Days from resolution to the postmortem, per incident; missing ones marked at 0."""
+    fig = go.Figure()
+    for status, colour in POSTMORTEM_COLOURS.items():
+        group = postmortems[postmortems["postmortem_status"] == status]
+        if group.empty:
+            continue
+        titles = [plain(t) for t in group["title"]]
+        if status in ("missing", "not due yet"):
+            fig.add_trace(
+                go.Scatter(
+                    x=group["incident_id"],
+                    y=[0] * len(group),
+                    name=status,
+                    mode="markers+text",
+                    marker={"color": colour, "symbol": "x", "size": 14},
+                    text=["no postmortem" if status == "missing" else "not due yet"] * len(group),
+                    textposition="top center",
+                    customdata=titles,
+                    hovertemplate="%{x} %{customdata}<extra>" + status + "</extra>",
+                )
+            )
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=group["incident_id"],
+                y=group["postmortem_days_after_resolved"],
+                name=status,
+                marker={"color": colour},
+                customdata=titles,
+                hovertemplate="%{x} %{customdata}<br>%{y:.1f} days after resolution<extra>"
+                + status
+                + "</extra>",
+            )
+        )
+    fig.add_hline(
+        y=due_days,
+        line={"color": BLACK, "dash": "dash", "width": 1},
+        annotation_text=f"due: {due_days} days",
+        annotation_position="top left",
+    )
+    # Incidents in the order they were resolved, whatever their status.
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=postmortems["incident_id"]
+    )
+    return _layout(
+        fig, "Postmortems: days from resolution to publication", "incident", "days after resolved"
+    )
+
+
+def link_coverage(links: pd.DataFrame) -> go.Figure:
+    """Related tickets per incident: linked by CS in the help desk, or only suggested."""
+    fig = go.Figure()
+    for column, name, colour in (
+        ("linked_tickets", "linked by CS", BLUE),
+        ("suggested_tickets", "suggested (not linked)", ORANGE),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=links["incident_id"],
+                y=links[column],
+                name=name,
+                marker={"color": colour},
+                customdata=links["linked_pct"],
+                hovertemplate="%{x}: %{y} " + name + " (%{customdata:.0f} % linked)<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    return _layout(fig, "Ticket link coverage per incident", "incident", "related tickets (count)")
+
+
+def comms_gap(gaps: pd.DataFrame, zone: str) -> go.Figure:
+    """Per incident over time: how long customers hurt after 'resolved' was posted, and how long
+    they wrote in before the first status update."""
+    fig = go.Figure()
+    for column, name, colour, symbol in (
+        ("comms_gap_minutes", "impact after 'resolved' was posted", VERMILLION, "circle"),
+        ("customers_first_minutes", "customers wrote before the first update", BLUE, "diamond"),
+    ):
+        data = gaps.dropna(subset=[column])
+        fig.add_trace(
+            go.Scatter(
+                x=data["started_at"],
+                y=data[column],
+                name=name,
+                mode="lines+markers",
+                marker={"color": colour, "symbol": symbol, "size": 9},
+                line={"color": colour, "width": 1},
+                customdata=list(zip(data["incident_id"], map(plain, data["title"]), strict=True)),
+                hovertemplate="%{customdata[0]} %{customdata[1]}<br>%{y:.0f} minutes<extra>"
+                + name
+                + "</extra>",
+            )
+        )
+    fig.add_hline(y=0, line={"color": GREY, "width": 1})
+    return _layout(
+        fig,
+        "Comms gap over time (above 0: the status page ran ahead of the customers)",
+        f"incident start ({zone})",
+        "minutes",
+    )
+
+
+def quiet_rates(rates: pd.DataFrame) -> go.Figure:
+    """Per incident, the share of exposed accounts that went quiet against two comparisons: the
+    same accounts four weeks earlier (placebo) and unexposed accounts over the same days."""
+    data = rates.dropna(subset=["quiet_rate_pct"]).iloc[::-1]  # oldest first, left to right
+    fig = go.Figure()
+    for prefix, name, colour in (
+        ("", "exposed accounts", VERMILLION),
+        ("placebo_", "same accounts, 4 weeks earlier", GREY),
+        ("control_", "unexposed accounts", SKY_BLUE),
+    ):
+        counts = list(
+            zip(
+                data[f"{prefix}quiet_accounts"],
+                data[f"{prefix}accounts" if prefix else "eligible_accounts"],
+                strict=True,
+            )
+        )
+        excess = data["excess_quiet_rate_pct"] if not prefix else None
+        fig.add_trace(
+            go.Bar(
+                x=data["incident_id"],
+                y=data[f"{prefix}quiet_rate_pct"],
+                name=name,
+                marker={"color": colour},
+                text=None if excess is None else [_excess_text(e) for e in excess],
+                textposition="outside",
+                customdata=[[count_text(q), count_text(n)] for q, n in counts],
+                hovertemplate="%{x}: %{y:.1f} % quiet (%{customdata[0]} of %{customdata[1]})"
+                "<extra>" + name + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="tozero")
+    return _layout(
+        fig,
+        "Quiet rate after each incident, against normal (label: excess points)",
+        "incident",
+        "accounts gone quiet (%)",
+    )
+
+
+def _excess_text(excess: float | None) -> str:
+    return "" if excess is None or pd.isna(excess) or abs(excess) < 0.05 else f"{excess:+.1f}"

@@ -1,0 +1,121 @@
+-- How each account's usage around each incident compares with its own normal, and its placebo.
+-- grain:   one row per incident with usage data and account with usage
+-- params:  none (the rule's settings are quiet_positions' columns: a view takes no parameters)
+-- columns: incident_id, incident_index, account_id, active_feature_bits, opened_ticket, baseline_daily,
+--          after_daily, recovery_daily, latest_usage, has_baseline, is_already_quiet,
+--          has_dropped, has_recovered, has_dropped_by_week, placebo_has_baseline,
+--          placebo_is_already_quiet, placebo_has_dropped
+-- kept:    for the load only (a view: quiet_accounts keeps the exposed rows, incident_quiet counts the rest)
+-- Every incident meets every account's timeline in a cross join and reads each window with two
+-- lookups (quiet_positions, account_timelines): nothing per day is joined, and readers that
+-- filter (exposed accounts) or count (the control) never store the hundreds of millions of pairs
+-- of a large company. active_feature_bits: the incident's affected features (feature_bits; bit 31
+-- when it is not feature-scoped) with usage above 0 in the exposure_days days before the start
+-- day (a row without a feature counts for every feature); not 0 = active before the start. opened_ticket: a related
+-- ticket (linked or suggested). Means are window sums over the window's length in days; windows
+-- as in quiet_windows; latest_usage: the sum over the last exposure_days days of usage data. The flags apply
+-- the rule without judging eligibility (quiet_accounts and incident_quiet do): has_baseline =
+-- baseline mean above 0 and at least min_baseline_daily; a drop = mean at least drop_pct %
+-- below the baseline mean (is_already_quiet: over the days before the start; has_dropped: days
+-- 1..after_days after resolution; has_dropped_by_week: days 1..week_days); has_recovered = mean
+-- over the recovery days back to at least recovered_pct % of baseline.
+-- Comparisons are on sums, cross-multiplied, so a drop of exactly the threshold is exact.
+
+with
+
+pairs as (
+    select
+        quiet_positions.incident_id,
+        quiet_positions.incident_index,
+        account_timelines.account_id,
+        (
+            coalesce(account_timelines.feature_blocks[quiet_positions.first_block], 0)
+            | coalesce(account_timelines.feature_blocks[quiet_positions.last_block], 0)
+        )
+        & quiet_positions.feature_mask as active_feature_bits,
+        coalesce(
+            get_bit(account_timelines.complained_incidents, quiet_positions.incident_index) = 1,
+            false
+        ) as opened_ticket,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.baseline_to]
+            - account_timelines.usage_to_date[quiet_positions.baseline_from], 0
+        ) as baseline_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.before_to]
+            - account_timelines.usage_to_date[quiet_positions.before_from], 0
+        ) as before_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.after_to]
+            - account_timelines.usage_to_date[quiet_positions.after_from], 0
+        ) as after_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.recovery_to]
+            - account_timelines.usage_to_date[quiet_positions.recovery_from], 0
+        ) as recovery_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.week_to]
+            - account_timelines.usage_to_date[quiet_positions.week_from], 0
+        ) as week_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.placebo_baseline_to]
+            - account_timelines.usage_to_date[quiet_positions.placebo_baseline_from], 0
+        ) as placebo_baseline_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.placebo_before_to]
+            - account_timelines.usage_to_date[quiet_positions.placebo_before_from], 0
+        ) as placebo_before_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.placebo_after_to]
+            - account_timelines.usage_to_date[quiet_positions.placebo_after_from], 0
+        ) as placebo_after_usage,
+        coalesce(
+            account_timelines.usage_to_date[quiet_positions.latest_to]
+            - account_timelines.usage_to_date[quiet_positions.latest_from], 0
+        ) as latest_usage,
+        quiet_positions.baseline_days,
+        quiet_positions.exposure_days,
+        quiet_positions.after_days,
+        quiet_positions.recovery_days,
+        quiet_positions.week_days,
+        quiet_positions.drop_pct,
+        quiet_positions.min_baseline_daily,
+        quiet_positions.recovered_pct
+    from quiet_positions
+    cross join account_timelines
+),
+
+final as (
+    select
+        incident_id,
+        incident_index,
+        account_id,
+        active_feature_bits,
+        opened_ticket,
+        baseline_usage / baseline_days as baseline_daily,
+        after_usage / after_days as after_daily,
+        recovery_usage / recovery_days as recovery_daily,
+        latest_usage,
+        baseline_usage > 0 and baseline_usage >= min_baseline_daily * baseline_days
+        as has_baseline,
+        before_usage * baseline_days * 100
+        <= baseline_usage * exposure_days * (100 - drop_pct) as is_already_quiet,
+        after_usage * baseline_days * 100
+        <= baseline_usage * after_days * (100 - drop_pct) as has_dropped,
+        recovery_usage * baseline_days * 100
+        >= baseline_usage * recovery_days * recovered_pct as has_recovered,
+        week_usage * baseline_days * 100
+        <= baseline_usage * week_days * (100 - drop_pct) as has_dropped_by_week,
+        placebo_baseline_usage > 0
+        and placebo_baseline_usage >= min_baseline_daily * baseline_days
+        as placebo_has_baseline,
+        placebo_before_usage * baseline_days * 100
+        <= placebo_baseline_usage * exposure_days * (100 - drop_pct)
+        as placebo_is_already_quiet,
+        placebo_after_usage * baseline_days * 100
+        <= placebo_baseline_usage * after_days * (100 - drop_pct)
+        as placebo_has_dropped
+    from pairs
+)
+
+select * from final

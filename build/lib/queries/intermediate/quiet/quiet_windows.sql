@@ -1,0 +1,107 @@
+-- Which days each incident's quiet-account check measures, and whether the usage data covers them.
+-- grain:   one row per incident
+-- params:  $usage_baseline_days, $exposure_days, $quiet_after_days, $recovery_until_day, $placebo_offset_days, $week_later_days
+-- columns: incident_id, start_day, resolved_day, is_ongoing, affected_features,
+--          is_feature_scoped, has_control, usage_first_day, usage_last_day,
+--          has_baseline_window, is_judged, not_judged_reason, has_recovery_window,
+--          has_week_window, has_placebo_window, first_day, last_day
+-- Days are calendar days (UTC). Relative to start_day: the baseline is days -$usage_baseline_days
+-- to -1 and the exposure (and already-quiet) window days -$exposure_days to -1; relative to
+-- resolved_day: "after" is days 1..$quiet_after_days, recovery the days after that up to
+-- $recovery_until_day, the week-later check days 1..$week_later_days. The placebo measures the
+-- same windows $placebo_offset_days earlier. The days of the incident itself are in none.
+-- Usage beyond the export's last day is unknown, not zero: a window that does not fit between the
+-- first and last day of the usage data is not judged (ongoing incidents have no after-window).
+-- Feature scope: the incident's services that name a usage feature (case-insensitive). Without
+-- such a match (no services, no feature column, or other names) every feature counts as touched;
+-- the unexposed control exists only when some usage feature was not touched.
+-- first_day..last_day is the span of days incident_account_usage joins on.
+
+with
+
+usage_span as (
+    select min(day) as usage_first_day, max(day) as usage_last_day
+    from usage
+),
+
+usage_features as (
+    select distinct feature
+    from usage
+    where feature <> ''
+),
+
+incident_services as (
+    select distinct incident_id, lower(trim(unnest(services))) as service
+    from incidents
+),
+
+affected as (
+    select
+        incident_services.incident_id,
+        list(usage_features.feature order by usage_features.feature) as affected_features
+    from incident_services
+    inner join usage_features on usage_features.feature = incident_services.service
+    group by incident_services.incident_id
+),
+
+days as (
+    select
+        incidents.incident_id,
+        cast(incidents.started_at as date) as start_day,
+        cast(incidents.resolved_at as date) as resolved_day,
+        incidents.resolved_at is null as is_ongoing,
+        coalesce(affected.affected_features, []) as affected_features,
+        affected.incident_id is not null as is_feature_scoped,
+        len(coalesce(affected.affected_features, []))
+        < (select count(*) from usage_features) as misses_a_feature,
+        usage_span.usage_first_day,
+        usage_span.usage_last_day
+    from incidents
+    left join affected on affected.incident_id = incidents.incident_id
+    cross join usage_span
+),
+
+judged as (
+    select
+        *,
+        case
+            when is_ongoing then 'ongoing: no after-window yet'
+            when usage_last_day is null then 'no usage data'
+            when start_day - $usage_baseline_days < usage_first_day
+                then 'usage data starts after the baseline window begins'
+            when resolved_day + $quiet_after_days > usage_last_day
+                then 'usage data ends before the after-window does'
+        end as not_judged_reason
+    from days
+),
+
+final as (
+    select
+        incident_id,
+        start_day,
+        resolved_day,
+        is_ongoing,
+        affected_features,
+        is_feature_scoped,
+        is_feature_scoped and misses_a_feature as has_control,
+        usage_first_day,
+        usage_last_day,
+        start_day - $usage_baseline_days >= usage_first_day as has_baseline_window,
+        not_judged_reason is null as is_judged,
+        not_judged_reason,
+        not_judged_reason is null
+        and resolved_day + $recovery_until_day <= usage_last_day as has_recovery_window,
+        not is_ongoing
+        and start_day - $usage_baseline_days >= usage_first_day
+        and resolved_day + $week_later_days <= usage_last_day as has_week_window,
+        not_judged_reason is null
+        and start_day - $placebo_offset_days - $usage_baseline_days
+        >= usage_first_day as has_placebo_window,
+        start_day - $placebo_offset_days - greatest($usage_baseline_days, $exposure_days)
+        as first_day,
+        coalesce(resolved_day, start_day)
+        + greatest($quiet_after_days, $recovery_until_day, $week_later_days) as last_day
+    from judged
+)
+
+select * from final

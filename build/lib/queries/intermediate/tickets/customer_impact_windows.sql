@@ -1,0 +1,71 @@
+-- When customers felt each incident: from its start or first ticket to the end of the ticket run.
+-- grain:   one row per incident
+-- params:  $impact_gap_minutes
+-- columns: incident_id, first_ticket_at, customer_impact_start, customer_impact_end,
+--          customer_impact_minutes
+-- After ended_at (resolved_at, or the data's end for an ongoing incident) the impact lasts while
+-- related tickets keep arriving with gaps under $impact_gap_minutes, counting the first gap from
+-- ended_at; it ends at the last ticket of that run, or at ended_at when no ticket comes in time. A
+-- gap of exactly $impact_gap_minutes ends the run. Related tickets are both linked and suggested.
+-- epoch() of an interval (seconds) is DuckDB's.
+
+with
+
+after_end as (
+    select
+        related_tickets.incident_id,
+        related_tickets.created_at,
+        related_tickets.created_at - coalesce(
+            lag(related_tickets.created_at) over (
+                partition by related_tickets.incident_id order by related_tickets.created_at
+            ),
+            incident_windows.ended_at
+        ) as gap
+    from related_tickets
+    inner join incident_windows on incident_windows.incident_id = related_tickets.incident_id
+    where related_tickets.created_at > incident_windows.ended_at
+),
+
+first_breaks as (
+    select incident_id, min(created_at) as broken_at
+    from after_end
+    where gap >= $impact_gap_minutes * interval '1 minute'
+    group by incident_id
+),
+
+run_ends as (
+    select after_end.incident_id, max(after_end.created_at) as last_run_ticket_at
+    from after_end
+    left join first_breaks on first_breaks.incident_id = after_end.incident_id
+    where first_breaks.broken_at is null or after_end.created_at < first_breaks.broken_at
+    group by after_end.incident_id
+),
+
+first_tickets as (
+    select incident_id, min(created_at) as first_ticket_at
+    from related_tickets
+    group by incident_id
+),
+
+windows as (
+    select
+        incident_windows.incident_id,
+        first_tickets.first_ticket_at,
+        least(incident_windows.started_at, first_tickets.first_ticket_at) as customer_impact_start,
+        coalesce(run_ends.last_run_ticket_at, incident_windows.ended_at) as customer_impact_end
+    from incident_windows
+    left join first_tickets on first_tickets.incident_id = incident_windows.incident_id
+    left join run_ends on run_ends.incident_id = incident_windows.incident_id
+),
+
+final as (
+    select
+        incident_id,
+        first_ticket_at,
+        customer_impact_start,
+        customer_impact_end,
+        epoch(customer_impact_end - customer_impact_start) / 60.0 as customer_impact_minutes
+    from windows
+)
+
+select * from final

@@ -1,0 +1,57 @@
+-- What every incident cost the customers in all: the overview's opening view, before any filter.
+-- grain:   one row
+-- params:  none
+-- columns: incidents, outage_hours, customer_impact_hours, related_tickets, affected_accounts,
+--          quiet_accounts, quiet_mrr
+-- pages/overview_headline with no filter set, computed once at load: counting the distinct
+-- tickets and accounts of every related ticket is too slow to repeat on each page view at scale.
+-- The sums must stay those of pages/overview_headline (a test holds the two equal). Tickets and
+-- accounts are counted once even when they relate to several incidents; an account's MRR once.
+
+with
+
+hours as (
+    select
+        count(*) as incidents,
+        coalesce(sum(outage_minutes), 0) / 60.0 as outage_hours,
+        coalesce(sum(customer_impact_minutes), 0) / 60.0 as customer_impact_hours
+    from incident_impact
+),
+
+tickets as (
+    select
+        count(distinct ticket_id) as related_tickets,
+        count(distinct account_id) as affected_accounts
+    from related_tickets
+),
+
+quiet_once as (
+    select
+        account_id,
+        max(mrr) as mrr
+    from call_list
+    group by account_id
+),
+
+quiet as (
+    select
+        count(*) as quiet_accounts,
+        coalesce(sum(mrr), 0) as quiet_mrr
+    from quiet_once
+),
+
+final as (
+    select
+        hours.incidents,
+        hours.outage_hours,
+        hours.customer_impact_hours,
+        tickets.related_tickets,
+        tickets.affected_accounts,
+        quiet.quiet_accounts,
+        quiet.quiet_mrr
+    from hours
+    cross join tickets
+    cross join quiet
+)
+
+select * from final

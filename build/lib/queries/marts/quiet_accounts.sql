@@ -1,0 +1,115 @@
+-- Which exposed accounts went quiet after each incident, and which of them never said a word.
+-- grain:   one row per incident and exposed account
+-- params:  $min_baseline_daily, $exposure_days, $quiet_drop_pct, $pass_first, $pass_last
+-- columns: incident_id, account_id, segment, mrr, baseline_daily, after_daily, drop_pct,
+--          already_quiet, quiet, opened_ticket, recovered_by_day_30, is_silent, is_still_quiet,
+--          latest_daily, recovery_daily, verdict, has_baseline, is_already_quiet, has_dropped,
+--          has_dropped_by_week, placebo_has_baseline, placebo_is_already_quiet,
+--          placebo_has_dropped, active_feature_bits
+-- passes:  100 values of quiet_positions.incident_index at a time (a one-pass sort of every
+--          exposed account spilled gigabytes: 57 of 125 s at 100,000 accounts)
+-- quiet: the mean over the days after resolution fell at least $quiet_drop_pct % below the
+-- baseline mean, and the account was not already quiet (its mean over the $exposure_days days
+-- before the start already that far below: listed with already_quiet, not counted, so one
+-- incident's churn is not blamed on the next). quiet, already_quiet and drop_pct are empty when
+-- the account is not judged: an ongoing incident, windows outside the usage data (verdict says
+-- which) or a baseline mean under $min_baseline_daily a day. is_silent = quiet and no related
+-- ticket. recovered_by_day_30 only for quiet accounts, once the data reaches day 30.
+-- is_still_quiet: quiet, and the mean over the latest $exposure_days days of usage data is still
+-- at least $quiet_drop_pct % below baseline. Account facts (segment, mrr) are empty for accounts
+-- missing from `accounts`. What customer success reads beside a quiet account (its name, why it was
+-- exposed, its last ticket) is in call_list, for the quiet rows only: this table has a row per
+-- exposed account, tens of millions for a large company. The unjudged flags of
+-- incident_account_usage ride along, so incident_quiet and week_later count from this table.
+-- Exposed: see incident_account_usage (active_feature_bits, opened_ticket); an account that
+-- opened a related ticket but has no usage at all is exposed too, with nothing to judge.
+-- active_feature_bits: which affected features it used before the start, as bits that
+-- call_list names (0: not active before).
+
+with
+
+checked as (
+    -- Filtered in the view's cross join, before any window is read for the unexposed.
+    select
+        incident_account_usage.*,
+        quiet_windows.has_baseline_window,
+        quiet_windows.is_judged,
+        quiet_windows.not_judged_reason,
+        quiet_windows.has_recovery_window
+    from incident_account_usage
+    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
+    where
+        incident_account_usage.incident_index between $pass_first and $pass_last
+        and (incident_account_usage.active_feature_bits <> 0 or incident_account_usage.opened_ticket)
+),
+
+judged as (
+    select
+        *,
+        case
+            when not is_judged or not has_baseline then null
+            else not is_already_quiet and has_dropped
+        end as quiet,
+        case
+            when has_baseline_window and has_baseline then is_already_quiet
+        end as already_quiet
+    from checked
+),
+
+final as (
+    select
+        judged.incident_id,
+        judged.account_id,
+        accounts.segment,
+        accounts.mrr,
+        case when judged.has_baseline_window then judged.baseline_daily end as baseline_daily,
+        case when judged.is_judged then judged.after_daily end as after_daily,
+        case
+            when judged.is_judged and judged.has_baseline
+                then 100.0 * (judged.baseline_daily - judged.after_daily) / judged.baseline_daily
+        end as drop_pct,
+        judged.already_quiet,
+        judged.quiet,
+        judged.opened_ticket,
+        case
+            when judged.quiet and judged.has_recovery_window then judged.has_recovered
+        end as recovered_by_day_30,
+        case
+            when judged.quiet is not null then judged.quiet and not judged.opened_ticket
+        end as is_silent,
+        case
+            when judged.quiet
+                then
+                    judged.latest_usage * 100
+                    <= judged.baseline_daily * $exposure_days * (100 - $quiet_drop_pct)
+            when judged.quiet is not null then false
+        end as is_still_quiet,
+        judged.latest_usage / $exposure_days as latest_daily,
+        case
+            when judged.has_recovery_window then judged.recovery_daily
+        end as recovery_daily,
+        case
+            when not judged.is_judged and not judged.has_baseline_window
+                then judged.not_judged_reason
+            when not judged.has_baseline then 'baseline under ' || $min_baseline_daily || ' a day'
+            when not judged.is_judged then judged.not_judged_reason
+            when judged.already_quiet then 'already quiet before the start'
+            when judged.quiet then 'quiet'
+            else 'not quiet'
+        end as verdict,
+        judged.has_baseline,
+        judged.is_already_quiet,
+        judged.has_dropped,
+        judged.has_dropped_by_week,
+        judged.placebo_has_baseline,
+        judged.placebo_is_already_quiet,
+        judged.placebo_has_dropped,
+        judged.active_feature_bits
+    from judged
+    left join accounts on accounts.account_id = judged.account_id
+    -- Stored by incident (passes follow incident_index, the incidents' order): a page reading
+    -- one incident's rows then skips the other row groups.
+    order by judged.incident_id
+)
+
+select * from final

@@ -1,0 +1,131 @@
+-- How much more often tickets showed each signal during an incident than in the weeks before it.
+-- grain:   one row per incident and signal
+-- params:  $signal_before_days
+-- columns: incident_id, signal, window_tickets, window_share, before_tickets, before_share, lift
+-- Shares are of all tickets created in the period, related or not, as fractions (0.25 = 25 %);
+-- empty when no ticket was created in it. The window is the customer impact window
+-- (customer_impact_windows), both ends included; "before" is the $signal_before_days days before
+-- started_at, started_at excluded. lift = window_share / before_share, empty when before_share is
+-- empty or 0: a signal new with the incident has no finite lift.
+-- Counts come from running totals per signal over ticket creation times, read at each period's
+-- edges with an ASOF join: incidents never meet raw ticket rows. "Up to and including t" is read
+-- as "before t + 1 microsecond", the precision of a TIMESTAMP. DuckDB-only: ASOF join (Spark: a
+-- range join on the running totals, or a window over the union of edges and tickets).
+
+with
+
+signals as (
+    select *
+    from (values ('confusion'), ('trust_loss'), ('workaround'), ('urgent')) as listed (signal)
+),
+
+ticket_counts as (
+    -- 'all tickets' holds every ticket, whatever its signals.
+    select 'all tickets' as signal, created_at, count(*) as tickets
+    from tickets
+    group by created_at
+    union all
+    select ticket_signals.signal, tickets.created_at, count(*)
+    from ticket_signals
+    inner join tickets on tickets.ticket_id = ticket_signals.ticket_id
+    group by ticket_signals.signal, tickets.created_at
+),
+
+running_counts as (
+    select
+        signal,
+        created_at,
+        sum(tickets) over (partition by signal order by created_at) as tickets_so_far
+    from ticket_counts
+),
+
+edges as (
+    -- Each period as two edges: tickets created before `edge_at`.
+    select
+        customer_impact_windows.incident_id,
+        'window' as period,
+        customer_impact_windows.customer_impact_start as from_at,
+        customer_impact_windows.customer_impact_end + interval '1 microsecond' as until_at
+    from customer_impact_windows
+    union all
+    select
+        incident_windows.incident_id,
+        'before',
+        incident_windows.started_at - $signal_before_days * interval '1 day',
+        incident_windows.started_at
+    from incident_windows
+),
+
+edge_points as (
+    select incident_id, period, 'from' as edge, from_at as edge_at
+    from edges
+    union all
+    select incident_id, period, 'until', until_at
+    from edges
+),
+
+edge_signals as (
+    select edge_points.*, signals.signal
+    from edge_points
+    cross join (select signal from signals union all select 'all tickets') as signals
+),
+
+counts_before_edges as (
+    select
+        edge_signals.incident_id,
+        edge_signals.period,
+        edge_signals.edge,
+        edge_signals.signal,
+        coalesce(running_counts.tickets_so_far, 0) as tickets_before
+    from edge_signals
+    asof left join running_counts
+        on
+            running_counts.signal = edge_signals.signal
+            and running_counts.created_at < edge_signals.edge_at
+),
+
+period_counts as (
+    select
+        incident_id,
+        period,
+        signal,
+        cast(sum(if(edge = 'until', tickets_before, -tickets_before)) as bigint) as tickets
+    from counts_before_edges
+    group by incident_id, period, signal
+),
+
+shares as (
+    select
+        signal_counts.incident_id,
+        signal_counts.period,
+        signal_counts.signal,
+        signal_counts.tickets,
+        signal_counts.tickets / nullif(all_counts.tickets, 0) as share
+    from period_counts as signal_counts
+    inner join period_counts as all_counts
+        on
+            all_counts.incident_id = signal_counts.incident_id
+            and all_counts.period = signal_counts.period
+            and all_counts.signal = 'all tickets'
+    where signal_counts.signal <> 'all tickets'
+),
+
+final as (
+    select
+        in_window.incident_id,
+        in_window.signal,
+        in_window.tickets as window_tickets,
+        in_window.share as window_share,
+        before_incident.tickets as before_tickets,
+        before_incident.share as before_share,
+        in_window.share / nullif(before_incident.share, 0) as lift
+    from shares as in_window
+    inner join shares as before_incident
+        on
+            before_incident.incident_id = in_window.incident_id
+            and before_incident.signal = in_window.signal
+            and before_incident.period = 'before'
+    where in_window.period = 'window'
+)
+
+select * from final

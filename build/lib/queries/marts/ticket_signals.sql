@@ -1,0 +1,169 @@
+-- What each ticket's own words say it felt like: confusion, trust loss, a workaround, urgency.
+-- grain:   one row per ticket and signal it shows
+-- params:  none
+-- columns: ticket_id, signal, evidence
+-- A ticket's text is its subject, description and customer comments (ticket_events with
+-- author_role 'customer'), each normalised by the lexicon's normalise_text macro
+-- (dashboard/lexicon.py) and joined with '|' so no phrase spans two of them. A phrase (from
+-- lexicon_phrases) matches whole words, a `phrase*` any ending of its last word. An occurrence
+-- right after a 'before' negation cue, right before an 'after' cue or inside an exclusion does
+-- not count ("no refund needed", "not urgent"): those are cut out of the text, and the phrase
+-- must still be found in what is left. evidence: the words that matched, sorted, joined with
+-- ', ' (for a `phrase*` each spelling found).
+-- Speed: only texts that may_hold_signal (dashboard/lexicon.py: the raw text holds the longest
+-- word of some phrase) are normalised at all, and a text is searched only for the phrases whose anchor (their longest whole word) is one
+-- of its words, found by an equality join of words; the negation check runs on matches only.
+-- DuckDB-only: list lambdas and slices, list_reduce (Spark: aggregate), qualify.
+
+with
+
+customer_comments as (
+    select
+        ticket_id,
+        string_agg(normalise_text(body), '|' order by created_at) as comments
+    from ticket_events
+    where author_role = 'customer' and body is not null
+    group by ticket_id
+),
+
+ticket_texts as (
+    select
+        tickets.ticket_id,
+        concat_ws(
+            '|',
+            normalise_text(tickets.subject),
+            normalise_text(tickets.description),
+            customer_comments.comments
+        ) as text
+    from tickets
+    left join customer_comments on customer_comments.ticket_id = tickets.ticket_id
+    where
+        may_hold_signal(concat_ws(' ', tickets.subject, tickets.description))
+        or may_hold_signal(customer_comments.comments)
+),
+
+not_counted as (
+    -- The negation cues and exclusions as lists, each padded with spaces.
+    select
+        coalesce(
+            list(' ' || cue || ' ') filter (where position = 'before'), cast([] as varchar [])
+        ) as before_cues,
+        coalesce(
+            list(' ' || cue || ' ') filter (where position = 'after'), cast([] as varchar [])
+        ) as after_cues,
+        (select coalesce(list(' ' || phrase || ' '), cast([] as varchar [])) from lexicon_exclusions)
+        as exclusions
+    from lexicon_negations
+),
+
+phrase_words as (
+    select
+        *,
+        generate_subscripts(string_split(phrase, ' '), 1) as word_number,
+        unnest(string_split(phrase, ' ')) as word,
+        len(string_split(phrase, ' ')) as words
+    from lexicon_phrases
+),
+
+anchors as (
+    -- Each phrase's longest whole word (the first of equals), or for a one-word `phrase*` the start
+    -- of its word: long words are rare, so few texts hold one.
+    select
+        signal,
+        phrase,
+        pattern,
+        is_prefix,
+        word as anchor,
+        is_prefix and words = 1 as is_prefix_anchor
+    from phrase_words
+    where not (is_prefix and word_number = words and words > 1)
+    qualify row_number() over (
+        partition by signal, phrase, is_prefix order by length(word) desc, word_number
+    ) = 1
+),
+
+ticket_words as (
+    select ticket_id, unnest(string_split(text, ' ')) as word
+    from ticket_texts
+),
+
+anchored as (
+    -- An equality join on the first three letters, then the exact test.
+    select distinct
+        ticket_words.ticket_id,
+        anchors.signal,
+        anchors.phrase,
+        anchors.pattern,
+        anchors.is_prefix
+    from ticket_words
+    inner join anchors
+        on
+            left(anchors.anchor, 3) = left(ticket_words.word, 3)
+            and (
+                ticket_words.word = anchors.anchor
+                or (anchors.is_prefix_anchor and starts_with(ticket_words.word, anchors.anchor))
+            )
+),
+
+found_words as (
+    -- A `phrase*` stands for each of its spellings in the text, checked one by one: the phrase
+    -- and the rest of the word after each occurrence.
+    select
+        anchored.ticket_id,
+        ticket_texts.text,
+        anchored.signal,
+        unnest(
+            if(
+                anchored.is_prefix,
+                list_distinct(
+                    list_transform(
+                        string_split(ticket_texts.text, anchored.pattern)[2:],
+                        lambda rest: anchored.phrase || split_part(rest, ' ', 1)
+                    )
+                ),
+                [anchored.phrase]
+            )
+        ) as word
+    from anchored
+    inner join ticket_texts on ticket_texts.ticket_id = anchored.ticket_id
+    where contains(ticket_texts.text, anchored.pattern)
+),
+
+word_masks as (
+    -- The texts in which each word found does not count, built once per distinct word.
+    select
+        found.word,
+        list_transform(not_counted.before_cues, lambda cue: cue || found.word || ' ')
+        || list_transform(not_counted.after_cues, lambda cue: ' ' || found.word || cue)
+        || list_filter(
+            not_counted.exclusions, lambda exclusion: contains(exclusion, ' ' || found.word || ' ')
+        ) as masks
+    from (select distinct word from found_words) as found
+    cross join not_counted
+),
+
+unmasked as (
+    select
+        found_words.ticket_id,
+        found_words.signal,
+        found_words.word,
+        list_reduce(
+            list_filter(word_masks.masks, lambda mask: contains(found_words.text, mask)),
+            lambda acc, mask: replace(acc, mask, ' '),
+            found_words.text
+        ) as unmasked_text
+    from found_words
+    inner join word_masks on word_masks.word = found_words.word
+),
+
+final as (
+    select
+        ticket_id,
+        signal,
+        string_agg(distinct word, ', ' order by word) as evidence
+    from unmasked
+    where contains(unmasked_text, ' ' || word || ' ')
+    group by ticket_id, signal
+)
+
+select * from final

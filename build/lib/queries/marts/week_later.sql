@@ -1,0 +1,127 @@
+-- A week after each incident was resolved: who is still quiet, who wrote again, what is still open?
+-- grain:   one row per incident (the follow-up check due $week_later_days days after resolution)
+-- params:  $week_later_days
+-- columns: incident_id, check_due_at, accounts_still_quiet, repeat_ticket_accounts,
+--          open_related_tickets, overdue_action_items, checked_at, is_check_due
+-- checked_at is the moment the check looks at: check_due_at, or the data's end (load_info) when
+-- that comes first or the incident is still ongoing (then check_due_at and the two account counts
+-- are empty). accounts_still_quiet: exposed accounts eligible as in quiet_accounts (baseline at
+-- least the minimum, not already quiet) whose mean over days 1..$week_later_days after the
+-- resolution day is at least the quiet drop below baseline; empty until the usage data covers
+-- those days. repeat_ticket_accounts: accounts with a related ticket inside the customer impact
+-- window and a later related ticket of the same incident created after resolved_at, up to
+-- check_due_at (an unrelated ticket, say a billing question after a login outage, is no repeat).
+-- open_related_tickets: related tickets created by checked_at and not solved by then.
+-- overdue_action_items: action items whose due_date ended before checked_at's day and that were
+-- not completed by checked_at (no due_date: never overdue).
+
+with
+
+checks as (
+    select
+        incident_windows.incident_id,
+        incident_windows.resolved_at,
+        incident_windows.resolved_at + $week_later_days * interval '1 day' as check_due_at,
+        coalesce(
+            least(
+                incident_windows.resolved_at + $week_later_days * interval '1 day',
+                incident_windows.data_end_at
+            ),
+            incident_windows.data_end_at
+        ) as checked_at,
+        incident_windows.resolved_at + $week_later_days * interval '1 day'
+        <= incident_windows.data_end_at as is_check_due
+    from incident_windows
+),
+
+still_quiet as (
+    select
+        incident_id,
+        count(*) filter (
+            where has_baseline and not is_already_quiet and has_dropped_by_week
+        ) as accounts_still_quiet
+    from quiet_accounts
+    group by incident_id
+),
+
+impact_complainers as (
+    select
+        related_tickets.incident_id,
+        related_tickets.account_id,
+        min(related_tickets.created_at) as first_ticket_at
+    from related_tickets
+    inner join customer_impact_windows
+        on customer_impact_windows.incident_id = related_tickets.incident_id
+    where
+        related_tickets.account_id is not null
+        and related_tickets.created_at
+        between customer_impact_windows.customer_impact_start
+        and customer_impact_windows.customer_impact_end
+    group by related_tickets.incident_id, related_tickets.account_id
+),
+
+repeats as (
+    select
+        impact_complainers.incident_id,
+        count(distinct impact_complainers.account_id) as repeat_ticket_accounts
+    from impact_complainers
+    inner join checks on checks.incident_id = impact_complainers.incident_id
+    inner join related_tickets as later_tickets
+        on
+            later_tickets.incident_id = impact_complainers.incident_id
+            and later_tickets.account_id = impact_complainers.account_id
+    where
+        later_tickets.created_at > checks.resolved_at
+        and later_tickets.created_at <= checks.check_due_at
+        and later_tickets.created_at > impact_complainers.first_ticket_at
+    group by impact_complainers.incident_id
+),
+
+open_tickets as (
+    select
+        related_tickets.incident_id,
+        count(*) as open_related_tickets
+    from related_tickets
+    inner join checks on checks.incident_id = related_tickets.incident_id
+    inner join tickets on tickets.ticket_id = related_tickets.ticket_id
+    where
+        related_tickets.created_at <= checks.checked_at
+        and (tickets.solved_at is null or tickets.solved_at > checks.checked_at)
+    group by related_tickets.incident_id
+),
+
+overdue as (
+    select
+        action_items.incident_id,
+        count(*) as overdue_action_items
+    from action_items
+    inner join checks on checks.incident_id = action_items.incident_id
+    where
+        action_items.due_date < cast(checks.checked_at as date)
+        and (action_items.completed_at is null or action_items.completed_at > checks.checked_at)
+    group by action_items.incident_id
+),
+
+final as (
+    select
+        checks.incident_id,
+        checks.check_due_at,
+        case
+            when quiet_windows.has_week_window then coalesce(still_quiet.accounts_still_quiet, 0)
+        end as accounts_still_quiet,
+        case
+            when checks.resolved_at is not null then coalesce(repeats.repeat_ticket_accounts, 0)
+        end as repeat_ticket_accounts,
+        coalesce(open_tickets.open_related_tickets, 0) as open_related_tickets,
+        coalesce(overdue.overdue_action_items, 0) as overdue_action_items,
+        checks.checked_at,
+        coalesce(checks.is_check_due, false) as is_check_due
+    from checks
+    inner join quiet_windows on quiet_windows.incident_id = checks.incident_id
+    left join still_quiet on still_quiet.incident_id = checks.incident_id
+    left join repeats on repeats.incident_id = checks.incident_id
+    left join open_tickets on open_tickets.incident_id = checks.incident_id
+    left join overdue on overdue.incident_id = checks.incident_id
+)
+
+select * from final

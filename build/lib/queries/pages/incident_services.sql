@@ -1,0 +1,26 @@
+-- Which services the incidents touched, for the overview's service filter.
+-- grain:   one row per service
+-- params:  none
+-- columns: service, incidents
+-- unnest of the services list is DuckDB's (Spark: explode).
+
+with
+
+incident_services as (
+    select
+        incident_id,
+        unnest(services) as service
+    from incidents
+),
+
+final as (
+    select
+        service,
+        count(distinct incident_id) as incidents
+    from incident_services
+    where service <> ''
+    group by service
+    order by service
+)
+
+select * from final

@@ -1,0 +1,88 @@
+-- What the filtered incidents cost in all: outage and customer-impact hours, tickets, accounts.
+-- grain:   one row
+-- params:  $started_from, $started_before, $service, $severities
+-- columns: incidents, outage_hours, customer_impact_hours, related_tickets, affected_accounts,
+--          quiet_accounts, quiet_mrr
+-- Tickets and accounts are counted once even when they relate to several incidents; an account's
+-- MRR is counted once. With no filter set (the page's opening view) the row is
+-- derived/overview_totals, the same sums computed at load: the filters are bound before DuckDB
+-- plans, so it runs only the branch that applies. Quiet accounts come from call_list (the quiet
+-- rows of quiet_accounts). list_contains is DuckDB's (Spark: array_contains).
+
+with
+
+chosen as (
+    select incident_id
+    from incidents
+    where
+        ($started_from is null or started_at >= $started_from)
+        and ($started_before is null or started_at < $started_before)
+        and ($service is null or list_contains(services, $service))
+        and ($severities is null or len($severities) = 0 or list_contains($severities, severity))
+),
+
+hours as (
+    select
+        count(*) as incidents,
+        coalesce(sum(impact.outage_minutes), 0) / 60.0 as outage_hours,
+        coalesce(sum(impact.customer_impact_minutes), 0) / 60.0 as customer_impact_hours
+    from incident_impact as impact
+    inner join chosen on chosen.incident_id = impact.incident_id
+),
+
+tickets as (
+    select
+        count(distinct related.ticket_id) as related_tickets,
+        count(distinct related.account_id) as affected_accounts
+    from related_tickets as related
+    inner join chosen on chosen.incident_id = related.incident_id
+),
+
+quiet_once as (
+    select
+        quiet.account_id,
+        max(quiet.mrr) as mrr
+    from call_list as quiet
+    inner join chosen on chosen.incident_id = quiet.incident_id
+    group by quiet.account_id
+),
+
+quiet as (
+    select
+        count(*) as quiet_accounts,
+        coalesce(sum(mrr), 0) as quiet_mrr
+    from quiet_once
+),
+
+filtered as (
+    select
+        hours.incidents,
+        hours.outage_hours,
+        hours.customer_impact_hours,
+        tickets.related_tickets,
+        tickets.affected_accounts,
+        quiet.quiet_accounts,
+        quiet.quiet_mrr
+    from hours
+    cross join tickets
+    cross join quiet
+),
+
+final as (
+    select * from overview_totals
+    where
+        $started_from is null
+        and $started_before is null
+        and $service is null
+        and ($severities is null or len($severities) = 0)
+    union all
+    select * from filtered
+    where not (
+        $started_from is null
+        and $started_before is null
+        and $service is null
+        and ($severities is null or len($severities) = 0)
+    )
+)
+
+select * from final

@@ -1,0 +1,69 @@
+-- What one incident cost its customers, in the figures the postmortem's "Customer impact" needs.
+-- grain:   one row (none when $incident_id names no incident)
+-- params:  $incident_id
+-- columns: incident_id, title, severity, started_at, resolved_at, ongoing, outage_minutes,
+--          customer_impact_start, customer_impact_end, customer_impact_minutes, impact_ratio,
+--          status_resolved_at, comms_gap_minutes, first_ticket_at, first_update_at,
+--          customers_first_minutes, linked_tickets, suggested_tickets, affected_accounts,
+--          affected_mrr, quiet_accounts, silent_quiet_accounts, quiet_mrr, not_judged_reason,
+--          confusion_tickets, workaround_tickets, action_items, action_item_teams,
+--          open_action_items, overdue_action_items, is_engineering_only, data_end_at
+-- From incident_impact, incident_quiet (quiet counts empty when the incident could not be judged,
+-- not_judged_reason says why) and incident_voice. affected_mrr: the MRR of the distinct accounts
+-- of related tickets (accounts without an MRR count 0).
+
+with
+
+affected as (
+    select coalesce(sum(accounts.mrr), 0) as affected_mrr
+    from (
+        select distinct account_id
+        from related_tickets
+        where incident_id = $incident_id
+    ) as related_accounts
+    inner join accounts on accounts.account_id = related_accounts.account_id
+),
+
+final as (
+    select
+        impact.incident_id,
+        impact.title,
+        impact.severity,
+        impact.started_at,
+        impact.resolved_at,
+        impact.ongoing,
+        impact.outage_minutes,
+        impact.customer_impact_start,
+        impact.customer_impact_end,
+        impact.customer_impact_minutes,
+        impact.impact_ratio,
+        impact.status_resolved_at,
+        impact.comms_gap_minutes,
+        impact.first_ticket_at,
+        impact.first_update_at,
+        impact.customers_first_minutes,
+        impact.linked_tickets,
+        impact.suggested_tickets,
+        coalesce(impact.affected_accounts, 0) as affected_accounts,
+        affected.affected_mrr,
+        quiet.quiet_accounts,
+        quiet.silent_quiet_accounts,
+        quiet.quiet_mrr,
+        quiet.not_judged_reason,
+        voice.confusion_tickets,
+        voice.workaround_tickets,
+        voice.action_items,
+        voice.action_item_teams,
+        voice.open_action_items,
+        voice.overdue_action_items,
+        voice.is_engineering_only,
+        load_info.data_end_at
+    from incident_impact as impact
+    cross join affected
+    cross join load_info
+    left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
+    left join incident_voice as voice on voice.incident_id = impact.incident_id
+    where impact.incident_id = $incident_id
+)
+
+select * from final

@@ -1,0 +1,47 @@
+-- How many rows each input table holds and what time span it covers.
+-- grain:   one row per input table
+-- params:  none
+-- columns: table_name, time_column, rows, first_at, last_at
+-- accounts has no time column. usage days are shown as midnight UTC.
+
+with
+
+spans as (
+    select 1 as position, 'incidents' as table_name, 'started_at' as time_column, count(*) as rows,
+        min(started_at) as first_at, max(started_at) as last_at
+    from incidents
+    union all
+    select 2, 'status_updates', 'posted_at', count(*), min(posted_at), max(posted_at)
+    from status_updates
+    union all
+    select 3, 'postmortems', 'published_at', count(*), min(published_at), max(published_at)
+    from postmortems
+    union all
+    select 4, 'action_items', 'due_date', count(*), min(due_date)::timestamp, max(due_date)::timestamp
+    from action_items
+    union all
+    select 5, 'tickets', 'created_at', count(*), min(created_at), max(created_at)
+    from tickets
+    union all
+    select 6, 'ticket_events', 'created_at', count(*), min(created_at), max(created_at)
+    from ticket_events
+    union all
+    select 7, 'accounts', '', count(*), null, null
+    from accounts
+    union all
+    select 8, 'usage', 'day', count(*), min(day)::timestamp, max(day)::timestamp
+    from usage
+),
+
+final as (
+    select
+        table_name,
+        time_column,
+        rows,
+        first_at,
+        last_at
+    from spans
+    order by position
+)
+
+select * from final
