@@ -1,5 +1,6 @@
 -- What each account used day by day, as lists the quiet checks read by position, not by join.
 -- grain:   one row per account with usage or a related ticket
+-- key:     account_id
 -- params:  $exposure_days
 -- columns: account_id, usage_to_date, feature_blocks, complained_incidents
 -- kept:    for the load only (a temporary table)

@@ -1,0 +1,43 @@
+"""Every load step's grain holds on the demo: its rows are unique on the `key:` its header names."""
+
+import duckdb
+import pytest
+
+from aftermath.build.order import derived_queries
+from aftermath.queries import PAGES_FOLDER, all_queries
+from aftermath.settings import DEFAULTS
+
+STEPS = [q for q in all_queries() if not q.name.startswith(f"{PAGES_FOLDER}/")]
+ONE_ROW = "one row"
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db, tmp_path_factory):
+    """The demo database, with the load-only steps built again as temporary objects."""
+    copy = tmp_path_factory.mktemp("grain") / "demo.duckdb"
+    copy.write_bytes(demo_db.read_bytes())
+    con = duckdb.connect(str(copy))
+    for step in derived_queries(DEFAULTS):
+        if step.query.kept:
+            con.execute(f"{step.query.create} {step.query.sql}", step.params)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("query", STEPS, ids=lambda q: q.table)
+def test_rows_are_unique_on_the_declared_key(query, demo_con):
+    if query.grain == ONE_ROW:
+        assert not query.key
+        (rows,) = demo_con.execute(f"select count(*) from {query.table}").fetchone()
+        assert rows == 1
+        return
+    assert query.key, f"{query.name}.sql: the header names no key: for its grain"
+    assert set(query.key) <= set(query.columns), query.name
+    cols = ", ".join(query.key)
+    rows, distinct, with_null = demo_con.execute(
+        f"select count(*), count(distinct ({cols})), "
+        f"count(*) filter (where {' or '.join(f'{c} is null' for c in query.key)}) "
+        f"from {query.table}"
+    ).fetchone()
+    assert rows > 0, f"{query.table} is empty on the demo: nothing holds its grain"
+    assert (distinct, with_null) == (rows, 0), f"{query.table} is not one row per {cols}"
