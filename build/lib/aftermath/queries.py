@@ -18,14 +18,17 @@ QUERIES_DIR = Path(str(resources.files("queries")))
 LEXICON_FILE = QUERIES_DIR / "lexicon.toml"
 # Every folder but pages/ holds the load's steps: intermediate/ (load-only) and marts/ (kept).
 PAGES_FOLDER = "pages"
+# macros/ holds the SQL functions the steps share, created before the first step; not queries.
+MACROS_DIR = QUERIES_DIR / "macros"
 
 HEADER_FIELDS = ("grain", "params", "columns")
+# A load step's `key:` names the columns its grain is unique on (a test holds the data to it).
 # A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
 # is built for later derived files and dropped once the last of them is built. One whose header
 # says `passes: N rows of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
 # $pass_last to a range of that column's values (from 0): rows land grouped by it without one
 # big sort, and each pass sorts only its own rows.
-OPTIONAL_FIELDS = ("kept", "passes")
+OPTIONAL_FIELDS = ("key", "kept", "passes")
 PASS_PARAMS = ("pass_first", "pass_last")
 
 
@@ -37,6 +40,7 @@ class Query:
     params: tuple[str, ...]
     columns: tuple[str, ...]
     sql: str
+    key: tuple[str, ...] = ()
     kept: str = ""
     passes: tuple[int, str, str] | None = None  # (values per pass, table, column)
 
@@ -66,9 +70,9 @@ def parse(name: str, text: str) -> Query:
     found: dict[str, str] = {}
     current = None
     for line in header[1:]:
-        key, sep, rest = line.partition(":")
-        if sep and key.strip() in HEADER_FIELDS + OPTIONAL_FIELDS:
-            current = key.strip()
+        field, sep, rest = line.partition(":")
+        if sep and field.strip() in HEADER_FIELDS + OPTIONAL_FIELDS:
+            current = field.strip()
             found[current] = rest.strip()
         elif current == "columns" and found["columns"].endswith(","):
             found[current] += " " + line  # the list goes on after a trailing comma
@@ -79,6 +83,7 @@ def parse(name: str, text: str) -> Query:
         raise ValueError(f"queries/{name}.sql header lacks {', '.join(missing)}")
     params = tuple(re.findall(r"\$(\w+)", found["params"]))
     columns = tuple(c.strip() for c in found["columns"].split(",") if c.strip())
+    key = tuple(c.strip() for c in found.get("key", "").split(",") if c.strip())
     kept = found.get("kept", "")
     passes = None
     if "passes" in found:
@@ -88,7 +93,7 @@ def parse(name: str, text: str) -> Query:
                 f"queries/{name}.sql: passes must read 'N values of TABLE.COLUMN at a time'"
             )
         passes = (int(match[1]), match[2], match[3])
-    return Query(name, header[0], found["grain"], params, columns, text, kept, passes)
+    return Query(name, header[0], found["grain"], params, columns, text, key, kept, passes)
 
 
 @cache
@@ -104,7 +109,11 @@ def get(name: str) -> Query:
 
 def all_queries(folder: str = "") -> list[Query]:
     root = QUERIES_DIR / folder
-    return [_read(p, p.stat().st_mtime) for p in sorted(root.rglob("*.sql"))]
+    return [
+        _read(p, p.stat().st_mtime)
+        for p in sorted(root.rglob("*.sql"))
+        if not p.is_relative_to(MACROS_DIR)
+    ]
 
 
 def used_params(sql: str) -> set[str]:

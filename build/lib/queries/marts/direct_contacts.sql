@@ -1,5 +1,6 @@
 -- Which accounts need a direct contact after each incident, and why.
 -- grain:   one row per incident and account to contact
+-- key:     incident_id, account_id
 -- params:  none
 -- columns: incident_id, account_id, account_name, segment, mrr, related_tickets, urgent_tickets,
 --          trust_loss_tickets, open_tickets, reasons, last_ticket_at, ticket_ids

@@ -1,5 +1,6 @@
 -- What each incident cost the customers, next to what the technical record says it was.
 -- grain:   one row per incident
+-- key:     incident_id
 -- params:  $long_tail_days, $postmortem_due_days, $usage_baseline_days
 -- columns: incident_id, title, severity, started_at, resolved_at, ongoing, outage_minutes,
 --          linked_tickets, suggested_tickets, affected_accounts, customer_impact_end,

@@ -1,5 +1,6 @@
 -- Which tickets belong to each incident: linked in the help desk, or suggested for CS to review.
 -- grain:   one row per incident and related ticket
+-- key:     incident_id, ticket_id
 -- params:  $distinctive_max_background_pct, $min_shared_words, $suggest_min_lift, $baseline_weeks
 -- columns: incident_id, ticket_id, account_id, created_at, link, reason, signals
 -- Linked: see ticket_links. Suggested: a ticket linked to no incident, created inside the

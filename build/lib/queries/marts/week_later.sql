@@ -1,5 +1,6 @@
 -- A week after each incident was resolved: who is still quiet, who wrote again, what is still open?
 -- grain:   one row per incident (the follow-up check due $week_later_days days after resolution)
+-- key:     incident_id
 -- params:  $week_later_days
 -- columns: incident_id, check_due_at, accounts_still_quiet, repeat_ticket_accounts,
 --          open_related_tickets, overdue_action_items, checked_at, is_check_due

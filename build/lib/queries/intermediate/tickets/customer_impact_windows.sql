@@ -1,5 +1,6 @@
 -- When customers felt each incident: from its start or first ticket to the end of the ticket run.
 -- grain:   one row per incident
+-- key:     incident_id
 -- params:  $impact_gap_minutes
 -- columns: incident_id, first_ticket_at, customer_impact_start, customer_impact_end,
 --          customer_impact_minutes

@@ -1,5 +1,6 @@
 -- Which terms can tie an unlinked ticket to each incident, and how common each is normally.
 -- grain:   one row per incident and term
+-- key:     incident_id, kind, term
 -- params:  $vocabulary_min_tickets, $vocabulary_min_lift
 -- columns: incident_id, kind, term, word, background_pct
 -- kind: 'service' (a word of its services), 'title' (a title word that is not a service word) or

@@ -1,5 +1,6 @@
 -- Which words incidents, their linked tickets and ordinary tickets use, stemmed, stop-words out.
 -- grain:   one row per text, field and term
+-- key:     source, source_id, field, term
 -- params:  none
 -- columns: source, source_id, field, term, word
 -- source: 'incident' (fields title, services), 'linked_ticket' (subject, description, tags; see

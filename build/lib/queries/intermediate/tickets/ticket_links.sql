@@ -1,5 +1,6 @@
 -- Which incident each linked ticket belongs to, by its help desk incident reference.
 -- grain:   one row per linked ticket
+-- key:     ticket_id
 -- params:  none
 -- columns: ticket_id, incident_id, via
 -- A ticket is linked when its incident_id names an incident (via 'incident') or an incident's

@@ -1,5 +1,6 @@
 -- What each incident's customers said, and whether its follow-ups answer them.
 -- grain:   one row per incident
+-- key:     incident_id
 -- params:  none
 -- columns: incident_id, confusion_tickets, trust_loss_tickets, workaround_tickets, urgent_tickets,
 --          themed_tickets, covered_tickets, theme_coverage, uncovered_themes, action_items,
