@@ -7,6 +7,7 @@ packages come from the wheel alone: the checkout is neither the working folder n
 """
 
 import os
+import shutil
 import signal
 import site
 import subprocess
@@ -20,13 +21,22 @@ import pytest
 from tests.helpers import PROJECT_DIR
 from tests.test_serve import _free_port
 
+IGNORE = {"ignore": shutil.ignore_patterns("__pycache__", "*.egg-info")}
+SOURCES = ("pyproject.toml", "README.md", "aftermath", "dashboard", "queries")
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """bin/ of a fresh venv holding the built wheel of this checkout."""
     root = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools leaves a build/ folder in the tree it builds.
+    source = root / "source"
+    source.mkdir()
+    for name in SOURCES:
+        copy = shutil.copytree if (PROJECT_DIR / name).is_dir() else shutil.copy
+        copy(PROJECT_DIR / name, source / name, **IGNORE if copy is shutil.copytree else {})
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", root, PROJECT_DIR],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", root, source],
         check=True,
         cwd=root,
     )
