@@ -21,8 +21,8 @@ import pytest
 from tests.helpers import PROJECT_DIR
 from tests.test_serve import _free_port
 
-IGNORE = {"ignore": shutil.ignore_patterns("__pycache__", "*.egg-info")}
-SOURCES = ("pyproject.toml", "README.md", "aftermath", "dashboard", "queries")
+PACKAGES = ("aftermath", "dashboard", "queries")
+COPY_IGNORE = shutil.ignore_patterns("__pycache__")
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +32,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Built from a copy: setuptools leaves a build/ folder in the tree it builds.
     source = root / "source"
     source.mkdir()
-    for name in SOURCES:
-        copy = shutil.copytree if (PROJECT_DIR / name).is_dir() else shutil.copy
-        copy(PROJECT_DIR / name, source / name, **IGNORE if copy is shutil.copytree else {})
+    for package in PACKAGES:
+        shutil.copytree(PROJECT_DIR / package, source / package, ignore=COPY_IGNORE)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT_DIR / name, source / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", root, source],
         check=True,
@@ -61,10 +62,7 @@ def _clean_env() -> dict[str, str]:
 def _package_files(bin_dir: Path) -> set[Path]:
     site_dir = next((bin_dir.parent / "lib").glob("python3.*")) / "site-packages"
     return {
-        p
-        for pkg in ("aftermath", "dashboard", "queries")
-        for p in (site_dir / pkg).rglob("*")
-        if "__pycache__" not in p.parts
+        p for pkg in PACKAGES for p in (site_dir / pkg).rglob("*") if "__pycache__" not in p.parts
     }
 
 
