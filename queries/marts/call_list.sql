@@ -37,7 +37,7 @@ exposures as (
             case
                 when filtered.active_feature_bits & ~(1::uinteger << 31) <> 0
                     then 'used ' || array_to_string(
-                        list_filter(
+                        list_filter(  -- noqa: LT01
                             feature_names.features,
                             lambda feature, i: (filtered.active_feature_bits >> (i - 1)) & 1 = 1
                         ),
@@ -57,7 +57,7 @@ last_tickets as (
     select
         account_id,
         arg_max(
-            {'ticket_id': ticket_id, 'created_at': created_at, 'subject': subject},
+            {'ticket_id': ticket_id, 'created_at': created_at, 'subject': subject},  -- noqa: LT01
             (created_at, ticket_id)
         ) as ticket
     from tickets
