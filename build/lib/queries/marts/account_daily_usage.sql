@@ -1,5 +1,6 @@
 -- How much each account used the product each day, all features together.
 -- grain:   one row per account and day with usage
+-- key:     account_id, day
 -- params:  none
 -- columns: account_id, day, daily_usage
 -- The one pre-aggregate the quiet-account tables read instead of the raw usage rows (one per

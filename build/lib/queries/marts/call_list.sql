@@ -1,5 +1,6 @@
 -- Which quiet accounts are there to call, with what customer success needs to know?
 -- grain:   one row per incident and quiet account
+-- key:     incident_id, account_id
 -- params:  none
 -- columns: account_id, account_name, segment, mrr, is_silent, is_still_quiet, incident_id,
 --          incident_title, started_at, baseline_daily, after_daily, drop_pct,

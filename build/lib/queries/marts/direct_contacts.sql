@@ -1,5 +1,6 @@
 -- Which accounts need a direct contact after each incident, and why.
 -- grain:   one row per incident and account to contact
+-- key:     incident_id, account_id
 -- params:  none
 -- columns: incident_id, account_id, account_name, segment, mrr, related_tickets, urgent_tickets,
 --          trust_loss_tickets, open_tickets, reasons, last_ticket_at, ticket_ids
@@ -30,7 +31,7 @@ related as (
     from related_tickets
     inner join tickets on tickets.ticket_id = related_tickets.ticket_id
     left join ticket_flags on ticket_flags.ticket_id = related_tickets.ticket_id
-    where related_tickets.account_id is not null
+    where related_tickets.account_id is not null and related_tickets.link <> 'suspect'
 ),
 
 per_account as (

@@ -1,5 +1,6 @@
 -- How many exposed accounts went quiet after each incident, against how many go quiet anyway?
 -- grain:   one row per incident
+-- key:     incident_id
 -- params:  none
 -- columns: incident_id, quiet_accounts, silent_quiet_accounts, quiet_mrr, exposed_accounts,
 --          already_quiet_accounts, eligible_accounts, quiet_rate_pct, recovered_accounts,

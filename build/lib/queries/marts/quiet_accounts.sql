@@ -1,5 +1,6 @@
 -- Which exposed accounts went quiet after each incident, and which of them never said a word.
 -- grain:   one row per incident and exposed account
+-- key:     incident_id, account_id
 -- params:  $min_baseline_daily, $exposure_days, $quiet_drop_pct, $pass_first, $pass_last
 -- columns: incident_id, account_id, segment, mrr, baseline_daily, after_daily, drop_pct,
 --          already_quiet, quiet, opened_ticket, recovered_by_day_30, is_silent, is_still_quiet,

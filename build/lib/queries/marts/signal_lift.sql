@@ -1,5 +1,6 @@
 -- How much more often tickets showed each signal during an incident than in the weeks before it.
 -- grain:   one row per incident and signal
+-- key:     incident_id, signal
 -- params:  $signal_before_days
 -- columns: incident_id, signal, window_tickets, window_share, before_tickets, before_share, lift
 -- Shares are of all tickets created in the period, related or not, as fractions (0.25 = 25 %);

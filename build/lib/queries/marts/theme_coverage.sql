@@ -1,5 +1,6 @@
 -- What each incident's customers complained about, and whether an action item owns each theme.
 -- grain:   one row per incident and theme of at least one of its related tickets
+-- key:     incident_id, theme
 -- params:  none
 -- columns: incident_id, theme, tickets, covered, action_item_ids
 -- A theme is a signal or a symptom tag of a related ticket (related_ticket_themes). An action item

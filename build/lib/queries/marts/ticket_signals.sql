@@ -1,5 +1,6 @@
 -- What each ticket's own words say it felt like: confusion, trust loss, a workaround, urgency.
 -- grain:   one row per ticket and signal it shows
+-- key:     ticket_id, signal
 -- params:  none
 -- columns: ticket_id, signal, evidence
 -- A ticket's text is its subject, description and customer comments (ticket_events with

@@ -1,5 +1,6 @@
 -- How many tickets came in each hour around each incident, against the usual level for that hour.
 -- grain:   one row per incident and hour
+-- key:     incident_id, hour
 -- params:  $volume_days_before, $volume_days_after, $baseline_weeks
 -- columns: incident_id, hour, related_tickets, all_tickets, baseline_tickets
 -- Hours run from $volume_days_before days before started_at to $volume_days_after days after
@@ -78,6 +79,7 @@ related_hourly as (
         date_trunc('hour', created_at) as hour,
         count(*) as related_tickets
     from related_tickets
+    where link <> 'suspect'
     group by incident_id, date_trunc('hour', created_at)
 ),
 

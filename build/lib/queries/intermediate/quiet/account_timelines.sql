@@ -1,5 +1,6 @@
 -- What each account used day by day, as lists the quiet checks read by position, not by join.
 -- grain:   one row per account with usage or a related ticket
+-- key:     account_id
 -- params:  $exposure_days
 -- columns: account_id, usage_to_date, feature_blocks, complained_incidents
 -- kept:    for the load only (a temporary table)
@@ -128,7 +129,7 @@ complaints as (
         ) as complained_incidents
     from related_tickets
     inner join quiet_positions on quiet_positions.incident_id = related_tickets.incident_id
-    where related_tickets.account_id is not null
+    where related_tickets.account_id is not null and related_tickets.link <> 'suspect'
     group by related_tickets.account_id
 ),
 

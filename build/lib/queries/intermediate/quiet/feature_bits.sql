@@ -1,5 +1,6 @@
 -- Which bit stands for each usage feature an incident names, in the quiet checks' feature masks?
 -- grain:   one row per usage feature that some incident names (quiet_windows.affected_features)
+-- key:     feature
 -- params:  none
 -- columns: feature, bit
 -- kept:    for the load only (a temporary table)

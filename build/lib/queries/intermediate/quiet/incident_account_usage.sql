@@ -1,5 +1,6 @@
 -- How each account's usage around each incident compares with its own normal, and its placebo.
 -- grain:   one row per incident with usage data and account with usage
+-- key:     incident_id, account_id
 -- params:  none (the rule's settings are quiet_positions' columns: a view takes no parameters)
 -- columns: incident_id, incident_index, account_id, active_feature_bits, opened_ticket, baseline_daily,
 --          after_daily, recovery_daily, latest_usage, has_baseline, is_already_quiet,

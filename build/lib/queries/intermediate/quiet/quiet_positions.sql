@@ -1,5 +1,6 @@
 -- Where each incident's quiet-check windows sit in the account timelines' lists, and its rule.
 -- grain:   one row per incident with usage data
+-- key:     incident_id
 -- params:  $usage_baseline_days, $exposure_days, $quiet_after_days, $recovery_until_day, $placebo_offset_days, $week_later_days, $quiet_drop_pct, $min_baseline_daily, $recovered_pct
 -- columns: incident_id, incident_index, has_baseline_window, is_judged, not_judged_reason,
 --          has_recovery_window, feature_mask, first_block, last_block, baseline_from,

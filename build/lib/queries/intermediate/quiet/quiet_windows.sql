@@ -1,5 +1,6 @@
 -- Which days each incident's quiet-account check measures, and whether the usage data covers them.
 -- grain:   one row per incident
+-- key:     incident_id
 -- params:  $usage_baseline_days, $exposure_days, $quiet_after_days, $recovery_until_day, $placebo_offset_days, $week_later_days
 -- columns: incident_id, start_day, resolved_day, is_ongoing, affected_features,
 --          is_feature_scoped, has_control, usage_first_day, usage_last_day,

@@ -1,5 +1,6 @@
 -- When each incident ran, and when an unlinked ticket may be suggested as related to it.
 -- grain:   one row per incident
+-- key:     incident_id
 -- params:  $suggest_before_minutes, $suggest_after_hours
 -- columns: incident_id, started_at, resolved_at, ended_at, is_ongoing, data_end_at,
 --          suggest_from, suggest_until

@@ -1,5 +1,6 @@
 -- Which words say nothing about an incident: English stop-words and generic support words.
 -- grain:   one row per word
+-- key:     word
 -- params:  none
 -- columns: word
 -- Words are lowercase with apostrophes dropped, as the tokenizer leaves them ("can't" -> "cant");

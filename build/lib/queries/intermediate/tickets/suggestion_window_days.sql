@@ -1,5 +1,6 @@
 -- Which days each incident's suggestion window touches, to meet tickets by an equality join on day.
 -- grain:   one row per incident and day
+-- key:     incident_id, day
 -- params:  none
 -- columns: incident_id, day, suggest_from, suggest_until
 -- Joining tickets to these rows on the day a ticket was created, then keeping those between

@@ -1,5 +1,6 @@
 -- How many tickets were created in each hour, all of them, linked or not.
 -- grain:   one row per hour with at least one ticket
+-- key:     hour
 -- params:  none
 -- columns: hour, all_tickets
 -- The one pass over raw ticket rows that hourly volume and its baseline read; hours without a

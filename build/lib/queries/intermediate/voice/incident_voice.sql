@@ -1,5 +1,6 @@
 -- What each incident's customers said, and whether its follow-ups answer them.
 -- grain:   one row per incident
+-- key:     incident_id
 -- params:  none
 -- columns: incident_id, confusion_tickets, trust_loss_tickets, workaround_tickets, urgent_tickets,
 --          themed_tickets, covered_tickets, theme_coverage, uncovered_themes, action_items,
@@ -33,6 +34,7 @@ related_signals as (
         ) as urgent_tickets
     from related_tickets
     inner join ticket_signals on ticket_signals.ticket_id = related_tickets.ticket_id
+    where related_tickets.link <> 'suspect'
     group by related_tickets.incident_id
 ),
 

@@ -1,5 +1,6 @@
 -- What each incident's related tickets are about: their signals and their symptom tags.
 -- grain:   one row per incident, related ticket and theme
+-- key:     incident_id, ticket_id, theme
 -- params:  none
 -- columns: incident_id, ticket_id, theme
 -- A ticket's themes are its signals (ticket_signals) and the themes its tags stand for
@@ -29,6 +30,7 @@ final as (
         ticket_themes.theme
     from related_tickets
     inner join ticket_themes on ticket_themes.ticket_id = related_tickets.ticket_id
+    where related_tickets.link <> 'suspect'
 )
 
 select * from final
