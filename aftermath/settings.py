@@ -36,6 +36,9 @@ class Settings:
     # their usual hourly count (the median day of the baseline_weeks before the window, / 24):
     # at thousands of tickets a day, a service word alone would suggest every ticket about it.
     suggest_min_lift: float = 3.0
+    # A ticket linked in the help desk but created this long before the start is a suspect link:
+    # listed for CS to fix, moving no window and counting in no total.
+    link_before_hours: int = 24
     # Customer impact lasts past resolution while related tickets arrive with gaps under this.
     impact_gap_minutes: int = 120
     # Related tickets created this long after resolution are the long tail.
@@ -55,6 +58,14 @@ class Settings:
     recovered_pct: float = 80.0
     recovery_until_day: int = 30
     placebo_offset_days: int = 28
+    # Suggested severity (1 = worst): the affected accounts' share of active accounts and of all
+    # MRR each give a level, 1 at sev1_min_pct and above, down to 4 at sev4_min_pct, else 5 (few
+    # affected customers ever write in, hence low bars); an impact this long makes it one worse.
+    sev1_min_pct: float = 5.0
+    sev2_min_pct: float = 2.0
+    sev3_min_pct: float = 1.0
+    sev4_min_pct: float = 0.25
+    severity_step_minutes: int = 360
     # Signals: the comparison window before the incident for the lift.
     signal_before_days: int = 28
     # The follow-up check, this many days after resolution.

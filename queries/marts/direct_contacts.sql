@@ -31,7 +31,7 @@ related as (
     from related_tickets
     inner join tickets on tickets.ticket_id = related_tickets.ticket_id
     left join ticket_flags on ticket_flags.ticket_id = related_tickets.ticket_id
-    where related_tickets.account_id is not null
+    where related_tickets.account_id is not null and related_tickets.link <> 'suspect'
 ),
 
 per_account as (

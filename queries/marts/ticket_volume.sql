@@ -79,6 +79,7 @@ related_hourly as (
         date_trunc('hour', created_at) as hour,
         count(*) as related_tickets
     from related_tickets
+    where link <> 'suspect'
     group by incident_id, date_trunc('hour', created_at)
 ),
 
