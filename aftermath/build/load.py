@@ -41,6 +41,10 @@ class LoadResult:
                 f"{r.rows_rejected:>9} {r.duplicates_merged:>7}"
                 + (f"  ({r.warnings} warnings)" if r.warnings else "")
             )
+            lines += [
+                f"{'':<15} rejected: {n} x {column + ': ' if column else ''}{reason}"
+                for column, reason, n in r.top_reasons
+            ]
         lines += [f"note: {n}" for n in self.notes]
         lines.append(f"database: {self.db_path}")
         return "\n".join(lines)
@@ -83,8 +87,9 @@ def load(
         con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
         stage = "reading the inputs"
         reports = load_inputs(con, inputs, notes)
+        exported_at = _exported_at(con)
         drop_temporary(con, temporary_objects(con))
-        write_load_tables(con, reports, source_dir, sources, settings)
+        write_load_tables(con, reports, source_dir, sources, settings, exported_at)
         store_lexicon(con)
         create_macros(con)
         for step in derived_queries(settings):
@@ -110,6 +115,18 @@ def load(
     return LoadResult(db_path, reports, notes)
 
 
+def _exported_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The newest time an export says it was taken (Statuspage's page.updated_at), in UTC."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name = '_export_times'"
+    ).fetchall()[0][0]
+    if not found:
+        return None
+    return con.execute(
+        "select max(timezone('UTC', try_cast(exported_at as timestamptz))) from _export_times"
+    ).fetchall()[0][0]
+
+
 def _remove(path: Path) -> None:
     if path.exists():
         path.unlink()
@@ -121,6 +138,7 @@ def write_load_tables(
     source_dir: Path | None,
     sources: list,
     settings: Settings,
+    exported_at: datetime | None = None,
 ) -> None:
     con.execute(
         "create table load_report (table_name varchar, file varchar, rows_read bigint, "
@@ -147,10 +165,11 @@ def write_load_tables(
         "(select max(greatest(started_at, resolved_at)) from incidents), "
         "(select max(greatest(created_at, solved_at)) from tickets), "
         "(select max(created_at) from ticket_events), "
-        "(select max(posted_at) from status_updates)) as data_end_at",
+        "(select max(posted_at) from status_updates), $exported_at::timestamp) as data_end_at",
         {
             "at": datetime.now(UTC).replace(tzinfo=None),
             "source": ", ".join(described),
             "settings": json.dumps(settings.params()),
+            "exported_at": exported_at,
         },
     )

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import count_text, duration_text, severity_label
+from aftermath.format import count_text, duration_text, or_reason, severity_label
 from dashboard import charts, db, tables
 
 if not db.require("incidents"):
@@ -43,17 +43,24 @@ cards = st.columns(4, border=True) + st.columns(4, border=True)
 cards[0].metric("Outage", duration_text(s.outage_minutes), help="started → resolved")
 cards[1].metric(
     "Customer impact",
-    duration_text(s.customer_impact_minutes),
+    or_reason(
+        s.customer_impact_minutes,
+        duration_text(s.customer_impact_minutes),
+        s.customer_impact_reason,
+    ),
     help="first sign → end of the ticket run",
 )
 cards[2].metric(
     "Comms gap",
-    duration_text(s.comms_gap_minutes),
+    or_reason(s.comms_gap_minutes, duration_text(s.comms_gap_minutes), s.comms_gap_reason),
     help="positive: customers still hurting after 'resolved' was posted",
 )
 cards[3].metric(
     "Declared / suggested severity",
-    f"{severity_label(s.severity)} / {severity_label(s.suggested_severity)}",
+    f"{severity_label(s.severity)} / "
+    + or_reason(
+        s.suggested_severity, severity_label(s.suggested_severity), s.customer_impact_reason
+    ),
 )
 cards[4].metric(
     "Tickets linked / suggested",
@@ -72,7 +79,11 @@ cards[6].metric(
 )
 cards[7].metric(
     "Customers wrote before our first update by",
-    duration_text(s.customers_first_minutes),
+    or_reason(
+        s.customers_first_minutes,
+        duration_text(s.customers_first_minutes),
+        s.customers_first_reason,
+    ),
     help="first related ticket → first status update; negative: the status page spoke first",
 )
 
@@ -99,6 +110,15 @@ if db.require("tickets") and not hours.empty:
         file_name=f"{incident_id}-tickets.csv",
         mime="text/csv",
     )
+
+if has_tickets and s.suspect_links:
+    st.subheader("Suspect links for CS to fix")
+    st.caption(
+        "Linked to this incident in the help desk, but created long before it started: they "
+        "move no window and count in no total until the link is fixed."
+    )
+    suspects = db.run("pages/suspect_links", incident_id=incident_id)
+    st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
 
 st.subheader("Who needs a direct contact")
 if db.require("tickets"):
@@ -143,7 +163,8 @@ if db.require("postmortems"):
     )
     cards[1].metric(
         "Tickets: postmortem says / data shows",
-        f"{count_text(s.stated_ticket_count)} / {s.linked_tickets + s.suggested_tickets}",
+        f"{count_text(s.stated_ticket_count)} / "
+        + (count_text(s.linked_tickets + s.suggested_tickets) if has_tickets else "needs tickets"),
     )
     cards[2].metric(
         "Accounts: postmortem names / affected",
