@@ -148,6 +148,10 @@ def cmd_serve(args: argparse.Namespace, db: Path) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # A local tool: no "Deploy" button, no developer menu (a config.toml would have to sit
+        # in the folder `serve` is run from, which is the user's, not ours).
+        "--client.toolbarMode",
+        "minimal",
     ]
     print(f"Aftermath on http://{args.address}:{args.port} (database {db})", flush=True)
     # Streamlit replaces this process, so a signal to `aftermath serve` reaches the server itself

@@ -17,6 +17,8 @@ from aftermath.format import at_text, duration_text, money_text
 # Rows shown per table; the rest is counted and pointed to `aftermath export`.
 MAX_ROWS = 100
 MAX_CONTACTS = 10
+# pages/contacts_to_call with no filter but the incident: every account to contact.
+CONTACTS_OF = {"segment": None, "min_mrr": None, "reason": None, "max_rows": None}
 QUOTE_CHARS = 160
 SUBJECT_CHARS = 60
 
@@ -52,7 +54,7 @@ def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
             s,
             tickets,
             _rows(con, "pages/incident_action_items", incident_id=incident_id),
-            _rows(con, "pages/contact_list", incident_id=incident_id),
+            _rows(con, "pages/contacts_to_call", **CONTACTS_OF, incident_id=incident_id),
         ),
         _accounts(accounts),
         _tickets(tickets),
@@ -266,18 +268,27 @@ def _still_open(
         + (f": {md_text(', '.join(unsolved))}." if unsolved else ".")
     )
     if contacts:
-        who = "; ".join(
-            f"{md_text(c['account_name'] or c['account_id'])} ({md_text(c['reasons'])})"
-            for c in contacts[:MAX_CONTACTS]
-        )
-        more = len(contacts) - MAX_CONTACTS
-        who += f"; and {more} more (the dashboard's contact list)" if more > 0 else ""
         lines.append(
-            f"- **Contact directly:** {_count(len(contacts), 'account')}, largest MRR first: {who}."
+            f"- **Contact directly:** {_count(len(contacts), 'account')}, in the order to call them:"
         )
+        lines += [
+            f"  {c['priority']}. {md_text(c['account_name'] or c['account_id'])} "
+            f"({md_text(c['segment'] or 'no segment')}, {_mrr(c['mrr'])}): {md_text(c['why'])}"
+            for c in contacts[:MAX_CONTACTS]
+        ]
+        more = len(contacts) - MAX_CONTACTS
+        if more > 0:
+            lines.append(f"  and {more} more: the dashboard's contact list has them all.")
     else:
-        lines.append("- **Contact directly:** nobody (no urgent, trust-loss or unsolved ticket).")
+        lines.append(
+            "- **Contact directly:** nobody (no quiet account, and no urgent, trust-loss or "
+            "unsolved ticket)."
+        )
     return "\n".join(lines)
+
+
+def _mrr(mrr: object) -> str:
+    return "MRR unknown" if mrr is None else f"MRR {money_text(mrr)}"
 
 
 def _accounts(accounts: list[dict]) -> str:

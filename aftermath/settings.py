@@ -49,6 +49,14 @@ class Settings:
     volume_days_before: int = 1
     volume_days_after: int = 7
     baseline_weeks: int = 4
+    # Ticket surges: an hour surges when its tickets, and the accounts writing in, stand at
+    # least this many times the hour's baseline and this many above it; surging hours this
+    # close merge into one surge; a surge's top terms are this many times commoner there.
+    surge_min_ratio: float = 3.0
+    surge_min_excess_tickets: int = 8
+    surge_min_accounts: int = 6
+    surge_merge_gap_hours: int = 1
+    surge_term_min_lift: float = 3.0
     # Quiet accounts.
     usage_baseline_days: int = 28
     exposure_days: int = 7

@@ -13,7 +13,7 @@ st.set_page_config(page_title="Aftermath", page_icon=":material/healing:", layou
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("app_pages/incident.py", title="Incident", icon=":material/timeline:"),
-    st.Page("app_pages/quiet_accounts.py", title="Quiet accounts", icon=":material/volume_off:"),
+    st.Page("app_pages/quiet_accounts.py", title="Whom to call", icon=":material/call:"),
     st.Page("app_pages/follow_ups.py", title="Follow-ups", icon=":material/checklist:"),
     st.Page("app_pages/process.py", title="Process", icon=":material/schedule:"),
     st.Page("app_pages/data.py", title="Data", icon=":material/database:"),

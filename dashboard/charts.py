@@ -139,6 +139,8 @@ def _incident_hover(row: object) -> str:
 
 # A bar per hour covers its hour, from its start (x) to the next one; widths are milliseconds.
 HOUR_BARS = {"offset": 0, "width": 3_600_000}
+# Status update text shown on hover, cut to a readable length.
+UPDATE_CHARS = 240
 
 
 def incident_timeline(
@@ -149,44 +151,19 @@ def incident_timeline(
     windows: dict[str, object],
     zone: str,
 ) -> go.Figure:
-    """Tickets per hour against their baseline, the outage and customer-impact windows shaded,
-    status updates and lingering comments marked, and the exposed accounts' daily usage on the
-    right axis.
+    """Tickets per hour against their baseline, the outage and the customer-impact window as two
+    distinct bands with their durations, "resolved" marked, each status update at its time (its
+    text on hover), lingering comments, and on the right axis the quiet accounts' daily usage
+    against the other exposed accounts', each as a share of its own baseline.
 
     `windows` holds started_at, ended_at (resolved_at, or the timeline's end while ongoing),
-    customer_impact_start and customer_impact_end.
+    resolved_at, ongoing, outage_minutes, customer_impact_start, customer_impact_end and
+    customer_impact_minutes. Without tickets (`hours` empty) it draws the outage and the status
+    updates alone.
     """
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(
-        go.Bar(
-            x=hours["hour"],
-            y=hours["all_tickets"],
-            name="all tickets per hour",
-            marker={"color": SKY_BLUE},
-            **HOUR_BARS,
-            hovertemplate="%{x|%b %d %H:00}: %{y} tickets<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=hours["hour"],
-            y=hours["related_tickets"],
-            name="related tickets per hour",
-            marker={"color": VERMILLION},
-            **HOUR_BARS,
-            hovertemplate="%{x|%b %d %H:00}: %{y} related<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=hours["hour"],
-            y=hours["baseline_tickets"],
-            name="usual tickets per hour (median, same hour of week)",
-            mode="lines",
-            line={"color": BLACK, "width": 1.5, "shape": "hv"},
-            hovertemplate="%{x|%b %d %H:00}: usually %{y}<extra></extra>",
-        )
-    )
+    if len(hours):
+        _ticket_traces(fig, hours)
     if len(comments):
         fig.add_trace(
             go.Scatter(
@@ -202,73 +179,150 @@ def incident_timeline(
         )
     top = max(float(hours["all_tickets"].max() or 0), 1.0) if len(hours) else 1.0
     if len(updates):
-        # Updates come minutes apart: their labels step down so they do not overlap.
-        fig.add_trace(
-            go.Scatter(
-                x=updates["posted_at"],
-                y=[top * (1.45 - 0.09 * (i % 4)) for i in range(len(updates))],
-                name="status page updates",
-                mode="markers+text",
-                text=[plain(s) for s in updates["status"]],
-                textposition="middle right",
-                textfont={"size": 11, "color": BLUE},
-                marker={"color": BLUE, "symbol": "triangle-down", "size": 10},
-                hovertemplate="%{x|%b %d %H:%M}: %{text}<extra>status page</extra>",
-            )
-        )
-    if len(activity):
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(activity["day"]),
-                y=activity["usage_total"],
-                name="exposed accounts' usage per day (right axis)",
-                mode="lines+markers",
-                line={"color": GREEN, "width": 2, "shape": "hv"},
-                marker={"size": 5},
-                customdata=activity[["active_accounts", "exposed_accounts"]],
-                hovertemplate="%{x|%b %d} (UTC day): usage %{y:,.0f}, %{customdata[0]} of "
-                "%{customdata[1]} exposed accounts active<extra></extra>",
-            ),
-            secondary_y=True,
-        )
-    _shade(fig, windows["customer_impact_start"], windows["customer_impact_end"], "impact")
-    _shade(fig, windows["started_at"], windows["ended_at"], "outage")
+        _update_trace(fig, updates, top * 1.3)
+    for is_quiet, group in activity.groupby("is_quiet", sort=False) if len(activity) else []:
+        _usage_trace(fig, group, bool(is_quiet))
+    _bands(fig, windows, top)
     fig.update_layout(
         barmode="overlay", bargap=0.05, height=520, updatemenus=[_views(hours, windows)]
     )
     fig.update_xaxes(range=_around(windows))
-    fig.update_yaxes(range=[0, top * 1.55], secondary_y=False)
+    fig.update_yaxes(range=[0, top * 1.55], secondary_y=False, showticklabels=bool(len(hours)))
     fig.update_yaxes(
-        title_text="usage per day (events)", secondary_y=True, rangemode="tozero", showgrid=False
+        title_text="usage per day (% of each group's baseline)",
+        secondary_y=True,
+        rangemode="tozero",
+        showgrid=False,
+        ticksuffix=" %",
     )
     _layout(
         fig,
-        "Tickets per hour, the outage and the customer-impact window",
+        "Tickets per hour, the outage and the customer-impact window"
+        if len(hours)
+        else "The outage and what the status page said (no tickets loaded)",
         f"time ({zone})",
-        "tickets per hour",
+        "tickets per hour" if len(hours) else "",
     )
     # Two-line date ticks and the axis title need more room above the legend.
     fig.update_layout(legend_y=-0.3)
     return fig
 
 
+def _ticket_traces(fig: go.Figure, hours: pd.DataFrame) -> None:
+    fig.add_trace(
+        go.Bar(
+            x=hours["hour"],
+            y=hours["all_tickets"],
+            name="all tickets per hour",
+            marker={"color": SKY_BLUE},
+            **HOUR_BARS,
+            hovertemplate="%{x|%b %d %H:00}: %{y} tickets<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=hours["hour"],
+            y=hours["related_tickets"],
+            name="related tickets per hour",
+            marker={"color": BLUE},
+            **HOUR_BARS,
+            hovertemplate="%{x|%b %d %H:00}: %{y} related<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=hours["hour"],
+            y=hours["baseline_tickets"],
+            name="usual tickets per hour (median, same hour of week)",
+            mode="lines",
+            line={"color": BLACK, "width": 1.5, "shape": "hv"},
+            hovertemplate="%{x|%b %d %H:00}: usually %{y}<extra></extra>",
+        )
+    )
+
+
+def _update_trace(fig: go.Figure, updates: pd.DataFrame, y: float) -> None:
+    """One marker per status update on a row above the bars, at the minute it was posted: only
+    "resolved" carries a label, the rest say what they said on hover."""
+    statuses = [plain(s) for s in updates["status"]]
+    is_resolved = [s.strip().lower() == "resolved" for s in statuses]
+    bodies = [plain(str(b)[:UPDATE_CHARS]) if not pd.isna(b) else "" for b in updates["body"]]
+    fig.add_trace(
+        go.Scatter(
+            x=updates["posted_at"],
+            y=[y] * len(updates),
+            name="status page updates (hover for the text)",
+            mode="markers+text",
+            text=["status page: resolved" if r else "" for r in is_resolved],
+            textposition="top center",
+            textfont={"size": 11, "color": BLUE},
+            marker={
+                "color": [GREEN if r else BLUE for r in is_resolved],
+                "symbol": ["star" if r else "triangle-down" for r in is_resolved],
+                "size": [14 if r else 10 for r in is_resolved],
+                "line": {"color": BLACK, "width": 0.5},
+            },
+            customdata=list(zip(statuses, bodies, strict=True)),
+            hovertemplate="%{x|%b %d %H:%M}: <b>%{customdata[0]}</b><br>%{customdata[1]}"
+            "<extra>status page</extra>",
+        )
+    )
+
+
+def _usage_trace(fig: go.Figure, group: pd.DataFrame, is_quiet: bool) -> None:
+    accounts = int(group["accounts"].iloc[0])
+    name = (
+        f"quiet accounts' usage ({accounts:,}, right axis)"
+        if is_quiet
+        else f"other exposed accounts' usage ({accounts:,}, right axis)"
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=pd.to_datetime(group["day"]),
+            y=group["usage_pct_of_baseline"],
+            name=name,
+            mode="lines+markers",
+            line={
+                "color": VERMILLION if is_quiet else GREEN,
+                "width": 2.5 if is_quiet else 1.5,
+                "shape": "hv",
+                "dash": "solid" if is_quiet else "dot",
+            },
+            marker={"size": 5},
+            customdata=group[["active_accounts", "accounts"]],
+            hovertemplate="%{x|%b %d} (UTC day): %{y:.0f} % of baseline, %{customdata[0]} of "
+            "%{customdata[1]} accounts active<extra>"
+            + ("quiet accounts" if is_quiet else "other exposed")
+            + "</extra>",
+        ),
+        secondary_y=True,
+    )
+
+
 def _around(windows: dict[str, object]) -> list[object]:
     """The default view: from half a day before the start to a day after the impact ended."""
     start = pd.Timestamp(windows["started_at"]) - pd.Timedelta(hours=12)
-    end = pd.Timestamp(windows["customer_impact_end"] or windows["ended_at"]) + pd.Timedelta(days=1)
-    return [start, end]
+    end_at = windows["customer_impact_end"]
+    if end_at is None or pd.isna(end_at):
+        end_at = windows["ended_at"]
+    return [start, pd.Timestamp(end_at) + pd.Timedelta(days=1)]
 
 
 def _views(hours: pd.DataFrame, windows: dict[str, object]) -> dict[str, object]:
-    """Buttons between the view around the incident and the whole week after it."""
-    whole = [hours["hour"].min(), hours["hour"].max() + pd.Timedelta(hours=1)]
+    """Buttons between the view around the incident and the whole timeline, at the top left,
+    clear of Plotly's toolbar on the right."""
+    if len(hours):
+        whole = [hours["hour"].min(), hours["hour"].max() + pd.Timedelta(hours=1)]
+    else:
+        whole = _around(windows)
     return {
         "type": "buttons",
         "direction": "right",
-        "x": 1.0,
-        "xanchor": "right",
-        "y": 1.12,
+        "x": 0,
+        "xanchor": "left",
+        "y": 1.02,
         "yanchor": "bottom",
+        "pad": {"t": 0, "b": 0},
         "buttons": [
             {
                 "label": "around the incident",
@@ -281,19 +335,73 @@ def _views(hours: pd.DataFrame, windows: dict[str, object]) -> dict[str, object]
 
 
 WINDOW_STYLE = {
-    "outage": {"fillcolor": VERMILLION, "opacity": 0.18, "line": {"width": 0}},
+    "outage": {"fillcolor": VERMILLION, "opacity": 0.35, "line": {"width": 0}},
     "impact": {
-        "fillcolor": YELLOW,
-        "opacity": 0.35,
-        "line": {"color": ORANGE, "width": 1.5, "dash": "dot"},
+        "fillcolor": SKY_BLUE,
+        "opacity": 0.15,
+        "line": {"color": BLUE, "width": 1.5, "dash": "dot"},
     },
 }
 WINDOW_NAMES = {"outage": "outage (started → resolved)", "impact": "customer impact window"}
 
 
-def _shade(fig: go.Figure, start: object, end: object, kind: str) -> None:
+def _bands(fig: go.Figure, windows: dict[str, object], top: float) -> None:
+    """The customer-impact window behind the outage, each labelled with its duration, and a
+    line where the incident was resolved."""
+    so_far = " so far" if windows["ongoing"] else ""
+    impact = _shade(fig, windows["customer_impact_start"], windows["customer_impact_end"], "impact")
+    if impact:
+        _label(
+            fig,
+            windows["customer_impact_start"],
+            f"customer impact {duration_text(windows['customer_impact_minutes'])}{so_far}",
+            top * 1.47,
+            BLUE,
+        )
+    if _shade(fig, windows["started_at"], windows["ended_at"], "outage"):
+        _label(
+            fig,
+            windows["started_at"],
+            f"outage {duration_text(windows['outage_minutes'])}{so_far}",
+            top * 1.14,
+            VERMILLION,
+        )
+    resolved_at = windows["resolved_at"]
+    if resolved_at is not None and not pd.isna(resolved_at):
+        fig.add_vline(
+            x=resolved_at,
+            exclude_empty_subplots=False,
+            line={"color": GREEN, "width": 2},
+            name="resolved",
+        )
+        fig.add_annotation(
+            x=resolved_at,
+            y=top * 0.98,
+            text=f"resolved {pd.Timestamp(resolved_at):%H:%M}",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            xshift=3,
+            font={"color": GREEN, "size": 11},
+        )
+
+
+def _label(fig: go.Figure, x: object, text: str, y: float, colour: str) -> None:
+    fig.add_annotation(
+        x=x,
+        y=y,
+        text=text,
+        showarrow=False,
+        xanchor="left",
+        xshift=2,
+        font={"color": colour, "size": 12},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+
+
+def _shade(fig: go.Figure, start: object, end: object, kind: str) -> bool:
     if start is None or end is None or pd.isna(start) or pd.isna(end):
-        return
+        return False
     # exclude_empty_subplots=False: the right axis has no trace when usage is missing.
     fig.add_vrect(
         exclude_empty_subplots=False,
@@ -304,6 +412,7 @@ def _shade(fig: go.Figure, start: object, end: object, kind: str) -> None:
         showlegend=True,
         **WINDOW_STYLE[kind],
     )
+    return True
 
 
 def theme_matrix(themes: pd.DataFrame) -> go.Figure:
@@ -464,20 +573,20 @@ def comms_gap(gaps: pd.DataFrame, zone: str) -> go.Figure:
     fig.add_hline(y=0, line={"color": GREY, "width": 1})
     return _layout(
         fig,
-        "Comms gap over time (above 0: the status page ran ahead of the customers)",
+        "Comms gap over time (above 0: the status page lagged behind the customers)",
         f"incident start ({zone})",
         "minutes",
     )
 
 
-def quiet_rates(rates: pd.DataFrame) -> go.Figure:
+def quiet_rates(rates: pd.DataFrame, placebo_days: int) -> go.Figure:
     """Per incident, the share of exposed accounts that went quiet against two comparisons: the
-    same accounts four weeks earlier (placebo) and unexposed accounts over the same days."""
+    same accounts `placebo_days` earlier (placebo) and unexposed accounts over the same days."""
     data = rates.dropna(subset=["quiet_rate_pct"]).iloc[::-1]  # oldest first, left to right
     fig = go.Figure()
     for prefix, name, colour in (
         ("", "exposed accounts", VERMILLION),
-        ("placebo_", "same accounts, 4 weeks earlier", GREY),
+        ("placebo_", f"same accounts, {placebo_days} days earlier", GREY),
         ("control_", "unexposed accounts", SKY_BLUE),
     ):
         counts = list(

@@ -6,6 +6,7 @@ takes its own cursor, since Streamlit serves sessions from several threads. Time
 from DuckDB as UTC and are shown in the zone picked in the sidebar.
 """
 
+import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
@@ -16,7 +17,7 @@ import streamlit as st
 
 from aftermath.queries import run_query
 from aftermath.report import render_report
-from aftermath.settings import default_db_path
+from aftermath.settings import DEFAULTS, Settings, default_db_path
 
 Identity = tuple[str, int, int]
 
@@ -146,6 +147,14 @@ def require(*tables: str) -> bool:
             st.info(f"{NEEDS.get(table, f'The table `{table}` is empty.')} {LOAD_HINT}")
             return False
     return True
+
+
+def settings() -> Settings:
+    """The settings the load used (`aftermath load --set ...`), so page text says what was done."""
+    found = one("pages/load_details")
+    used = json.loads(found.settings or "{}") if found is not None else {}
+    known = DEFAULTS.params()
+    return Settings(**{**known, **{k: v for k, v in used.items() if k in known}})
 
 
 def zone() -> str:

@@ -4,7 +4,12 @@ Every table goes through `st.dataframe`, which shows cell text as text: ticket t
 exports is never read as HTML or Markdown.
 """
 
+import pandas as pd
 import streamlit as st
+
+from aftermath.export import safe_csv
+from aftermath.format import MISSING
+from aftermath.settings import Settings
 
 Config = dict[str, object]
 col = st.column_config
@@ -54,15 +59,55 @@ def overview(zone: str) -> Config:
     }
 
 
+def show(
+    frame: pd.DataFrame, config: Config, order: list[str] | None = None, **options: object
+) -> None:
+    """A table with a plain header for every column (a column without a label of its own reads
+    its name in words) and '–' for missing text, never 'None'."""
+    labelled = {c: c.replace("_", " ") for c in frame.columns if c not in config}
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object
+        and frame[c].map(lambda v: v is None or isinstance(v, str)).all()
+    ]
+    shown = frame.assign(**{c: frame[c].fillna(MISSING) for c in text}) if text else frame
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_order=order,
+        column_config={**labelled, **config},
+        **options,
+    )
+
+
+TICKET_COLUMNS = [
+    "created_at",
+    "account_name",
+    "subject",
+    "quote",
+    "signals",
+    "link",
+    "reason",
+    "solved_at",
+    "ticket_id",
+    "account_id",
+]
+
+
 def incident_tickets(zone: str) -> Config:
     return {
         "created_at": _when("created", zone),
         "solved_at": _when("solved", zone),
-        "ticket_id": "ticket",
-        "account_id": "account",
-        "account_name": "account name",
-        "quote": col.TextColumn("description (start)", width="large"),
+        "ticket_id": col.TextColumn("ticket", width="small"),
+        "account_id": col.TextColumn("account id", width="small"),
+        "account_name": col.TextColumn("account", width="small"),
+        "quote": col.TextColumn("in their words (description, start)", width="large"),
         "subject": col.TextColumn("subject", width="medium"),
+        "signals": col.ListColumn("signals", width="small"),
+        "link": col.TextColumn("link", width="small"),
+        "reason": col.TextColumn("why related", width="small"),
+        "evidence": None,
     }
 
 
@@ -77,17 +122,37 @@ def suspect_links(zone: str) -> Config:
     }
 
 
-def incident_accounts() -> Config:
+def incident_accounts(rules: Settings) -> Config:
     return {
+        "account_id": "account id",
         "mrr": col.NumberColumn("MRR ($)", format="dollar"),
         "related_tickets": col.NumberColumn("tickets"),
+        "already_quiet": col.CheckboxColumn("already quiet before"),
         "drop_pct": col.NumberColumn("usage drop (%)", format="%.0f"),
-        "recovered_by_day_30": col.CheckboxColumn("recovered by day 30"),
+        "recovered_by_day_30": col.CheckboxColumn(
+            f"recovered by day {rules.recovery_until_day}",
+            help=f"usage back to {rules.recovered_pct:g} % of baseline",
+        ),
+    }
+
+
+def themes() -> Config:
+    return {
+        "action_item_ids": "action items",
+        "covered": col.CheckboxColumn("covered by an action item"),
+    }
+
+
+def status_updates(zone: str) -> Config:
+    return {
+        "posted_at": _when("posted", zone),
+        "body": col.TextColumn("what it said", width="large"),
     }
 
 
 def action_items(zone: str) -> Config:
     return {
+        "action_item_id": "action item",
         "due_date": col.DateColumn("due"),
         "completed_at": _when("completed", zone),
         "is_overdue": col.CheckboxColumn("overdue"),
@@ -119,19 +184,73 @@ def overdue_action_items() -> Config:
     }
 
 
-def contact_list(zone: str) -> Config:
+# contact_list's reasons, as a person says them (the mart keeps the contract's names).
+REASONS = {
+    "silent_quiet": "went quiet without writing in",
+    "quiet": "went quiet after writing in",
+    "urgent": "wrote of something urgent",
+    "trust_loss": "wrote of lost trust",
+    "open_ticket": "ticket not solved",
+    "still_quiet": "still quiet in the latest usage",
+}
+CONTACT_COLUMNS = [
+    "priority",
+    "account_name",
+    "why",
+    "mrr",
+    "segment",
+    "drop_pct",
+    "last_contact_at",
+    "related_tickets",
+]
+
+
+def contacts(zone: str) -> Config:
     return {
-        "incident_id": None,  # the page is about one incident
-        "account_name": "account",
-        "mrr": col.NumberColumn("MRR ($)", format="dollar"),
-        "related_tickets": col.NumberColumn("tickets"),
-        "urgent_tickets": col.NumberColumn("urgent"),
-        "trust_loss_tickets": col.NumberColumn("trust loss"),
-        "open_tickets": col.NumberColumn("not solved"),
-        "reasons": "why",
-        "last_ticket_at": _when("last ticket", zone),
-        "ticket_ids": "tickets (ids)",
+        "priority": col.NumberColumn("#", width=40, help="1 = call first: MRR × reasons"),
+        "account_name": col.TextColumn("account", width="medium"),
+        "why": col.TextColumn("why", width="large"),
+        "mrr": col.NumberColumn("MRR ($)", format="dollar", width="small"),
+        "segment": col.TextColumn("segment", width="small"),
+        "drop_pct": col.NumberColumn("usage drop (%)", format="%.0f", width="small"),
+        "last_contact_at": col.DatetimeColumn(
+            f"last ticket ({zone})", format="YYYY-MM-DD HH:mm", width="medium"
+        ),
+        "related_tickets": col.NumberColumn("tickets", width="small"),
+        "incident_id": col.TextColumn("incident", width="small"),
     }
+
+
+CONTACT_CSV = {
+    "priority": "priority",
+    "account_name": "account",
+    "why": "why",
+    "mrr": "MRR ($)",
+    "segment": "segment",
+    "drop_pct": "usage drop (%)",
+    "last_contact_at": "last ticket",
+    "related_tickets": "related tickets",
+    "reasons": "reasons",
+    "account_id": "account id",
+    "incident_id": "incident",
+    "incident_title": "incident title",
+}
+
+
+def contacts_csv(frame: pd.DataFrame, zone: str) -> bytes:
+    """The contact list as CS opens it in a spreadsheet: plain headers, rounded numbers, times
+    with their zone in the header, reasons in words, formula-like text guarded."""
+    shown = frame.assign(
+        mrr=frame["mrr"].round(2),
+        drop_pct=frame["drop_pct"].round(0),
+        last_contact_at=frame["last_contact_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        reasons=[
+            "; ".join(REASONS.get(r, r) for r in reasons) if reasons is not None else ""
+            for reasons in frame["reasons"]
+        ],
+    )
+    headers = {**CONTACT_CSV, "last_contact_at": f"last ticket ({zone})"}
+    return safe_csv(shown[list(headers)].rename(columns=headers))
 
 
 def timeliness(zone: str) -> Config:
@@ -152,22 +271,6 @@ def quiet_rates(zone: str) -> Config:
         "control_quiet_rate_pct": col.NumberColumn("control rate (%)", **pct),
         "excess_quiet_rate_pct": col.NumberColumn("excess (points)", format="%+.1f"),
         "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),
-    }
-
-
-def call_list(zone: str) -> Config:
-    return {
-        "account_name": "account",
-        "mrr": col.NumberColumn("MRR ($)", format="dollar"),
-        "is_silent": col.CheckboxColumn("silent"),
-        "is_still_quiet": col.CheckboxColumn("still quiet"),
-        "incident_id": "incident",
-        "started_at": _when("incident started", zone),
-        "baseline_daily": col.NumberColumn("usage before (per day)", format="%.1f"),
-        "after_daily": col.NumberColumn("usage after (per day)", format="%.1f"),
-        "drop_pct": col.NumberColumn("drop (%)", format="%.0f"),
-        "recovered_by_day_30": col.CheckboxColumn("recovered by day 30"),
-        "last_ticket_at": _when("last ticket", zone),
     }
 
 

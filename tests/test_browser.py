@@ -157,7 +157,7 @@ def test_overview_row_opens_the_incident_timeline(page):
     shapes = page.evaluate(
         "() => document.querySelector('.js-plotly-plot')._fullLayout.shapes.map(s => s.name)"
     )
-    assert shapes == ["customer impact window", "outage (started → resolved)"]
+    assert shapes == ["customer impact window", "outage (started → resolved)", "resolved"]
     # Both windows are drawn: one shaded path each behind the bars.
     assert page.locator(".js-plotly-plot .layer-below .shapelayer path").count() == 2
     page.screenshot(path=ARTIFACTS / "overview_to_incident.png", full_page=True)

@@ -13,8 +13,10 @@ Two billing incidents: I1 2026-03-02 10:00-14:00 (d56) and I2 2026-03-30 10:00-1
 - A_ANON (not in accounts: no segment, no MRR): 8 a day to d84, nothing d85..d110, 8 from d111.
   I1: 8 -> 8, not quiet. I2: 8 -> 0, quiet, silent; 8 in the latest days: not still quiet.
 - A_STEADY (mid-market, 800): 8 a day throughout, never quiet.
-So the call list holds 4 rows, in its order (MRR largest first, unknown last):
-A_TWICE/I1, A_TWICE/I2, A_ONCE/I1, A_ANON/I2; 3 accounts, MRR 5000 + 300 = 5300 (A_TWICE once).
+T1 and T2 are not solved. So the contact list holds 5 rows, in the page's order over every
+incident (MRR x reason weight: silent quiet 3, quiet 2, open ticket 1, still quiet 1):
+A_TWICE/I1 and A_TWICE/I2 5000 x 4, A_ONCE/I1 300 x 3 (quiet after T1, open), A_ONCE/I2
+300 x 1 (T2 open), A_ANON/I2 0 x 3 (MRR unknown); 3 accounts, MRR 5000 + 300 = 5300 (each once).
 """
 
 from datetime import date, datetime, timedelta
@@ -36,7 +38,7 @@ USAGE = {
     "A_ANON": lambda d: 8 if d <= 84 or d >= 111 else None,
     "A_STEADY": lambda d: 8,
 }
-CALL_FILTERS = ("incident_id", "segment", "min_mrr", "silent_only", "still_quiet_only")
+CALL_FILTERS = ("incident_id", "segment", "min_mrr", "reason")
 HEADLINE_FILTERS = ("started_from", "started_before", "service", "severities")
 
 
@@ -81,14 +83,14 @@ def page(db: Path, name: str, **params: object):
         con.close()
 
 
-def call_list(db: Path, max_rows: int | None = None, **filters: object) -> list[tuple]:
+def contacts(db: Path, max_rows: int | None = None, **filters: object) -> list[tuple]:
     params = {**dict.fromkeys(CALL_FILTERS), **filters, "max_rows": max_rows}
-    frame = page(db, "pages/quiet_call_list", **params)
+    frame = page(db, "pages/contacts_to_call", **params)
     return list(zip(frame["account_id"], frame["incident_id"], strict=True))
 
 
-def call_totals(db: Path, **filters: object) -> tuple:
-    frame = page(db, "pages/quiet_call_list_totals", **{**dict.fromkeys(CALL_FILTERS), **filters})
+def contact_totals(db: Path, **filters: object) -> tuple:
+    frame = page(db, "pages/contacts_to_call_totals", **{**dict.fromkeys(CALL_FILTERS), **filters})
     return tuple(frame.iloc[0].tolist())
 
 
@@ -98,44 +100,53 @@ def headline(db: Path, **filters: object) -> tuple:
     return tuple(frame.iloc[0].tolist())
 
 
-def test_call_list_keeps_its_first_rows(db):
-    every = [("A_TWICE", "I1"), ("A_TWICE", "I2"), ("A_ONCE", "I1"), ("A_ANON", "I2")]
-    assert call_list(db) == every  # no limit: the CSV's rows
-    assert call_list(db, max_rows=2) == every[:2]
-    assert call_list(db, max_rows=0) == []
-
-
-def test_call_list_is_stored_in_the_page_order(db):
-    # The load writes call_list in the page's order, which lets DuckDB's top-N skip row groups.
-    assert rows(db, "select account_id, incident_id from call_list order by rowid") == [
+def test_contacts_keep_their_first_rows(db):
+    every = [
         ("A_TWICE", "I1"),
         ("A_TWICE", "I2"),
         ("A_ONCE", "I1"),
+        ("A_ONCE", "I2"),
         ("A_ANON", "I2"),
+    ]
+    assert contacts(db) == every  # no limit: the CSV's rows
+    assert contacts(db, max_rows=2) == every[:2]
+    assert contacts(db, max_rows=0) == []
+
+
+def test_contact_list_is_stored_by_incident_and_priority(db):
+    # The load writes contact_list in the order one incident's page reads it.
+    assert rows(
+        db, "select incident_id, priority, account_id from contact_list order by rowid"
+    ) == [
+        ("I1", 1, "A_TWICE"),
+        ("I1", 2, "A_ONCE"),
+        ("I2", 1, "A_TWICE"),
+        ("I2", 2, "A_ONCE"),
+        ("I2", 3, "A_ANON"),
     ]
 
 
-def test_call_list_totals_count_an_account_once(db):
-    # (rows, accounts, MRR): A_TWICE's two rows are one account and one 5000.
-    assert call_totals(db) == (4, 3, 5300.0)
+def test_contact_totals_count_an_account_once(db):
+    # (rows, accounts, silent quiet accounts, MRR): A_TWICE's two rows are one account, one 5000.
+    assert contact_totals(db) == (5, 3, 2, 5300.0)
     # The page's "MRR at least 0" leaves out A_ANON, whose MRR is unknown.
-    assert call_totals(db, min_mrr=0) == (3, 2, 5300.0)
-    assert call_totals(db, min_mrr=1000) == (2, 1, 5000.0)
-    # Silent: A_TWICE twice and A_ANON (A_ONCE wrote T1).
-    assert call_totals(db, silent_only=True) == (3, 2, 5000.0)
+    assert contact_totals(db, min_mrr=0) == (4, 2, 1, 5300.0)
+    assert contact_totals(db, min_mrr=1000) == (2, 1, 1, 5000.0)
+    # Silent quiet: A_TWICE twice and A_ANON (A_ONCE wrote T1).
+    assert contact_totals(db, reason="silent_quiet") == (3, 2, 2, 5000.0)
     # Still quiet in the latest days: A_TWICE only (A_ONCE and A_ANON came back).
-    assert call_totals(db, still_quiet_only=True) == (2, 1, 5000.0)
-    assert call_totals(db, incident_id="I2") == (2, 2, 5000.0)
-    assert call_totals(db, segment="SMB") == (1, 1, 300.0)
-    assert call_totals(db, incident_id="I9") == (0, 0, 0.0)
+    assert contact_totals(db, reason="still_quiet") == (2, 1, 1, 5000.0)
+    assert contact_totals(db, incident_id="I2") == (3, 3, 2, 5300.0)
+    assert contact_totals(db, segment="SMB") == (2, 1, 0, 300.0)
+    assert contact_totals(db, incident_id="I9") == (0, 0, 0, 0.0)
 
 
-def test_call_list_totals_match_the_rows(db):
-    filters = {"silent_only": True, "min_mrr": None}
+def test_contact_totals_match_the_rows(db):
+    filters = {"reason": "silent_quiet", "min_mrr": None}
     params = {**dict.fromkeys(CALL_FILTERS), **filters, "max_rows": None}
-    listed = page(db, "pages/quiet_call_list", **params)
+    listed = page(db, "pages/contacts_to_call", **params)
     unique = listed.drop_duplicates("account_id")
-    assert call_totals(db, **filters) == (len(listed), len(unique), unique["mrr"].sum())
+    assert contact_totals(db, **filters) == (len(listed), len(unique), 2, unique["mrr"].sum())
 
 
 def test_overview_opening_view_reads_the_load_time_totals(db):

@@ -238,10 +238,14 @@ def test_incident_page_reads_its_query_parameter(demo_db, monkeypatch):
     assert shown["Postmortem"] == "late"
     assert deltas(at)["Postmortem"] == "12.2 days after resolution"
     assert shown["Tickets: postmortem says / data shows"].startswith("12 / ")
-    # The billing outage's customers wrote of double charges (trust loss): they are to be called.
-    contacts = next(d.value for d in at.dataframe if "reasons" in d.value.columns)
-    assert contacts["trust_loss_tickets"].sum() > 0
-    assert contacts["reasons"].str.len().gt(0).all()
+    # Whom to call: the 19 silent quiet accounts of the billing outage among its 56 contacts, the
+    # $52.7k enterprise account first; customers who wrote of double charges are there too.
+    contacts = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    assert len(contacts) == 56 and list(contacts["priority"]) == list(range(1, 57))
+    silent = contacts["why"].str.startswith("Went quiet without writing in")
+    assert silent.sum() == 19
+    assert contacts["account_id"].iloc[0] == "ACC-2634" and silent.iloc[0]
+    assert contacts["reasons"].map(lambda r: "trust_loss" in r).any()
 
     other = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-302")
     assert metrics(other)["Outage"] == "25 min"  # 02:10 to 02:35
@@ -268,46 +272,55 @@ def test_times_follow_the_chosen_zone(demo_db, monkeypatch):
     # Tokyo is UTC+9 all year: 10:20 UTC is 19:20, 11:00 is 20:00.
     assert at.caption[0].value == (
         "SEV3 · started 2026-07-14 19:20 · resolved 2026-07-14 20:00 (Asia/Tokyo)"
+        " · severity the customers' record suggests: SEV1"
     )
 
 
-def test_quiet_account_filters(demo_db, monkeypatch):
+def test_contact_filters(demo_db, monkeypatch):
     downloads = deferred_downloads(monkeypatch)
     at = open_app(demo_db, monkeypatch, "app_pages/quiet_accounts.py")
-    calls = "Quiet accounts to call"
-    assert metrics(at)[calls] == "28"  # 25 after INC-305 and 3 after INC-304
-    # All different accounts: one row each, all shown.
-    assert "28 of 28 rows shown, largest MRR first" in [c.value for c in at.caption]
-    at.toggle(key="quiet_silent").set_value(True).run()
+    calls, silent = "Accounts to contact", "Silent quiet accounts"
+    # 82 accounts over every incident: the 28 quiet ones (25 after INC-305, 3 after INC-304)
+    # and 54 others whose tickets were urgent, showed trust loss or are open.
+    assert (metrics(at)[calls], metrics(at)[silent]) == ("82", "19")
+    assert "82 of 82 rows shown, first to call first" in [c.value for c in at.caption]
+    at.selectbox(key="quiet_reason").select("silent_quiet").run()
     assert metrics(at)[calls] == "19"  # only INC-305 has silent ones
-    listed = csv_rows(downloads["quiet_accounts_call_list.csv"]())
-    assert {r["incident_id"] for r in listed} == {"INC-305"} and len(listed) == 19
+    listed = csv_rows(downloads["contact_list.csv"]())
+    assert {r["incident"] for r in listed} == {"INC-305"} and len(listed) == 19
+    assert all(r["reasons"].startswith("went quiet without writing in") for r in listed)
     at.selectbox(key="quiet_segment").select("enterprise").run()
-    assert metrics(at)[calls] == "4"  # INC-305's 5 enterprise accounts, 1 of which wrote
-    at.toggle(key="quiet_silent").set_value(False).run()
-    assert metrics(at)[calls] == "6"  # and INC-304's 1 enterprise account
+    assert metrics(at)[calls] == "4"  # INC-305's 5 enterprise quiet accounts, 1 of which wrote
+    at.selectbox(key="quiet_reason").select(None).run()
+    assert metrics(at)[calls] == "9"
+    at.selectbox(key="quiet_segment").select(None).run()
     at.selectbox(key="quiet_incident").select("INC-304").run()
-    assert metrics(at)[calls] == "1"
+    assert metrics(at)[calls] == "10"  # its 3 quiet accounts and 7 ticket writers
 
 
-def test_quiet_accounts_shows_the_top_rows_and_downloads_them_all(many_quiet_db, monkeypatch):
+def test_contacts_show_the_top_rows_and_download_them_all(many_quiet_db, monkeypatch):
     downloads = deferred_downloads(monkeypatch)
     at = open_app(many_quiet_db, monkeypatch, "app_pages/quiet_accounts.py")
-    calls = "Quiet accounts to call"
+    calls = "Accounts to contact"
     assert metrics(at)[calls] == "501"
     # MRR 1000 + i for i = 0..499 (500 * 1000 + 499 * 500 / 2 = 624,750) and Q500's 1,500.
-    assert deltas(at)[calls] == "$626,250 MRR"
-    assert "500 of 501 rows shown, largest MRR first; the CSV has them all" in [
+    assert metrics(at)["MRR at stake"] == "$626,250"
+    assert "500 of 501 rows shown, first to call first; the CSV has them all" in [
         c.value for c in at.caption
     ]
-    shown = next(d.value for d in at.dataframe if "last_ticket_id" in d.value.columns)
-    # Largest first: Q500 (1,500), Q499 (1,499), ...; Q000 (1,000) is the one left out.
+    shown = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    # All silent and still quiet (weight 4): by MRR, Q500 (1,500), Q499 (1,499), ...; Q000
+    # (1,000) is the one left out.
     assert len(shown) == 500
     assert list(shown["account_id"][:2]) == ["Q500", "Q499"]
     assert "Q000" not in set(shown["account_id"])
-    listed = csv_rows(downloads["quiet_accounts_call_list.csv"]())
-    assert len(listed) == 501 and listed[-1]["account_id"] == "Q000"
-    assert listed[0]["account_name"] == "'=1+2 Top"  # a formula in a spreadsheet, kept as text
+    listed = csv_rows(downloads["contact_list.csv"]())
+    assert len(listed) == 501 and listed[-1]["account id"] == "Q000"
+    assert listed[0]["account"] == "'=1+2 Top"  # a formula in a spreadsheet, kept as text
+    # Rounded, the zone in the header, reasons in words.
+    assert listed[0]["MRR ($)"] == "1500.0" and listed[0]["usage drop (%)"] == "100.0"
+    assert "last ticket (UTC)" in listed[0]
+    assert listed[0]["reasons"] == "went quiet without writing in; still quiet in the latest usage"
 
 
 def test_process_counts_postmortems(demo_db, monkeypatch):
@@ -403,7 +416,7 @@ def test_chart_labels_show_export_text_as_text():
 
 def test_customer_text_is_shown_as_text(hostile_db, monkeypatch):
     at = open_app(hostile_db, monkeypatch, "app_pages/incident.py", incident="H-1")
-    tickets = at.dataframe[0].value
+    tickets = next(d.value for d in at.dataframe if "subject" in d.value.columns)
     assert tickets["subject"].tolist() == [HOSTILE]  # verbatim, as a table cell
     rendered = [m.value for m in [*at.markdown, *at.caption, *at.info, *at.warning]]
     # Only the report's preview renders Markdown with it, escaped: no tag, link or emphasis.

@@ -182,16 +182,78 @@ def test_each_exposed_account_gets_its_verdict(db):
     ) == [(0,)]
 
 
-def test_call_list_says_why_each_quiet_account_was_exposed(db):
+def test_contact_list_calls_the_silent_quiet_first_by_revenue_at_risk(db):
     got = rows(
         db,
-        "select account_id, exposure from call_list "
-        "where incident_id = 'I1' and account_id in ('A_DROP', 'A_EDGE') order by account_id",
+        "select priority, account_id, reasons, reason_weight, mrr, round(drop_pct), "
+        "related_tickets, last_contact_at, why from contact_list "
+        "where incident_id = 'I1' order by priority",
     )
+    # Weights: silent quiet 3, quiet (after writing in) 2, open ticket 1, still quiet 1 (latest
+    # 7 days d84..d90: all quiet ones but A_RECOVER, back to 6 a day). Revenue at risk = MRR x
+    # weight: A_DROP 5000 x (3 + 1) = 20,000; A_RECOVER 4000 x 3 = 12,000; A_EDGE (wrote T1, T3,
+    # both solved) 1200 x (2 + 1) = 3,600; A_GAPS 300 x (3 + 1) = 1,200; A_TICKET (T2 open, no
+    # usage) 50 x 1 = 50. The silent quiet enterprise account leads; the small account with one
+    # open question comes last. last_contact_at: the newest ticket of any kind (A_DROP's T0).
     assert got == [
-        ("A_DROP", "used billing before the start"),
-        ("A_EDGE", "used billing before the start; opened a related ticket"),
+        (
+            1,
+            "A_DROP",
+            ["silent_quiet", "still_quiet"],
+            4,
+            5000.0,
+            80.0,
+            0,
+            datetime(2026, 1, 20, 9),
+            "Went quiet without writing in (usage down 80 %); still quiet in the latest usage.",
+        ),
+        (
+            2,
+            "A_RECOVER",
+            ["silent_quiet"],
+            3,
+            4000.0,
+            100.0,
+            0,
+            None,
+            "Went quiet without writing in (usage down 100 %).",
+        ),
+        (
+            3,
+            "A_EDGE",
+            ["quiet", "still_quiet"],
+            3,
+            1200.0,
+            50.0,
+            2,
+            datetime(2026, 3, 6, 10),
+            "Went quiet after writing in (usage down 50 %); still quiet in the latest usage.",
+        ),
+        (
+            4,
+            "A_GAPS",
+            ["silent_quiet", "still_quiet"],
+            4,
+            300.0,
+            71.0,
+            0,
+            None,
+            "Went quiet without writing in (usage down 71 %); still quiet in the latest usage.",
+        ),
+        (
+            5,
+            "A_TICKET",
+            ["open_ticket"],
+            1,
+            50.0,
+            None,
+            1,
+            datetime(2026, 3, 7, 10),
+            "1 ticket not solved.",
+        ),
     ]
+    # I9 is ongoing: nobody is judged quiet yet, and it has no related ticket.
+    assert rows(db, "select count(*) from contact_list where incident_id = 'I9'") == [(0,)]
 
 
 def test_load_only_tables_are_not_kept(db):
@@ -201,7 +263,7 @@ def test_load_only_tables_are_not_kept(db):
     views = {
         name for (name,) in rows(db, "select view_name from duckdb_views() where not internal")
     }
-    assert {"quiet_accounts", "call_list", "incident_quiet"} <= names
+    assert {"quiet_accounts", "contact_list", "incident_quiet"} <= names
     assert not names & {"account_timelines", "quiet_positions", "feature_bits"}
     assert "incident_account_usage" not in views
 
@@ -270,39 +332,32 @@ def test_week_later_check(db):
     ]
 
 
-def call_list(db: Path, **filters: object):
-    params = dict.fromkeys(
-        ("incident_id", "segment", "min_mrr", "silent_only", "still_quiet_only", "max_rows"), None
-    )
+def contacts(db: Path, **filters: object):
+    params = dict.fromkeys(("incident_id", "segment", "min_mrr", "reason", "max_rows"), None)
     params.update(filters)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return run_query(con, "pages/quiet_call_list", **params)
+        return run_query(con, "pages/contacts_to_call", **params)
     finally:
         con.close()
 
 
-def test_call_list_orders_by_mrr_and_filters(db):
-    frame = call_list(db)
-    # Quiet accounts by MRR: A_DROP 5000, A_RECOVER 4000, A_EDGE 1200, A_GAPS 300.
-    assert list(frame["account_id"]) == ["A_DROP", "A_RECOVER", "A_EDGE", "A_GAPS"]
-    assert list(frame["is_silent"]) == [True, True, False, True]
-    # A_DROP's last ticket is its January question; A_RECOVER never wrote; A_EDGE's is T3.
-    assert list(frame["last_ticket_id"].fillna("")) == ["T0", "", "T3", ""]
-    assert list(call_list(db, silent_only=True)["account_id"]) == ["A_DROP", "A_RECOVER", "A_GAPS"]
-    # Still quiet over the latest 7 days (d84..d90): all but A_RECOVER (back to 6 a day).
-    assert list(call_list(db, still_quiet_only=True)["account_id"]) == [
+def test_contacts_page_filters(db):
+    frame = contacts(db)
+    assert list(frame["account_id"]) == ["A_DROP", "A_RECOVER", "A_EDGE", "A_GAPS", "A_TICKET"]
+    assert list(contacts(db, reason="silent_quiet")["account_id"]) == [
         "A_DROP",
-        "A_EDGE",
+        "A_RECOVER",
         "A_GAPS",
     ]
-    assert list(call_list(db, segment="enterprise", min_mrr=4500)["account_id"]) == ["A_DROP"]
-    assert call_list(db, incident_id="I9").empty
-    assert list(call_list(db, silent_only=False)["account_id"]) == list(frame["account_id"])
+    assert list(contacts(db, reason="still_quiet")["account_id"]) == ["A_DROP", "A_EDGE", "A_GAPS"]
+    assert list(contacts(db, segment="enterprise", min_mrr=4500)["account_id"]) == ["A_DROP"]
+    assert list(contacts(db, max_rows=2)["account_id"]) == ["A_DROP", "A_RECOVER"]
+    assert contacts(db, incident_id="I9").empty
 
 
-def test_call_list_csv_is_safe_to_open_in_a_spreadsheet(db):
-    text = safe_csv(call_list(db)).decode()
+def test_contacts_csv_is_safe_to_open_in_a_spreadsheet(db):
+    text = safe_csv(contacts(db)).decode()
     gaps = next(r for r in csv.DictReader(io.StringIO(text)) if r["account_id"] == "A_GAPS")
     assert gaps["account_name"] == "'=1+2 Gaps"
 

@@ -3,10 +3,8 @@
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from aftermath.queries import run_query
 from tests.helpers import rows
 
 
@@ -98,26 +96,20 @@ def test_week_later_repeat_accounts_match_the_planted_repeats(demo_db):
     assert {i: got[i] for i in expected} == expected
 
 
-def test_call_list_puts_the_biggest_silent_losses_first(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    try:
-        frame = run_query(
-            con,
-            "pages/quiet_call_list",
-            incident_id="INC-305",
-            segment=None,
-            min_mrr=None,
-            silent_only=True,
-            still_quiet_only=None,
-            max_rows=None,
-        )
-    finally:
-        con.close()
+def test_contact_list_puts_the_billing_outages_silent_quiet_first(demo_db):
+    got = rows(
+        demo_db,
+        "select account_id, segment, mrr, reasons from contact_list "
+        "where incident_id = 'INC-305' order by priority",
+    )
     silent = truth(demo_db)["planted_silent_quiet"]["INC-305"]
-    assert sorted(frame["account_id"]) == silent
-    assert list(frame["mrr"]) == sorted(frame["mrr"], reverse=True)
-    # The generator hides the enterprise silent losses among the highest MRR: they lead the list.
-    assert list(frame["segment"][:4]) == ["enterprise"] * 4
+    # Every planted silent quiet account is there, none left behind by the ticket writers.
+    assert sorted(a for a, _, _, r in got if "silent_quiet" in r) == silent
+    # The generator hides the enterprise silent losses among the highest MRR: revenue at risk
+    # puts the three largest (still quiet: weight 4) above every ticket writer, the $52.7k
+    # account first.
+    assert [(s, "silent_quiet" in r) for _, s, _, r in got[:3]] == [("enterprise", True)] * 3
+    assert round(got[0][2]) == 52736
 
 
 def test_incident_impact_carries_the_quiet_columns(demo_db):

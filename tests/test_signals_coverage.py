@@ -132,16 +132,22 @@ def page(db: Path, name: str, **params: object) -> list[tuple]:
 
 
 def test_contact_list_holds_urgent_trust_loss_and_unsolved_accounts(db):
-    got = page(db, "pages/contact_list", incident_id="I1")
-    assert [(r[1], r[2], r[5], r[6], r[7], r[8], r[9], r[11]) for r in got] == [
-        # Largest MRR first. Bolt (AC2: confusion, workaround, solved) and Delta (AC4) are not
-        # there; T8 has no account.
-        ("AC1", "Acme", 1, 0, 1, 0, "trust loss", "T1"),
-        ("AC3", "Cobalt", 1, 0, 0, 1, "1 not solved", "T3"),
-        ("AC5", "Echo", 1, 1, 1, 0, "urgent, trust loss", "T6"),
+    got = rows(
+        db,
+        "select priority, account_id, reasons, related_tickets, why from contact_list "
+        "where incident_id = 'I1' order by priority",
+    )
+    # No usage, so nobody is quiet: only the accounts whose tickets call for it. Priority by MRR
+    # x reason weight (urgent 2, trust loss 2, open ticket 1): Acme 5000 x 2 = 10,000, Echo
+    # 300 x 4 = 1,200, Cobalt 800 x 1 = 800. Bolt (AC2: confusion, workaround, solved) and Delta
+    # (AC4) are not there; T8 has no account.
+    assert got == [
+        (1, "AC1", ["trust_loss"], 1, "Wrote of lost trust."),
+        (2, "AC5", ["urgent", "trust_loss"], 1, "Wrote of something urgent; wrote of lost trust."),
+        (3, "AC3", ["open_ticket"], 1, "1 ticket not solved."),
     ]
     # I2's only account (Fjord) is confused and solved: no one to contact.
-    assert page(db, "pages/contact_list", incident_id="I2") == []
+    assert rows(db, "select count(*) from contact_list where incident_id = 'I2'") == [(0,)]
 
 
 def test_overdue_action_items_are_counted_at_the_data_end(db):

@@ -1,30 +1,25 @@
-"""Quiet accounts (CS): who stopped using the product after an incident, above all the silent."""
+"""Whom to call (CS): every account to contact after an incident, the silent quiet ones first."""
 
 import streamlit as st
 
-from aftermath.export import safe_csv
+from aftermath.format import count_text, money_text
 from aftermath.queries import run_query
 from dashboard import charts, db, tables
 
-# Every incident at once holds millions of quiet rows at scale: the page shows the top ones.
+# Every incident at once holds millions of rows at scale: the page shows the top ones.
 ROWS_SHOWN = 500
 
-st.title("Accounts that went quiet after an incident")
-if not (db.require("incidents") and db.require("usage")):
+st.title("Whom to call after an incident")
+if not db.require("incidents"):
     st.stop()
-
-st.subheader("Excess quiet rate per incident")
-rates = db.run("pages/quiet_rates")
-st.plotly_chart(charts.quiet_rates(rates), key="quiet_rates")
+rules = db.settings()
 st.caption(
-    "Accounts go quiet for reasons of their own too: the excess is the exposed accounts' rate "
-    "minus the same accounts' rate four weeks earlier (placebo) or unexposed accounts' rate "
-    "(control). Read a rate with its counts."
+    f"Quiet: usage over the {rules.quiet_after_days} days after resolution at least "
+    f"{rules.quiet_drop_pct:g} % below the {rules.usage_baseline_days} days before. Silent: quiet "
+    "without a ticket, the group easiest to miss. Order: MRR × the strength of the reasons."
 )
-st.dataframe(rates, hide_index=True, column_config=tables.quiet_rates(db.zone()))
 
-st.subheader("Who to call")
-incident_col, segment_col, mrr_col, toggles_col = st.columns([2, 1, 1, 1])
+incident_col, segment_col, mrr_col, reason_col = st.columns([2, 1, 1, 1])
 incident_ids = [None, *db.run("pages/incident_list")["incident_id"]]
 incident_id = incident_col.selectbox(
     "Incident", incident_ids, format_func=lambda i: i or "All incidents", key="quiet_incident"
@@ -36,43 +31,58 @@ segment = segment_col.selectbox(
     key="quiet_segment",
 )
 min_mrr = mrr_col.number_input("MRR at least ($)", min_value=0, value=0, step=500, key="quiet_mrr")
-silent_only = toggles_col.toggle("Silent only", key="quiet_silent", help="never opened a ticket")
-still_quiet = toggles_col.toggle("Still quiet", key="quiet_still", help="quiet in the latest data")
-filters = {
-    "incident_id": incident_id,
-    "segment": segment,
-    "min_mrr": min_mrr,
-    "silent_only": silent_only,
-    "still_quiet_only": still_quiet,
-}
-totals = db.one("pages/quiet_call_list_totals", **filters)
-calls = db.run("pages/quiet_call_list", **filters, max_rows=ROWS_SHOWN)
-st.metric(
-    "Quiet accounts to call",
-    f"{totals.quiet_accounts:,}",
-    f"${totals.quiet_mrr:,.0f} MRR",
-    delta_color="off",
-    delta_arrow="off",
-    help="an account quiet after two incidents is listed twice and counted once",
+reason = reason_col.selectbox(
+    "Reason",
+    [None, *tables.REASONS],
+    format_func=lambda r: "Any reason" if r is None else tables.REASONS[r],
+    key="quiet_reason",
 )
-shown = f"{len(calls):,} of {totals.listed_rows:,} rows shown, largest MRR first"
+filters = {"incident_id": incident_id, "segment": segment, "min_mrr": min_mrr, "reason": reason}
+totals = db.one("pages/contacts_to_call_totals", **filters)
+calls = db.run("pages/contacts_to_call", **filters, max_rows=ROWS_SHOWN)
+
+cards = st.columns(3, border=True)
+cards[0].metric(
+    "Accounts to contact",
+    count_text(totals.accounts),
+    help="an account listed after two incidents is one account",
+)
+cards[1].metric(
+    "Silent quiet accounts",
+    count_text(totals.silent_quiet_accounts) if db.rows("usage") else "needs usage",
+    help="went quiet without a ticket",
+)
+cards[2].metric("MRR at stake", f"${money_text(totals.mrr)}", help="each account's MRR once")
+shown = f"{len(calls):,} of {totals.listed_rows:,} rows shown, first to call first"
 if len(calls) < totals.listed_rows:
     shown += "; the CSV has them all"
 st.caption(shown)
-st.dataframe(calls, hide_index=True, column_config=tables.call_list(db.zone()))
+order = tables.CONTACT_COLUMNS if incident_id else ["incident_id", *tables.CONTACT_COLUMNS]
+st.dataframe(calls, hide_index=True, column_order=order, column_config=tables.contacts(db.zone()))
 # Streamlit runs the callable when clicked, on a thread outside this session: bind now what it
 # needs (the connection, the zone) rather than reading the session there.
 con, zone = db.connection(), db.zone()
 
 
-def call_list_csv() -> bytes:
-    every_row = run_query(con, "pages/quiet_call_list", **filters, max_rows=None)
-    return safe_csv(db.in_zone(every_row, zone))
+def contacts_csv() -> bytes:
+    every_row = run_query(con, "pages/contacts_to_call", **filters, max_rows=None)
+    return tables.contacts_csv(db.in_zone(every_row, zone), zone)
 
 
 st.download_button(
-    "Download the call list (CSV)",
-    call_list_csv,  # every matching row, queried only when clicked
-    file_name="quiet_accounts_call_list.csv",
+    "Download the contact list (CSV)",
+    contacts_csv,  # every matching row, queried only when clicked
+    file_name="contact_list.csv",
     mime="text/csv",
 )
+
+with st.expander("Is it more than the usual churn? Quiet rate per incident against normal"):
+    if db.require("usage"):
+        rates = db.run("pages/quiet_rates")
+        st.plotly_chart(charts.quiet_rates(rates, rules.placebo_offset_days), key="quiet_rates")
+        st.caption(
+            "Accounts go quiet for reasons of their own too: the excess is the exposed accounts' "
+            f"rate minus the same accounts' rate {rules.placebo_offset_days} days earlier "
+            "(placebo) or unexposed accounts' rate (control). Read a rate with its counts."
+        )
+        st.dataframe(rates, hide_index=True, column_config=tables.quiet_rates(db.zone()))

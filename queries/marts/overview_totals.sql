@@ -34,7 +34,8 @@ quiet_once as (
     select
         account_id,
         max(mrr) as mrr
-    from call_list
+    from contact_list
+    where is_quiet
     group by account_id
 ),
 

@@ -18,14 +18,14 @@
 -- ticket. recovered_by_day_30 only for quiet accounts, once the data reaches day 30.
 -- is_still_quiet: quiet, and the mean over the latest $exposure_days days of usage data is still
 -- at least $quiet_drop_pct % below baseline. Account facts (segment, mrr) are empty for accounts
--- missing from `accounts`. What customer success reads beside a quiet account (its name, why it was
--- exposed, its last ticket) is in call_list, for the quiet rows only: this table has a row per
+-- missing from `accounts`. What customer success reads beside a quiet account (its name, why to
+-- call, its last contact) is in contact_list, for the rows to call only: this table has a row per
 -- exposed account, tens of millions for a large company. The unjudged flags of
 -- incident_account_usage ride along, so incident_quiet and week_later count from this table.
 -- Exposed: see incident_account_usage (active_feature_bits, opened_ticket); an account that
 -- opened a related ticket but has no usage at all is exposed too, with nothing to judge.
--- active_feature_bits: which affected features it used before the start, as bits that
--- call_list names (0: not active before).
+-- active_feature_bits: which affected features it used before the start, as bits in
+-- feature_bits' order (0: not active before).
 
 with
 
@@ -41,7 +41,10 @@ checked as (
     inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
     where
         incident_account_usage.incident_index between $pass_first and $pass_last
-        and (incident_account_usage.active_feature_bits <> 0 or incident_account_usage.opened_ticket)
+        and (
+            incident_account_usage.active_feature_bits <> 0
+            or incident_account_usage.opened_ticket
+        )
 ),
 
 judged as (

@@ -8,8 +8,8 @@
 -- not counted. Tickets and accounts are counted once even when they relate to several incidents; an account's
 -- MRR is counted once. With no filter set (the page's opening view) the row is
 -- derived/overview_totals, the same sums computed at load: the filters are bound before DuckDB
--- plans, so it runs only the branch that applies. Quiet accounts come from call_list (the quiet
--- rows of quiet_accounts). list_contains is DuckDB's (Spark: array_contains).
+-- plans, so it runs only the branch that applies. Quiet accounts come from contact_list (is_quiet:
+-- the quiet rows of quiet_accounts). list_contains is DuckDB's (Spark: array_contains).
 
 with
 
@@ -46,8 +46,9 @@ quiet_once as (
     select
         quiet.account_id,
         max(quiet.mrr) as mrr
-    from call_list as quiet
+    from contact_list as quiet
     inner join chosen on chosen.incident_id = quiet.incident_id
+    where quiet.is_quiet
     group by quiet.account_id
 ),
 

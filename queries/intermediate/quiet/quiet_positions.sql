@@ -46,8 +46,12 @@ masks as (
             else bit_or(1::uinteger << feature_bits.bit)
         end as feature_mask
     from incidents_indexed
-    left join feature_bits on list_contains(incidents_indexed.affected_features, feature_bits.feature)
-    group by incidents_indexed.incident_id, incidents_indexed.is_feature_scoped, incidents_indexed.affected_features
+    left join feature_bits
+        on list_contains(incidents_indexed.affected_features, feature_bits.feature)
+    group by
+        incidents_indexed.incident_id,
+        incidents_indexed.is_feature_scoped,
+        incidents_indexed.affected_features
 ),
 
 windows as (
@@ -99,7 +103,9 @@ final as (
         -- ending on its last day overlap and cover it.
         greatest(windows.start_index + 1, 0) as first_block,
         greatest(
-            windows.start_index + $exposure_days - (1 << floor(log2($exposure_days))::integer) + 1, 0
+            windows.start_index + $exposure_days
+            - (1 << floor(log2($exposure_days))::integer) + 1,
+            0
         ) as last_block,
         window_from(baseline_first, day_count) as baseline_from,
         window_to(baseline_first, baseline_last, day_count) as baseline_to,
