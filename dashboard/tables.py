@@ -111,6 +111,17 @@ def incident_tickets(zone: str) -> Config:
     }
 
 
+def suspect_links(zone: str) -> Config:
+    return {
+        "incident_id": "incident",
+        "ticket_id": "ticket",
+        "account_id": "account",
+        "created_at": _when("created", zone),
+        "subject": col.TextColumn("subject", width="medium"),
+        "reason": col.TextColumn("why it is suspect", width="large"),
+    }
+
+
 def incident_accounts(rules: Settings) -> Config:
     return {
         "account_id": "account id",

@@ -347,8 +347,16 @@ def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeyp
     assert metrics(at)["Incidents"] == "1"
     assert metrics(at)["Related tickets"] == "no tickets loaded"
     assert metrics(at)["Quiet accounts"] == "needs usage"
+    # Not "1 h 30 min" (the outage) nor "+0.0 h vs outage": nothing about customers was measured.
+    assert metrics(at)["Customer impact"] == "needs tickets"
+    assert deltas(at)["Customer impact"] == "0 of 1 incidents measured"
     at.switch_page("app_pages/incident.py").run()
-    assert metrics(at)["Outage"] == "1 h 30 min"
+    shown = metrics(at)
+    assert shown["Outage"] == "1 h 30 min"
+    assert shown["Customer impact"] == "needs tickets"
+    assert shown["Comms gap"] == "needs tickets"
+    assert shown["Customers wrote before our first update by"] == "needs tickets"
+    assert shown["Declared / suggested severity"].endswith(" / needs tickets")
     assert "No tickets are loaded" in infos(at)
     at.switch_page("app_pages/quiet_accounts.py").run()
     assert "needs the `usage` table" in infos(at)
@@ -415,3 +423,29 @@ def test_customer_text_is_shown_as_text(hostile_db, monkeypatch):
     assert not any("<script>" in text or "](" in text or "**bold**" in text for text in rendered)
     assert any(r"\<script\>alert(1)\</script\>" in text for text in rendered)
     assert not any(m.proto.allow_html for m in at.markdown)
+
+
+SUSPECT_COLUMNS = ["incident_id", "ticket_id", "account_id", "created_at", "subject", "reason"]
+
+
+def test_suspect_links_are_listed_on_the_incident_and_process_pages(tmp_path, monkeypatch):
+    # T_OLD is linked to I1 but created 90 days before it started; T1 came during it.
+    folder = write_exports(
+        tmp_path / "in",
+        {
+            "incidents.csv": "incident_id,title,started_at,resolved_at\n"
+            "I1,Checkout failures,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,subject,incident_id\n"
+            "T1,2026-07-14T10:30:00Z,Checkout broken,I1\n"
+            "T_OLD,2026-04-15T10:00:00Z,Old question,I1\n",
+        },
+    )
+    load(folder, tmp_path / "s.duckdb")
+    at = open_app(tmp_path / "s.duckdb", monkeypatch, "app_pages/incident.py", incident="I1")
+    assert metrics(at)["Customer impact"] == "1 h"  # 10:00-11:00, not from April
+    assert metrics(at)["Tickets linked / suggested"] == "1 / 0"
+    (suspects,) = [d.value for d in at.dataframe if list(d.value.columns) == SUSPECT_COLUMNS]
+    assert list(suspects["ticket_id"]) == ["T_OLD"]
+    at.switch_page("app_pages/process.py").run()
+    (suspects,) = [d.value for d in at.dataframe if list(d.value.columns) == SUSPECT_COLUMNS]
+    assert list(suspects["ticket_id"]) == ["T_OLD"]

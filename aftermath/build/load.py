@@ -42,6 +42,10 @@ class LoadResult:
                 f"{r.rows_rejected:>9} {r.duplicates_merged:>7}"
                 + (f"  ({r.warnings} warnings)" if r.warnings else "")
             )
+            lines += [
+                f"{'':<15} rejected: {n} x {column + ': ' if column else ''}{reason}"
+                for column, reason, n in r.top_reasons
+            ]
         lines += [f"note: {n}" for n in self.notes]
         lines.append(f"database: {self.db_path}")
         return "\n".join(lines)
@@ -87,8 +91,9 @@ def load(
         stage = "reading the inputs"
         reports = load_inputs(con, inputs, notes, progress)
         with progress.step("freeing the staging copies, storing the lexicon"):
+            exported_at = _exported_at(con)
             drop_temporary(con, temporary_objects(con))
-            write_load_tables(con, reports, source_dir, sources, settings)
+            write_load_tables(con, reports, source_dir, sources, settings, exported_at)
             store_lexicon(con)
             create_macros(con)
         for step in derived_queries(settings):
@@ -125,6 +130,18 @@ def _rows_note(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return f": {rows_text(found[0])}" if found else " (a view)"
 
 
+def _exported_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The newest time an export says it was taken (Statuspage's page.updated_at), in UTC."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name = '_export_times'"
+    ).fetchall()[0][0]
+    if not found:
+        return None
+    return con.execute(
+        "select max(timezone('UTC', try_cast(exported_at as timestamptz))) from _export_times"
+    ).fetchall()[0][0]
+
+
 def _remove(path: Path) -> None:
     if path.exists():
         path.unlink()
@@ -136,6 +153,7 @@ def write_load_tables(
     source_dir: Path | None,
     sources: list,
     settings: Settings,
+    exported_at: datetime | None = None,
 ) -> None:
     con.execute(
         "create table load_report (table_name varchar, file varchar, rows_read bigint, "
@@ -162,10 +180,11 @@ def write_load_tables(
         "(select max(greatest(started_at, resolved_at)) from incidents), "
         "(select max(greatest(created_at, solved_at)) from tickets), "
         "(select max(created_at) from ticket_events), "
-        "(select max(posted_at) from status_updates)) as data_end_at",
+        "(select max(posted_at) from status_updates), $exported_at::timestamp) as data_end_at",
         {
             "at": datetime.now(UTC).replace(tzinfo=None),
             "source": ", ".join(described),
             "settings": json.dumps(settings.params()),
+            "exported_at": exported_at,
         },
     )

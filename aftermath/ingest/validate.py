@@ -3,7 +3,7 @@
 Every input row ends up in its table or in `rejects`; rows read = loaded + rejected + merged.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -21,6 +21,12 @@ class TableReport:
     rows_rejected: int = 0
     duplicates_merged: int = 0
     warnings: int = 0
+    # The commonest reasons its rows were rejected: (column, reason, rows), most rows first.
+    top_reasons: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+# Reject reasons the console load report shows per file.
+TOP_REASONS = 3
 
 
 NATIVE_TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE")
@@ -162,6 +168,12 @@ def load_inputs(
             )
     with progress.step("checking references between the tables"):
         _check_references(con, reports)
+    reasons = con.execute(
+        "select file, \"column\", reason, count(*) as n from rejects where kind = 'rejected' "
+        'group by all order by file, n desc, "column", reason'
+    ).fetchall()
+    for report in reports:
+        report.top_reasons = [(c, r, n) for f, c, r, n in reasons if f == report.file][:TOP_REASONS]
     notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
     return reports
 

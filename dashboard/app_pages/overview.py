@@ -50,11 +50,16 @@ has_tickets, has_usage = bool(db.rows("tickets")), bool(db.rows("usage"))
 cols = st.columns(5, border=True)
 cols[0].metric("Incidents", f"{head.incidents:,}")
 cols[1].metric("Outage", f"{head.outage_hours:,.1f} h", help="started → resolved, summed")
+# Beside the outage only when every incident's impact was measured; else how many were.
+compared = head.measured_incidents == head.incidents > 0
 cols[2].metric(
     "Customer impact",
-    f"{head.customer_impact_hours:,.1f} h",
-    f"{head.customer_impact_hours - head.outage_hours:+,.1f} h vs outage",
-    delta_color="inverse",
+    f"{head.customer_impact_hours:,.1f} h" if head.measured_incidents else "needs tickets",
+    f"{head.customer_impact_hours - head.outage_hours:+,.1f} h vs outage"
+    if compared
+    else f"{head.measured_incidents:,} of {head.incidents:,} incidents measured",
+    delta_color="inverse" if compared else "off",
+    **({} if compared else {"delta_arrow": "off"}),
     help="from the first sign (start or first ticket) to the end of the ticket run, summed",
 )
 cols[3].metric(

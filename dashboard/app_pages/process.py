@@ -32,6 +32,14 @@ if db.require("tickets"):
         "Suggested tickets were not linked in the help desk but match the incident's window and "
         "words: review them and link them back."
     )
+    suspects = db.run("pages/suspect_links", incident_id=None)
+    if not suspects.empty:
+        st.markdown(f"**Suspect links for CS to fix ({len(suspects):,})**")
+        st.caption(
+            "Linked to an incident in the help desk but created long before it started: they "
+            "move no window and count in no total until the link is fixed."
+        )
+        st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
 
 st.subheader("Comms gap over time")
 if db.require("tickets", "status_updates"):
