@@ -29,6 +29,7 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint queries --processes 2
 	@if [ -x /usr/bin/chromium ]; then \
 		echo "Browser tests: running with /usr/bin/chromium."; \
 	else \

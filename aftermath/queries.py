@@ -18,6 +18,8 @@ QUERIES_DIR = Path(str(resources.files("queries")))
 LEXICON_FILE = QUERIES_DIR / "lexicon.toml"
 # Every folder but pages/ holds the load's steps: intermediate/ (load-only) and marts/ (kept).
 PAGES_FOLDER = "pages"
+# macros/ holds the SQL functions the steps share, created before the first step; not queries.
+MACROS_DIR = QUERIES_DIR / "macros"
 
 HEADER_FIELDS = ("grain", "params", "columns")
 # A load step's `key:` names the columns its grain is unique on (a test holds the data to it).
@@ -107,7 +109,11 @@ def get(name: str) -> Query:
 
 def all_queries(folder: str = "") -> list[Query]:
     root = QUERIES_DIR / folder
-    return [_read(p, p.stat().st_mtime) for p in sorted(root.rglob("*.sql"))]
+    return [
+        _read(p, p.stat().st_mtime)
+        for p in sorted(root.rglob("*.sql"))
+        if not p.is_relative_to(MACROS_DIR)
+    ]
 
 
 def used_params(sql: str) -> set[str]:

@@ -3,6 +3,7 @@
 import duckdb
 import pytest
 
+from aftermath.build.derived import create_macros
 from aftermath.build.order import derived_queries
 from aftermath.queries import PAGES_FOLDER, all_queries
 from aftermath.settings import DEFAULTS
@@ -17,6 +18,7 @@ def demo_con(demo_db, tmp_path_factory):
     copy = tmp_path_factory.mktemp("grain") / "demo.duckdb"
     copy.write_bytes(demo_db.read_bytes())
     con = duckdb.connect(str(copy))
+    create_macros(con)
     for step in derived_queries(DEFAULTS):
         if step.query.kept:
             con.execute(f"{step.query.create} {step.query.sql}", step.params)

@@ -6,16 +6,14 @@ import duckdb
 import pytest
 
 from aftermath import queries
-from aftermath.build.derived import build_step
+from aftermath.build.derived import build_step, create_macros
 from aftermath.build.load import load
 from aftermath.build.order import DerivedStep, derived_queries
-from aftermath.queries import QUERIES_DIR
+from aftermath.queries import MACROS_DIR, QUERIES_DIR
 from aftermath.settings import DEFAULTS
 from tests.helpers import write_exports
 
-ALL = sorted(
-    p.relative_to(QUERIES_DIR).with_suffix("").as_posix() for p in QUERIES_DIR.rglob("*.sql")
-)
+ALL = sorted(q.name for q in queries.all_queries())
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +57,7 @@ def test_query_runs_and_returns_its_declared_columns(name, small_db):
     try:
         if query.kept:
             # Dropped by the load: built again here, as temporary objects, in the load's order.
+            create_macros(con)
             for step in derived_queries(DEFAULTS):
                 if step.query.kept:
                     con.execute(f"{step.query.create} {step.query.sql}", step.params)
@@ -91,3 +90,10 @@ def test_a_file_built_in_passes_keeps_every_row_in_order(tmp_path):
     assert got == [*range(99, -1, -1), *range(199, 99, -1), *range(249, 199, -1)]
     with pytest.raises(ValueError, match="passes must read"):
         queries.parse("x", "-- Q?\n-- grain: g\n-- params: none\n-- columns: a\n-- passes: lots\n")
+
+
+def test_every_sql_file_is_a_query_or_a_shared_macro():
+    files = {p for p in QUERIES_DIR.rglob("*.sql")}
+    macros = set(MACROS_DIR.glob("*.sql"))
+    assert macros, "the quiet checks' window macros"
+    assert len(files - macros) == len(ALL)

@@ -7,6 +7,7 @@ packages come from the wheel alone: the checkout is neither the working folder n
 """
 
 import os
+import shutil
 import signal
 import site
 import subprocess
@@ -20,13 +21,23 @@ import pytest
 from tests.helpers import PROJECT_DIR
 from tests.test_serve import _free_port
 
+PACKAGES = ("aftermath", "dashboard", "queries")
+COPY_IGNORE = shutil.ignore_patterns("__pycache__")
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """bin/ of a fresh venv holding the built wheel of this checkout."""
     root = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools leaves a build/ folder in the tree it builds.
+    source = root / "source"
+    source.mkdir()
+    for package in PACKAGES:
+        shutil.copytree(PROJECT_DIR / package, source / package, ignore=COPY_IGNORE)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT_DIR / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", root, PROJECT_DIR],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", root, source],
         check=True,
         cwd=root,
     )
@@ -51,10 +62,7 @@ def _clean_env() -> dict[str, str]:
 def _package_files(bin_dir: Path) -> set[Path]:
     site_dir = next((bin_dir.parent / "lib").glob("python3.*")) / "site-packages"
     return {
-        p
-        for pkg in ("aftermath", "dashboard", "queries")
-        for p in (site_dir / pkg).rglob("*")
-        if "__pycache__" not in p.parts
+        p for pkg in PACKAGES for p in (site_dir / pkg).rglob("*") if "__pycache__" not in p.parts
     }
 
 

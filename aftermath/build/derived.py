@@ -3,6 +3,13 @@
 import duckdb
 
 from aftermath.build.order import DerivedStep
+from aftermath.queries import MACROS_DIR
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared SQL functions of queries/macros/, for this connection's steps to use."""
+    for path in sorted(MACROS_DIR.glob("*.sql")):
+        con.execute(path.read_text())
 
 
 def build_step(con: duckdb.DuckDBPyConnection, step: DerivedStep) -> None:

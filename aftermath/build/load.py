@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.build.derived import build_step, drop_temporary, temporary_objects
+from aftermath.build.derived import build_step, create_macros, drop_temporary, temporary_objects
 from aftermath.build.lexicon import store_lexicon
 from aftermath.build.order import derived_queries
 from aftermath.errors import InputError
@@ -86,6 +86,7 @@ def load(
         drop_temporary(con, temporary_objects(con))
         write_load_tables(con, reports, source_dir, sources, settings)
         store_lexicon(con)
+        create_macros(con)
         for step in derived_queries(settings):
             stage = f"building {step.query.table}"
             build_step(con, step)

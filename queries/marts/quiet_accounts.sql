@@ -41,7 +41,10 @@ checked as (
     inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
     where
         incident_account_usage.incident_index between $pass_first and $pass_last
-        and (incident_account_usage.active_feature_bits <> 0 or incident_account_usage.opened_ticket)
+        and (
+            incident_account_usage.active_feature_bits <> 0
+            or incident_account_usage.opened_ticket
+        )
 ),
 
 judged as (

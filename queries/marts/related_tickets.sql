@@ -314,7 +314,7 @@ final as (
         related.created_at,
         related.link,
         related.reason,
-        coalesce(signal_lists.signals, cast([] as varchar [])) as signals
+        coalesce(signal_lists.signals, cast([] as varchar[])) as signals
     from (
         select incident_id, ticket_id, account_id, created_at, link, reason
         from linked

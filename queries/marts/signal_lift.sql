@@ -17,7 +17,7 @@ with
 
 signals as (
     select *
-    from (values ('confusion'), ('trust_loss'), ('workaround'), ('urgent')) as listed (signal)
+    from (values ('confusion'), ('trust_loss'), ('workaround'), ('urgent')) as listed (signal)  -- noqa: AL05
 ),
 
 ticket_counts as (
@@ -65,10 +65,17 @@ edge_points as (
     from edges
 ),
 
+signals_and_all as (
+    select signal
+    from signals
+    union all
+    select 'all tickets'
+),
+
 edge_signals as (
-    select edge_points.*, signals.signal
+    select edge_points.*, signals_and_all.signal
     from edge_points
-    cross join (select signal from signals union all select 'all tickets') as signals
+    cross join signals_and_all
 ),
 
 counts_before_edges as (

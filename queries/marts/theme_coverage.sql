@@ -51,7 +51,7 @@ final as (
         coalesce(
             list(covering_items.action_item_id order by covering_items.action_item_id)
                 filter (where covering_items.action_item_id is not null),
-            cast([] as varchar [])
+            cast([] as varchar[])
         ) as action_item_ids
     from incident_themes
     left join covering_items

@@ -47,13 +47,15 @@ not_counted as (
     -- The negation cues and exclusions as lists, each padded with spaces.
     select
         coalesce(
-            list(' ' || cue || ' ') filter (where position = 'before'), cast([] as varchar [])
+            list(' ' || cue || ' ') filter (where position = 'before'), cast([] as varchar[])
         ) as before_cues,
         coalesce(
-            list(' ' || cue || ' ') filter (where position = 'after'), cast([] as varchar [])
+            list(' ' || cue || ' ') filter (where position = 'after'), cast([] as varchar[])
         ) as after_cues,
-        (select coalesce(list(' ' || phrase || ' '), cast([] as varchar [])) from lexicon_exclusions)
-        as exclusions
+        (
+            select coalesce(list(' ' || phrase || ' '), cast([] as varchar[]))
+            from lexicon_exclusions
+        ) as exclusions
     from lexicon_negations
 ),
 

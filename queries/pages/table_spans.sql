@@ -17,7 +17,8 @@ spans as (
     select 3, 'postmortems', 'published_at', count(*), min(published_at), max(published_at)
     from postmortems
     union all
-    select 4, 'action_items', 'due_date', count(*), min(due_date)::timestamp, max(due_date)::timestamp
+    select
+        4, 'action_items', 'due_date', count(*), min(due_date)::timestamp, max(due_date)::timestamp
     from action_items
     union all
     select 5, 'tickets', 'created_at', count(*), min(created_at), max(created_at)

@@ -16,6 +16,14 @@
 -- quiet_positions.incident_index k (empty when it opened none). At 100,000 accounts, 2,000
 -- incidents and two years, the lists take about 1 GB where one row per incident, account and day
 -- would be billions. DuckDB-only: lists, lambdas, bitstrings, a recursive CTE.
+-- Worked example (tests/test_quiet_timelines.py asserts these lists): $exposure_days = 2, usage
+-- data 2026-07-01..07-04 (day 0..3), one incident I1 naming billing (feature_bits: billing = bit
+-- 0), account A1 used billing 3 on day 0, reports 5 on day 2, billing 2 on day 3, and wrote in
+-- about I1. usage_to_date = [0, 3, 3, 8, 10] (days 0..1 = [3] - [1] = 3). Per day, the features
+-- are day 0: A|1, day 1: 0, day 2: A, day 3: A|1, with A = bit 31 = 2147483648; B = 2, so each
+-- block ORs a day with the next, and the list starts 2 days before day 0:
+-- feature_blocks = [0, A|1, A|1, A, A|1, A|1] (position 3 = days 0..1 = A|1: billing was used
+-- in the two days before a start on day 2). complained_incidents = '1' (I1 is incident 0).
 
 with recursive
 

@@ -38,41 +38,50 @@ pairs as (
             get_bit(account_timelines.complained_incidents, quiet_positions.incident_index) = 1,
             false
         ) as opened_ticket,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.baseline_to]
-            - account_timelines.usage_to_date[quiet_positions.baseline_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.baseline_from,
+            quiet_positions.baseline_to
         ) as baseline_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.before_to]
-            - account_timelines.usage_to_date[quiet_positions.before_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.before_from,
+            quiet_positions.before_to
         ) as before_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.after_to]
-            - account_timelines.usage_to_date[quiet_positions.after_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.after_from,
+            quiet_positions.after_to
         ) as after_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.recovery_to]
-            - account_timelines.usage_to_date[quiet_positions.recovery_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.recovery_from,
+            quiet_positions.recovery_to
         ) as recovery_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.week_to]
-            - account_timelines.usage_to_date[quiet_positions.week_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.week_from,
+            quiet_positions.week_to
         ) as week_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.placebo_baseline_to]
-            - account_timelines.usage_to_date[quiet_positions.placebo_baseline_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.placebo_baseline_from,
+            quiet_positions.placebo_baseline_to
         ) as placebo_baseline_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.placebo_before_to]
-            - account_timelines.usage_to_date[quiet_positions.placebo_before_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.placebo_before_from,
+            quiet_positions.placebo_before_to
         ) as placebo_before_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.placebo_after_to]
-            - account_timelines.usage_to_date[quiet_positions.placebo_after_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.placebo_after_from,
+            quiet_positions.placebo_after_to
         ) as placebo_after_usage,
-        coalesce(
-            account_timelines.usage_to_date[quiet_positions.latest_to]
-            - account_timelines.usage_to_date[quiet_positions.latest_from], 0
+        window_usage(
+            account_timelines.usage_to_date,
+            quiet_positions.latest_from,
+            quiet_positions.latest_to
         ) as latest_usage,
         quiet_positions.baseline_days,
         quiet_positions.exposure_days,

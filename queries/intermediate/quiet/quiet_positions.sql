@@ -28,9 +28,9 @@ incidents_indexed as (
     select
         quiet_windows.*,
         (row_number() over (order by quiet_windows.incident_id) - 1)::integer as incident_index,
-        date_diff('day', usage_first_day, start_day) as s,
-        date_diff('day', usage_first_day, resolved_day) as r,
-        date_diff('day', usage_first_day, usage_last_day) + 1 as n
+        date_diff('day', usage_first_day, start_day) as start_index,
+        date_diff('day', usage_first_day, resolved_day) as resolved_index,
+        date_diff('day', usage_first_day, usage_last_day) + 1 as day_count
     from quiet_windows
     where usage_first_day is not null
 ),
@@ -46,8 +46,12 @@ masks as (
             else bit_or(1::uinteger << feature_bits.bit)
         end as feature_mask
     from incidents_indexed
-    left join feature_bits on list_contains(incidents_indexed.affected_features, feature_bits.feature)
-    group by incidents_indexed.incident_id, incidents_indexed.is_feature_scoped, incidents_indexed.affected_features
+    left join feature_bits
+        on list_contains(incidents_indexed.affected_features, feature_bits.feature)
+    group by
+        incidents_indexed.incident_id,
+        incidents_indexed.is_feature_scoped,
+        incidents_indexed.affected_features
 ),
 
 windows as (
@@ -59,32 +63,33 @@ windows as (
         is_judged,
         not_judged_reason,
         has_recovery_window,
-        s,
-        n,
-        s - $usage_baseline_days as baseline_first,
-        s - 1 as baseline_last,
-        s - $exposure_days as before_first,
-        s - 1 as before_last,
-        r + 1 as after_first,
-        r + $quiet_after_days as after_last,
-        r + $quiet_after_days + 1 as recovery_first,
-        r + $recovery_until_day as recovery_last,
-        r + 1 as week_first,
-        r + $week_later_days as week_last,
-        s - $usage_baseline_days - $placebo_offset_days as placebo_baseline_first,
-        s - 1 - $placebo_offset_days as placebo_baseline_last,
-        s - $exposure_days - $placebo_offset_days as placebo_before_first,
-        s - 1 - $placebo_offset_days as placebo_before_last,
-        r + 1 - $placebo_offset_days as placebo_after_first,
-        r + $quiet_after_days - $placebo_offset_days as placebo_after_last,
-        n - $exposure_days as latest_first,
-        n - 1 as latest_last
+        start_index,
+        day_count,
+        start_index - $usage_baseline_days as baseline_first,
+        start_index - 1 as baseline_last,
+        start_index - $exposure_days as before_first,
+        start_index - 1 as before_last,
+        resolved_index + 1 as after_first,
+        resolved_index + $quiet_after_days as after_last,
+        resolved_index + $quiet_after_days + 1 as recovery_first,
+        resolved_index + $recovery_until_day as recovery_last,
+        resolved_index + 1 as week_first,
+        resolved_index + $week_later_days as week_last,
+        start_index - $usage_baseline_days - $placebo_offset_days as placebo_baseline_first,
+        start_index - 1 - $placebo_offset_days as placebo_baseline_last,
+        start_index - $exposure_days - $placebo_offset_days as placebo_before_first,
+        start_index - 1 - $placebo_offset_days as placebo_before_last,
+        resolved_index + 1 - $placebo_offset_days as placebo_after_first,
+        resolved_index + $quiet_after_days - $placebo_offset_days as placebo_after_last,
+        day_count - $exposure_days as latest_first,
+        day_count - 1 as latest_last
     from incidents_indexed
 ),
 
 final as (
-    -- x_from = first day clamped into the data, + 1; x_to = last day clamped, + 2, never below
-    -- x_from; an empty window (ongoing: no resolution day) has neither, read as 0 usage.
+    -- x_from and x_to: the list positions of each window (the macros window_from and
+    -- window_to, queries/macros/); an empty window (ongoing: no resolution day) has neither,
+    -- read as 0 usage.
     select
         windows.incident_id,
         windows.incident_index,
@@ -96,41 +101,30 @@ final as (
         -- Blocks of B days (the largest power of two up to $exposure_days) start at list
         -- position day + $exposure_days + 1: the block at the window's first day and the one
         -- ending on its last day overlap and cover it.
-        greatest(windows.s + 1, 0) as first_block,
+        greatest(windows.start_index + 1, 0) as first_block,
         greatest(
-            windows.s + $exposure_days - (1 << floor(log2($exposure_days))::integer) + 1, 0
+            windows.start_index + $exposure_days
+            - (1 << floor(log2($exposure_days))::integer) + 1,
+            0
         ) as last_block,
-        least(greatest(baseline_first, 0), n) + 1 as baseline_from,
-        greatest(least(baseline_last, n - 1) + 2, least(greatest(baseline_first, 0), n) + 1)
-        as baseline_to,
-        least(greatest(before_first, 0), n) + 1 as before_from,
-        greatest(least(before_last, n - 1) + 2, least(greatest(before_first, 0), n) + 1)
-        as before_to,
-        least(greatest(after_first, 0), n) + 1 as after_from,
-        greatest(least(after_last, n - 1) + 2, least(greatest(after_first, 0), n) + 1)
-        as after_to,
-        least(greatest(recovery_first, 0), n) + 1 as recovery_from,
-        greatest(least(recovery_last, n - 1) + 2, least(greatest(recovery_first, 0), n) + 1)
-        as recovery_to,
-        least(greatest(week_first, 0), n) + 1 as week_from,
-        greatest(least(week_last, n - 1) + 2, least(greatest(week_first, 0), n) + 1) as week_to,
-        least(greatest(placebo_baseline_first, 0), n) + 1 as placebo_baseline_from,
-        greatest(
-            least(placebo_baseline_last, n - 1) + 2,
-            least(greatest(placebo_baseline_first, 0), n) + 1
-        ) as placebo_baseline_to,
-        least(greatest(placebo_before_first, 0), n) + 1 as placebo_before_from,
-        greatest(
-            least(placebo_before_last, n - 1) + 2,
-            least(greatest(placebo_before_first, 0), n) + 1
-        ) as placebo_before_to,
-        least(greatest(placebo_after_first, 0), n) + 1 as placebo_after_from,
-        greatest(
-            least(placebo_after_last, n - 1) + 2, least(greatest(placebo_after_first, 0), n) + 1
-        ) as placebo_after_to,
-        least(greatest(latest_first, 0), n) + 1 as latest_from,
-        greatest(least(latest_last, n - 1) + 2, least(greatest(latest_first, 0), n) + 1)
-        as latest_to,
+        window_from(baseline_first, day_count) as baseline_from,
+        window_to(baseline_first, baseline_last, day_count) as baseline_to,
+        window_from(before_first, day_count) as before_from,
+        window_to(before_first, before_last, day_count) as before_to,
+        window_from(after_first, day_count) as after_from,
+        window_to(after_first, after_last, day_count) as after_to,
+        window_from(recovery_first, day_count) as recovery_from,
+        window_to(recovery_first, recovery_last, day_count) as recovery_to,
+        window_from(week_first, day_count) as week_from,
+        window_to(week_first, week_last, day_count) as week_to,
+        window_from(placebo_baseline_first, day_count) as placebo_baseline_from,
+        window_to(placebo_baseline_first, placebo_baseline_last, day_count) as placebo_baseline_to,
+        window_from(placebo_before_first, day_count) as placebo_before_from,
+        window_to(placebo_before_first, placebo_before_last, day_count) as placebo_before_to,
+        window_from(placebo_after_first, day_count) as placebo_after_from,
+        window_to(placebo_after_first, placebo_after_last, day_count) as placebo_after_to,
+        window_from(latest_first, day_count) as latest_from,
+        window_to(latest_first, latest_last, day_count) as latest_to,
         $usage_baseline_days::integer as baseline_days,
         $exposure_days::integer as exposure_days,
         $quiet_after_days::integer as after_days,

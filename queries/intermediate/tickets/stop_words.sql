@@ -64,7 +64,7 @@ words as (
             ('with'), ('won'), ('wont'), ('work'), ('worked'), ('working'), ('works'), ('would'),
             ('wouldn'), ('wouldnt'), ('wrong'), ('yes'), ('yesterday'), ('yet'), ('you'), ('youd'),
             ('youll'), ('your'), ('youre'), ('yours'), ('yourself'), ('yourselves'), ('youve')
-    ) as listed (word)
+    ) as listed (word)  -- noqa: AL05
 ),
 
 final as (

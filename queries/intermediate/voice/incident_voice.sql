@@ -97,9 +97,9 @@ final as (
         coalesce(coverage.themed_tickets, 0) as themed_tickets,
         coalesce(coverage.covered_tickets, 0) as covered_tickets,
         coverage.covered_tickets / coverage.themed_tickets as theme_coverage,
-        coalesce(uncovered.uncovered_themes, cast([] as varchar [])) as uncovered_themes,
+        coalesce(uncovered.uncovered_themes, cast([] as varchar[])) as uncovered_themes,
         coalesce(follow_ups.action_items, 0) as action_items,
-        coalesce(follow_ups.action_item_teams, cast([] as varchar [])) as action_item_teams,
+        coalesce(follow_ups.action_item_teams, cast([] as varchar[])) as action_item_teams,
         coalesce(follow_ups.open_action_items, 0) as open_action_items,
         coalesce(follow_ups.overdue_action_items, 0) as overdue_action_items,
         coalesce(

@@ -1,1 +1,0 @@
-"""Building the database: derived tables in dependency order, and the atomic swap."""
