@@ -83,7 +83,15 @@ def _headline(s: dict, accounts: list[dict]) -> str:
         f"_{title}. Figures from Aftermath, data up to {at_text(s['data_end_at'])}._",
         "",
     ]
-    if s["ongoing"]:
+    unmeasured = s["customer_impact_reason"]
+    if unmeasured:
+        so_far = "so far " if s["ongoing"] else ""
+        lines.append(
+            f"The outage {'has lasted' if s['ongoing'] else 'lasted'} "
+            f"**{duration_text(s['outage_minutes'])}** {so_far}. How long customers felt it is "
+            f"**not measured**: it {md_text(unmeasured)} (load the help desk's ticket export)."
+        )
+    elif s["ongoing"]:
         lines.append(
             f"The incident is **still ongoing**: {duration_text(s['outage_minutes'])} so far, and "
             f"customers have felt it for **{duration_text(s['customer_impact_minutes'])}**."
@@ -97,12 +105,17 @@ def _headline(s: dict, accounts: list[dict]) -> str:
         )
     lines.append("")
     end = "still ongoing" if s["ongoing"] else at_text(s["resolved_at"], s["started_at"])
-    lines += [
-        f"- **Outage:** {at_text(s['started_at'])} → {end} ({duration_text(s['outage_minutes'])}).",
-        f"- **Customer impact:** {at_text(s['customer_impact_start'])} → "
+    impact = (
+        f"not measured ({md_text(unmeasured)})."
+        if unmeasured
+        else f"{at_text(s['customer_impact_start'])} → "
         f"{at_text(s['customer_impact_end'], s['customer_impact_start'])} "
         f"({duration_text(s['customer_impact_minutes'])}): from the start or the first ticket, "
-        "to the last ticket of the run that kept coming after resolution.",
+        "to the last ticket of the run that kept coming after resolution."
+    )
+    lines += [
+        f"- **Outage:** {at_text(s['started_at'])} → {end} ({duration_text(s['outage_minutes'])}).",
+        f"- **Customer impact:** {impact}",
         f"- **Status page:** {_comms(s)}",
         f"- **Tickets:** {_tickets_line(s)}",
         f"- **Accounts:** {_accounts_line(s, accounts)}",
@@ -112,8 +125,10 @@ def _headline(s: dict, accounts: list[dict]) -> str:
 
 def _comms(s: dict) -> str:
     if s["first_update_at"] is None:
-        return "no status update was posted."
-    if s["first_ticket_at"] is None:
+        return "no status update was posted, so there is no comms gap to measure."
+    if s["customer_impact_reason"]:
+        first = f"first update at {at_text(s['first_update_at'])}"
+    elif s["first_ticket_at"] is None:
         first = f"first update at {at_text(s['first_update_at'])}, no ticket came"
     else:
         lead = s["customers_first_minutes"]
@@ -125,7 +140,12 @@ def _comms(s: dict) -> str:
             first = "the first update and the first ticket came at the same minute"
     resolved_at = s["status_resolved_at"]
     if resolved_at is None:
-        said = 'it never said "resolved"'
+        said = 'it never said "resolved", so there is no comms gap to measure'
+    elif s["comms_gap_minutes"] is None:
+        said = (
+            f'it said "resolved" at {at_text(resolved_at, s["started_at"])}; whether customers '
+            f"were still hurting then is not measured ({md_text(s['comms_gap_reason'])})"
+        )
     elif s["comms_gap_minutes"] is not None and s["comms_gap_minutes"] > 0:
         said = (
             f'it said "resolved" at {at_text(resolved_at, s["started_at"])}, '
@@ -138,17 +158,29 @@ def _comms(s: dict) -> str:
 
 
 def _tickets_line(s: dict) -> str:
-    linked, suggested = s["linked_tickets"], s["suggested_tickets"]
-    if linked + suggested == 0:
-        return "none related."
-    text = f"{linked + suggested} related: {linked} linked in the help desk"
+    linked, suggested, suspect = s["linked_tickets"], s["suggested_tickets"], s["suspect_links"]
+    if linked is None:
+        return f"not measured ({md_text(s['customer_impact_reason'])})."
+    text = (
+        "none related"
+        if linked + suggested == 0
+        else (f"{linked + suggested} related: {linked} linked in the help desk")
+    )
     if suggested:
         text += f", {suggested} suggested by Aftermath (review them and link them to the incident)"
+    if suspect:
+        text += (
+            f"; {_count(suspect, 'suspect link')} (linked, but created long before the start: "
+            "not counted, fix the link in the help desk)"
+        )
     return text + "."
 
 
 def _accounts_line(s: dict, accounts: list[dict]) -> str:
-    text = f"{s['affected_accounts']} wrote in (MRR {money_text(s['affected_mrr'])})"
+    if s["affected_accounts"] is None:
+        text = f"who wrote in is not measured ({md_text(s['customer_impact_reason'])})"
+    else:
+        text = f"{s['affected_accounts']} wrote in (MRR {money_text(s['affected_mrr'])})"
     if s["quiet_accounts"] is None:
         reason = s["not_judged_reason"] or "no usage data"
         return f"{text}; quiet accounts not judged ({md_text(reason)})."

@@ -36,6 +36,9 @@ class Settings:
     # their usual hourly count (the median day of the baseline_weeks before the window, / 24):
     # at thousands of tickets a day, a service word alone would suggest every ticket about it.
     suggest_min_lift: float = 3.0
+    # A ticket linked in the help desk but created this long before the start is a suspect link:
+    # listed for CS to fix, moving no window and counting in no total.
+    link_before_hours: int = 24
     # Customer impact lasts past resolution while related tickets arrive with gaps under this.
     impact_gap_minutes: int = 120
     # Related tickets created this long after resolution are the long tail.
@@ -46,6 +49,14 @@ class Settings:
     volume_days_before: int = 1
     volume_days_after: int = 7
     baseline_weeks: int = 4
+    # Ticket surges: an hour surges when its tickets, and the accounts writing in, stand at
+    # least this many times the hour's baseline and this many above it; surging hours this
+    # close merge into one surge; a surge's top terms are this many times commoner there.
+    surge_min_ratio: float = 3.0
+    surge_min_excess_tickets: int = 8
+    surge_min_accounts: int = 6
+    surge_merge_gap_hours: int = 1
+    surge_term_min_lift: float = 3.0
     # Quiet accounts.
     usage_baseline_days: int = 28
     exposure_days: int = 7
@@ -55,6 +66,14 @@ class Settings:
     recovered_pct: float = 80.0
     recovery_until_day: int = 30
     placebo_offset_days: int = 28
+    # Suggested severity (1 = worst): the affected accounts' share of active accounts and of all
+    # MRR each give a level, 1 at sev1_min_pct and above, down to 4 at sev4_min_pct, else 5 (few
+    # affected customers ever write in, hence low bars); an impact this long makes it one worse.
+    sev1_min_pct: float = 5.0
+    sev2_min_pct: float = 2.0
+    sev3_min_pct: float = 1.0
+    sev4_min_pct: float = 0.25
+    severity_step_minutes: int = 360
     # Signals: the comparison window before the incident for the lift.
     signal_before_days: int = 28
     # The follow-up check, this many days after resolution.

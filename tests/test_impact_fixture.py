@@ -122,8 +122,8 @@ def test_billing_incident_customer_impact_runs_past_the_outage(db):
     # U2 12:15 (15), T4 13:10 (55), then T5 15:10 comes exactly 120 min later: the run ends at
     # 13:10. The impact starts at S0 09:30, before the start: 09:30-13:10 = 220 min.
     assert row["outage_minutes"] == 40.0
-    assert row["detect_minutes"] == 10.0
-    assert row["mitigate_minutes"] == 30.0
+    assert row["time_to_detect_minutes"] == 10.0
+    assert row["time_to_mitigate_minutes"] == 30.0
     assert row["customer_impact_start"] == at("2024-03-04T09:30:00")
     assert row["customer_impact_end"] == at("2024-03-04T13:10:00")
     assert row["customer_impact_minutes"] == 220.0
@@ -163,8 +163,8 @@ def test_billing_incident_postmortem_hygiene(db):
 def test_suggested_severity_from_accounts_mrr_and_duration(db):
     got = {
         i: (
-            impact(db, i)["affected_share_pct"],
-            impact(db, i)["affected_mrr_pct"],
+            impact(db, i)["reached_share_pct"],
+            impact(db, i)["reached_mrr_pct"],
             impact(db, i)["suggested_severity"],
             impact(db, i)["severity_gap"],
         )
@@ -201,7 +201,7 @@ def test_overlapping_login_incident(db):
     assert (row["postmortem_days_after_resolved"], row["postmortem_on_time"]) == (3.0, True)
     assert (row["stated_accounts"], row["postmortem_names_accounts"]) == (0, False)
     assert (row["stated_ticket_count"], row["ticket_count_gap"]) == (None, None)
-    assert (row["detect_minutes"], row["mitigate_minutes"]) == (None, None)
+    assert (row["time_to_detect_minutes"], row["time_to_mitigate_minutes"]) == (None, None)
 
 
 def test_incident_without_tickets(db):

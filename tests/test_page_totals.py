@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from aftermath.build.load import load
@@ -151,8 +152,8 @@ def test_contact_totals_match_the_rows(db):
 def test_overview_opening_view_reads_the_load_time_totals(db):
     # 2 incidents; outage 4 h + 2 h; customer impact the same (each ticket came inside its
     # incident, none after); T1 and T2 from one account; quiet A_TWICE, A_ONCE, A_ANON,
-    # MRR 5000 + 300 (A_TWICE once, A_ANON unknown).
-    expected = (2, 6.0, 6.0, 2, 1, 3, 5300.0)
+    # MRR 5000 + 300 (A_TWICE once, A_ANON unknown). Both incidents' impact measured (2 of 2).
+    expected = (2, 6.0, 6.0, 2, 2, 1, 3, 5300.0)
     assert rows(db, "select * from overview_totals") == [expected]
     assert headline(db) == expected
     # A filter that keeps every incident runs the filtered sums: the same numbers.
@@ -161,26 +162,31 @@ def test_overview_opening_view_reads_the_load_time_totals(db):
 
 def test_overview_filters_still_filter(db):
     # I2 alone: 2 h, T2 from A_ONCE, quiet A_TWICE (5000) and A_ANON (no MRR).
-    assert headline(db, started_from=datetime(2026, 3, 15)) == (1, 2.0, 2.0, 1, 1, 2, 5000.0)
+    assert headline(db, started_from=datetime(2026, 3, 15)) == (1, 2.0, 2.0, 1, 1, 1, 2, 5000.0)
     assert headline(db, service="billing", started_before=datetime(2026, 3, 15)) == (
         1,
         4.0,
         4.0,
         1,
         1,
+        1,
         2,
         5300.0,
     )
-    # Neither incident has a declared severity.
-    assert headline(db, severities=[1]) == (0, 0.0, 0.0, 0, 0, 0, 0.0)
+    # Neither incident has a declared severity: no incident, so no impact was measured and the
+    # impact hours and ticket counts are empty, not 0.
+    none = headline(db, severities=[1])
+    assert none[:2] + none[3:4] + none[6:] == (0, 0.0, 0, 0, 0.0)
+    assert [pd.isna(none[i]) for i in (2, 4, 5)] == [True, True, True]
     # An empty severity list is no filter.
-    assert headline(db, severities=[]) == (2, 6.0, 6.0, 2, 1, 3, 5300.0)
+    assert headline(db, severities=[]) == (2, 6.0, 6.0, 2, 2, 1, 3, 5300.0)
 
 
 def test_overview_opening_view_matches_the_filtered_sums_on_the_demo(demo_db):
     opening = headline(demo_db)
     every = headline(demo_db, started_from=datetime(2000, 1, 1))
-    assert opening[:1] + opening[3:6] == every[:1] + every[3:6]  # counts: exactly
-    assert opening[1:3] + opening[6:] == pytest.approx(every[1:3] + every[6:], rel=1e-12)
-    # 12 incidents and 28 quiet accounts, as the demo's stories plant them (data/demo/README.md).
-    assert (opening[0], opening[5]) == (12, 28)
+    assert opening[:1] + opening[3:7] == every[:1] + every[3:7]  # counts: exactly
+    assert opening[1:3] + opening[7:] == pytest.approx(every[1:3] + every[7:], rel=1e-12)
+    # 12 incidents, all measured, and 28 quiet accounts, as the demo's stories plant them
+    # (data/demo/README.md).
+    assert (opening[0], opening[3], opening[6]) == (12, 12, 28)

@@ -64,7 +64,8 @@ def test_md_text_shows_any_text_as_plain_text(raw, shown):
 def test_a_quiet_incident_says_what_is_missing(db):
     text = report(db, "VO-2")
     for line in [
-        "- **Status page:** no status update was posted.",
+        # Says that the comms gap is not measured, rather than leave it out silently.
+        "- **Status page:** no status update was posted, so there is no comms gap to measure.",
         "- **Tickets:** none related.",
         "- **Accounts:** 0 wrote in (MRR 0); 0 went quiet afterwards (MRR 0), 0 of them without "
         "a word to support; 1 account already quiet before it, not counted.",

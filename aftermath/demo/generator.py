@@ -96,6 +96,7 @@ _DATA = tomllib.loads(
 )
 STORIES: list[dict] = _DATA["story"]
 BACKGROUND: list[dict] = _DATA["background"]
+UNDECLARED: dict = _DATA["undeclared"]
 BILLING = "INC-305"  # the story the demo is built around
 
 # Planted usage drops after an incident, among users of one feature, per segment: (accounts,
@@ -194,22 +195,29 @@ def write_demo(folder: Path, seed: int = DEFAULT_SEED) -> None:
     events = _events(rng, tickets)
     updates = _status_rows()
     postmortems, actions = _postmortem_rows(facts)
+    undeclared = _undeclared_tickets(seed, accounts, plan, first_number=10001 + len(tickets))
 
     _write_json(folder / "incidents.json", [_incident_row(s) for s in STORIES])
     _write_jsonl(folder / "status_updates.jsonl", updates)
     _write_json(folder / "postmortems.json", postmortems)
     _write_csv(folder / "action_items.csv", actions)
-    _write_csv(folder / "tickets.csv", [_ticket_row(t) for t in tickets])
+    _write_csv(folder / "tickets.csv", [_ticket_row(t) for t in tickets + undeclared])
     _write_jsonl(folder / "ticket_events.jsonl", events)
     _write_csv(folder / "accounts.csv", [_account_row(a) for a in accounts])
     pq.write_table(usage, folder / "usage.parquet", compression="zstd")
     truth = _truth(seed, tickets, events, facts, plan, accounts, bad_rows)
+    truth["undeclared_surge"] = {
+        "tickets": [t.ticket_id for t in undeclared],
+        "accounts": sorted(t.account.account_id for t in undeclared),
+        "first_ticket_at": _iso(undeclared[0].created_at),
+        "last_ticket_at": _iso(undeclared[-1].created_at),
+    }
     truth["row_counts"] = {
         "incidents.json": len(STORIES),
         "status_updates.jsonl": len(updates),
         "postmortems.json": len(postmortems),
         "action_items.csv": len(actions),
-        "tickets.csv": len(tickets),
+        "tickets.csv": len(tickets) + len(undeclared),
         "ticket_events.jsonl": len(events),
         "accounts.csv": len(accounts),
         "usage.parquet": usage.num_rows,
@@ -567,6 +575,33 @@ def _background_tickets(
                     incident_id=None,
                 )
             )
+    return tickets
+
+
+def _undeclared_tickets(
+    seed: int, accounts: list[Account], plan: dict, first_number: int
+) -> list[Ticket]:
+    """The undeclared surge, drawn from its own random numbers so that nothing else moves."""
+    rng = random.Random(seed + 1)
+    special = set(plan["special"])
+    times = [t for t, _marks in _parse_times(UNDECLARED["tickets"])]
+    writers = rng.sample([a for a in accounts if a.index not in special], len(times))
+    tickets = []
+    for number, (created, account) in enumerate(zip(times, writers, strict=True)):
+        tickets.append(
+            Ticket(
+                created_at=created,
+                account=account,
+                subject=rng.choice(UNDECLARED["subjects"]),
+                description=_compose(rng, rng.choice(UNDECLARED["problems"]), ()),
+                tags=rng.choice(UNDECLARED["tags"]),
+                channel=_channel(rng, account),
+                priority=rng.choices(["normal", "high"], [2, 3])[0],
+                solved_at=created + timedelta(hours=rng.uniform(4, 30)),
+                incident_id=None,
+                ticket_id=str(first_number + number),
+            )
+        )
     return tickets
 
 

@@ -1,11 +1,14 @@
 -- What every incident cost the customers in all: the overview's opening view, before any filter.
 -- grain:   one row
 -- params:  none
--- columns: incidents, outage_hours, customer_impact_hours, related_tickets, affected_accounts,
---          quiet_accounts, quiet_mrr
+-- columns: incidents, outage_hours, customer_impact_hours, measured_incidents, related_tickets,
+--          affected_accounts, quiet_accounts, quiet_mrr
 -- pages/overview_headline with no filter set, computed once at load: counting the distinct
 -- tickets and accounts of every related ticket is too slow to repeat on each page view at scale.
--- The sums must stay those of pages/overview_headline (a test holds the two equal). Tickets and
+-- The sums must stay those of pages/overview_headline (a test holds the two equal).
+-- customer_impact_hours sums the incidents whose impact was measured (measured_incidents of
+-- them: none without tickets, and then it and the ticket counts are empty). Suspect links are
+-- not counted. Tickets and
 -- accounts are counted once even when they relate to several incidents; an account's MRR once.
 
 with
@@ -14,7 +17,8 @@ hours as (
     select
         count(*) as incidents,
         coalesce(sum(outage_minutes), 0) / 60.0 as outage_hours,
-        coalesce(sum(customer_impact_minutes), 0) / 60.0 as customer_impact_hours
+        sum(customer_impact_minutes) / 60.0 as customer_impact_hours,
+        count(customer_impact_minutes) as measured_incidents
     from incident_impact
 ),
 
@@ -23,6 +27,7 @@ tickets as (
         count(distinct ticket_id) as related_tickets,
         count(distinct account_id) as affected_accounts
     from related_tickets
+    where link <> 'suspect'
 ),
 
 quiet_once as (
@@ -46,8 +51,11 @@ final as (
         hours.incidents,
         hours.outage_hours,
         hours.customer_impact_hours,
-        tickets.related_tickets,
-        tickets.affected_accounts,
+        hours.measured_incidents,
+        case when hours.measured_incidents > 0 then tickets.related_tickets end as related_tickets,
+        case
+            when hours.measured_incidents > 0 then tickets.affected_accounts
+        end as affected_accounts,
         quiet.quiet_accounts,
         quiet.quiet_mrr
     from hours

@@ -55,6 +55,7 @@ impact_complainers as (
         on customer_impact_windows.incident_id = related_tickets.incident_id
     where
         related_tickets.account_id is not null
+        and related_tickets.link <> 'suspect'
         and related_tickets.created_at
         between customer_impact_windows.customer_impact_start
         and customer_impact_windows.customer_impact_end
@@ -72,7 +73,8 @@ repeats as (
             later_tickets.incident_id = impact_complainers.incident_id
             and later_tickets.account_id = impact_complainers.account_id
     where
-        later_tickets.created_at > checks.resolved_at
+        later_tickets.link <> 'suspect'
+        and later_tickets.created_at > checks.resolved_at
         and later_tickets.created_at <= checks.check_due_at
         and later_tickets.created_at > impact_complainers.first_ticket_at
     group by impact_complainers.incident_id
@@ -86,7 +88,8 @@ open_tickets as (
     inner join checks on checks.incident_id = related_tickets.incident_id
     inner join tickets on tickets.ticket_id = related_tickets.ticket_id
     where
-        related_tickets.created_at <= checks.checked_at
+        related_tickets.link <> 'suspect'
+        and related_tickets.created_at <= checks.checked_at
         and (tickets.solved_at is null or tickets.solved_at > checks.checked_at)
     group by related_tickets.incident_id
 ),

@@ -11,7 +11,7 @@ ticket_accounts as (
         account_id,
         count(*) as related_tickets
     from related_tickets
-    where incident_id = $incident_id and account_id is not null
+    where incident_id = $incident_id and account_id is not null and link <> 'suspect'
     group by account_id
 ),
 

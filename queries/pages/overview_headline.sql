@@ -1,9 +1,11 @@
 -- What the filtered incidents cost in all: outage and customer-impact hours, tickets, accounts.
 -- grain:   one row
 -- params:  $started_from, $started_before, $service, $severities
--- columns: incidents, outage_hours, customer_impact_hours, related_tickets, affected_accounts,
---          quiet_accounts, quiet_mrr
--- Tickets and accounts are counted once even when they relate to several incidents; an account's
+-- columns: incidents, outage_hours, customer_impact_hours, measured_incidents, related_tickets,
+--          affected_accounts, quiet_accounts, quiet_mrr
+-- customer_impact_hours sums the incidents whose impact was measured (measured_incidents of
+-- them: none without tickets, and then it and the ticket counts are empty). Suspect links are
+-- not counted. Tickets and accounts are counted once even when they relate to several incidents; an account's
 -- MRR is counted once. With no filter set (the page's opening view) the row is
 -- derived/overview_totals, the same sums computed at load: the filters are bound before DuckDB
 -- plans, so it runs only the branch that applies. Quiet accounts come from contact_list (is_quiet:
@@ -25,7 +27,8 @@ hours as (
     select
         count(*) as incidents,
         coalesce(sum(impact.outage_minutes), 0) / 60.0 as outage_hours,
-        coalesce(sum(impact.customer_impact_minutes), 0) / 60.0 as customer_impact_hours
+        sum(impact.customer_impact_minutes) / 60.0 as customer_impact_hours,
+        count(impact.customer_impact_minutes) as measured_incidents
     from incident_impact as impact
     inner join chosen on chosen.incident_id = impact.incident_id
 ),
@@ -36,6 +39,7 @@ tickets as (
         count(distinct related.account_id) as affected_accounts
     from related_tickets as related
     inner join chosen on chosen.incident_id = related.incident_id
+    where related.link <> 'suspect'
 ),
 
 quiet_once as (
@@ -60,8 +64,11 @@ filtered as (
         hours.incidents,
         hours.outage_hours,
         hours.customer_impact_hours,
-        tickets.related_tickets,
-        tickets.affected_accounts,
+        hours.measured_incidents,
+        case when hours.measured_incidents > 0 then tickets.related_tickets end as related_tickets,
+        case
+            when hours.measured_incidents > 0 then tickets.affected_accounts
+        end as affected_accounts,
         quiet.quiet_accounts,
         quiet.quiet_mrr
     from hours

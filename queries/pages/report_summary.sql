@@ -4,13 +4,15 @@
 -- columns: incident_id, title, severity, started_at, resolved_at, ongoing, outage_minutes,
 --          customer_impact_start, customer_impact_end, customer_impact_minutes, impact_ratio,
 --          status_resolved_at, comms_gap_minutes, first_ticket_at, first_update_at,
---          customers_first_minutes, linked_tickets, suggested_tickets, affected_accounts,
---          affected_mrr, quiet_accounts, silent_quiet_accounts, quiet_mrr, not_judged_reason,
+--          customers_first_minutes, linked_tickets, suggested_tickets, suspect_links,
+--          affected_accounts, affected_mrr, quiet_accounts, silent_quiet_accounts, quiet_mrr,
+--          not_judged_reason, customer_impact_reason, comms_gap_reason, customers_first_reason,
 --          confusion_tickets, workaround_tickets, action_items, action_item_teams,
 --          open_action_items, overdue_action_items, is_engineering_only, data_end_at
 -- From incident_impact, incident_quiet (quiet counts empty when the incident could not be judged,
--- not_judged_reason says why) and incident_voice. affected_mrr: the MRR of the distinct accounts
--- of related tickets (accounts without an MRR count 0).
+-- not_judged_reason says why) and incident_voice. affected_mrr: the MRR of the affected accounts
+-- (the distinct accounts of related tickets, suspect links aside; accounts without an MRR count
+-- 0), empty with them when there are no tickets; incident_impact.reached_mrr adds quiet accounts.
 
 with
 
@@ -19,7 +21,7 @@ affected as (
     from (
         select distinct account_id
         from related_tickets
-        where incident_id = $incident_id
+        where incident_id = $incident_id and link <> 'suspect'
     ) as related_accounts
     inner join accounts on accounts.account_id = related_accounts.account_id
 ),
@@ -44,12 +46,17 @@ final as (
         impact.customers_first_minutes,
         impact.linked_tickets,
         impact.suggested_tickets,
-        coalesce(impact.affected_accounts, 0) as affected_accounts,
-        affected.affected_mrr,
+        impact.suspect_links,
+        impact.affected_accounts,
+        case when impact.affected_accounts is not null then affected.affected_mrr end
+        as affected_mrr,
         quiet.quiet_accounts,
         quiet.silent_quiet_accounts,
         quiet.quiet_mrr,
         quiet.not_judged_reason,
+        impact.customer_impact_reason,
+        impact.comms_gap_reason,
+        impact.customers_first_reason,
         voice.confusion_tickets,
         voice.workaround_tickets,
         voice.action_items,

@@ -137,7 +137,7 @@ complaints as (
         ) as complained_incidents
     from related_tickets
     inner join quiet_positions on quiet_positions.incident_id = related_tickets.incident_id
-    where related_tickets.account_id is not null
+    where related_tickets.account_id is not null and related_tickets.link <> 'suspect'
     group by related_tickets.account_id
 ),
 

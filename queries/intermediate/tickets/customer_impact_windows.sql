@@ -7,7 +7,9 @@
 -- After ended_at (resolved_at, or the data's end for an ongoing incident) the impact lasts while
 -- related tickets keep arriving with gaps under $impact_gap_minutes, counting the first gap from
 -- ended_at; it ends at the last ticket of that run, or at ended_at when no ticket comes in time. A
--- gap of exactly $impact_gap_minutes ends the run. Related tickets are both linked and suggested.
+-- gap of exactly $impact_gap_minutes ends the run. Related tickets are both linked and suggested;
+-- suspect links (created long before the start, see ticket_links) move no edge of the window.
+-- Without any ticket in the data nothing was measured: every column but incident_id is empty.
 -- epoch() of an interval (seconds) is DuckDB's.
 
 with
@@ -24,7 +26,9 @@ after_end as (
         ) as gap
     from related_tickets
     inner join incident_windows on incident_windows.incident_id = related_tickets.incident_id
-    where related_tickets.created_at > incident_windows.ended_at
+    where
+        related_tickets.link <> 'suspect'
+        and related_tickets.created_at > incident_windows.ended_at
 ),
 
 first_breaks as (
@@ -45,6 +49,7 @@ run_ends as (
 first_tickets as (
     select incident_id, min(created_at) as first_ticket_at
     from related_tickets
+    where link <> 'suspect'
     group by incident_id
 ),
 
@@ -55,18 +60,22 @@ windows as (
         least(incident_windows.started_at, first_tickets.first_ticket_at) as customer_impact_start,
         coalesce(run_ends.last_run_ticket_at, incident_windows.ended_at) as customer_impact_end
     from incident_windows
+    -- no row at all when the data holds no ticket
+    inner join (select 1 from tickets limit 1) as has_tickets on true
     left join first_tickets on first_tickets.incident_id = incident_windows.incident_id
     left join run_ends on run_ends.incident_id = incident_windows.incident_id
 ),
 
 final as (
     select
-        incident_id,
-        first_ticket_at,
-        customer_impact_start,
-        customer_impact_end,
-        epoch(customer_impact_end - customer_impact_start) / 60.0 as customer_impact_minutes
-    from windows
+        incident_windows.incident_id,
+        windows.first_ticket_at,
+        windows.customer_impact_start,
+        windows.customer_impact_end,
+        epoch(windows.customer_impact_end - windows.customer_impact_start) / 60.0
+        as customer_impact_minutes
+    from incident_windows
+    left join windows on windows.incident_id = incident_windows.incident_id
 )
 
 select * from final

@@ -4,9 +4,9 @@
 -- params:  $vocabulary_min_tickets, $vocabulary_min_lift
 -- columns: incident_id, kind, term, word, background_pct
 -- kind: 'service' (a word of its services), 'title' (a title word that is not a service word) or
--- 'vocabulary': a word of its linked tickets that is in at least `vocabulary_min_tickets` of them
--- and whose share of them is at least `vocabulary_min_lift` times its share of background tickets
--- (text_terms), and that is neither a title nor a service word. background_pct: the share of
+-- 'vocabulary': a word of its linked tickets (suspect links aside) that is in at least
+-- `vocabulary_min_tickets` of them and whose share of them is at least `vocabulary_min_lift` times
+-- its share of background tickets (text_terms), and that is neither a title nor a service word. background_pct: the share of
 -- background tickets using the term (0 when there are none). The `rules` were tuned on the demo
 -- data against its known links.
 
@@ -66,6 +66,7 @@ main_terms as (
 linked_counts as (
     select incident_id, count(*) as linked_tickets
     from ticket_links
+    where not is_suspect
     group by incident_id
 ),
 
@@ -81,6 +82,7 @@ linked_words as (
     inner join linked_counts on linked_counts.incident_id = ticket_links.incident_id
     inner join text_terms
         on text_terms.source = 'linked_ticket' and text_terms.source_id = ticket_links.ticket_id
+    where not ticket_links.is_suspect
     group by ticket_links.incident_id, text_terms.term
 ),
 

@@ -1,10 +1,13 @@
 -- Which incident each linked ticket belongs to, by its help desk incident reference.
 -- grain:   one row per linked ticket
 -- key:     ticket_id
--- params:  none
--- columns: ticket_id, incident_id, via
+-- params:  $link_before_hours
+-- columns: ticket_id, incident_id, via, is_suspect
 -- A ticket is linked when its incident_id names an incident (via 'incident') or an incident's
--- postmortem (via 'postmortem'); a reference naming neither leaves it unlinked.
+-- postmortem (via 'postmortem'); a reference naming neither leaves it unlinked. is_suspect: the
+-- ticket was created more than $link_before_hours hours before the incident started, so the link
+-- is most likely a mistake (an agent picked the wrong incident, or reused an old ticket): it is
+-- listed for CS to fix and moves no window, counts in no total and lends no words.
 
 with
 
@@ -23,9 +26,12 @@ final as (
     select
         tickets.ticket_id,
         references_to_incidents.incident_id,
-        references_to_incidents.via
+        references_to_incidents.via,
+        tickets.created_at
+        < incidents.started_at - $link_before_hours * interval '1 hour' as is_suspect
     from tickets
     inner join references_to_incidents on references_to_incidents.reference = tickets.incident_id
+    inner join incidents on incidents.incident_id = references_to_incidents.incident_id
 )
 
 select * from final

@@ -34,6 +34,7 @@ related_signals as (
         ) as urgent_tickets
     from related_tickets
     inner join ticket_signals on ticket_signals.ticket_id = related_tickets.ticket_id
+    where related_tickets.link <> 'suspect'
     group by related_tickets.incident_id
 ),
 

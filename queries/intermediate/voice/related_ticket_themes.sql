@@ -30,6 +30,7 @@ final as (
         ticket_themes.theme
     from related_tickets
     inner join ticket_themes on ticket_themes.ticket_id = related_tickets.ticket_id
+    where related_tickets.link <> 'suspect'
 )
 
 select * from final

@@ -1,0 +1,52 @@
+-- Which severity the customer record suggests for each incident (1 = worst).
+-- grain:   one row per incident whose customer impact was measured
+-- key:     incident_id
+-- params:  $sev1_min_pct, $sev2_min_pct, $sev3_min_pct, $sev4_min_pct, $severity_step_minutes
+-- columns: incident_id, suggested_severity
+-- Two shares of incident_reach each give a level: at least $sev1_min_pct % -> 1, $sev2_min_pct %
+-- -> 2, $sev3_min_pct % -> 3, $sev4_min_pct % -> 4, else 5 (few affected customers ever write
+-- in, hence low bars): the reached accounts' share of active accounts, and their share of all
+-- MRR. The worse level is taken, made one level worse (down to 1) when customer_impact_minutes
+-- reaches $severity_step_minutes; no reached account -> 5. Without a measured customer impact
+-- (no tickets) there is no row: nothing to suggest from.
+
+with
+
+levels as (
+    select
+        incident_reach.incident_id,
+        incident_reach.reached_accounts,
+        customer_impact_windows.customer_impact_minutes,
+        case
+            when incident_reach.reached_share_pct >= $sev1_min_pct then 1
+            when incident_reach.reached_share_pct >= $sev2_min_pct then 2
+            when incident_reach.reached_share_pct >= $sev3_min_pct then 3
+            when incident_reach.reached_share_pct >= $sev4_min_pct then 4
+            else 5
+        end as accounts_level,
+        case
+            when incident_reach.reached_mrr_pct >= $sev1_min_pct then 1
+            when incident_reach.reached_mrr_pct >= $sev2_min_pct then 2
+            when incident_reach.reached_mrr_pct >= $sev3_min_pct then 3
+            when incident_reach.reached_mrr_pct >= $sev4_min_pct then 4
+            else 5
+        end as mrr_level
+    from incident_reach
+    inner join customer_impact_windows
+        on customer_impact_windows.incident_id = incident_reach.incident_id
+    where customer_impact_windows.customer_impact_minutes is not null
+),
+
+final as (
+    select
+        incident_id,
+        case
+            when reached_accounts = 0 then 5
+            when customer_impact_minutes >= $severity_step_minutes
+                then greatest(least(accounts_level, mrr_level) - 1, 1)
+            else least(accounts_level, mrr_level)
+        end as suggested_severity
+    from levels
+)
+
+select * from final

@@ -1,0 +1,46 @@
+-- Which words each ticket's subject and tags use: what a topic surge is made of.
+-- grain:   one row per ticket and word
+-- key:     ticket_id, word
+-- params:  none
+-- columns: ticket_id, hour, account_id, word
+-- kept:    for the load only (a view)
+-- Words are runs of letters and digits of the lowercased subject and tags once apostrophes are
+-- dropped ("can't" -> "cant"), at least three characters, not a number and not a stop-word; a
+-- tag "login-failure" gives "login" and "failure". Words are not stemmed: they are shown as they
+-- are (top_terms). Subjects and tags only, never the description: a surge's topic is in what
+-- customers put first, and every ticket is read. DuckDB-only: regexp_extract_all with unnest
+-- (Spark: explode).
+
+with
+
+texts as (
+    select
+        ticket_id,
+        date_trunc('hour', created_at) as hour,
+        account_id,
+        replace(
+            replace(lower(concat_ws(' ', subject, array_to_string(tags, ' '))), '''', ''), '’', ''
+        ) as body
+    from tickets
+),
+
+tokens as (
+    select distinct
+        ticket_id,
+        hour,
+        account_id,
+        unnest(regexp_extract_all(body, '[\p{L}\p{N}]+')) as word
+    from texts
+),
+
+final as (
+    select tokens.ticket_id, tokens.hour, tokens.account_id, tokens.word
+    from tokens
+    left join stop_words on stop_words.word = tokens.word
+    where
+        stop_words.word is null
+        and length(tokens.word) >= 3
+        and not regexp_full_match(tokens.word, '[0-9]+')
+)
+
+select * from final

@@ -1,0 +1,60 @@
+-- Which past hours make the usual level of each hour: the same hour of the week, weeks before.
+-- grain:   one row per hour and past hour that counts for its baseline
+-- key:     hour, past_hour
+-- params:  $baseline_weeks
+-- columns: hour, past_hour
+-- kept:    for the load only (a temporary table)
+-- Every hour from the first ticket's hour to the data's end (load_info.data_end_at) looks back
+-- 1 .. $baseline_weeks weeks. A past hour counts only when the data already covered it (not
+-- before the first ticket's hour) and no incident was running in it (from the hour of its
+-- started_at to its ended_at). Hourly volume (ticket_volume) and surges (ticket_surges) both take
+-- their median over these hours, of all tickets or of one word's tickets. DuckDB-only:
+-- generate_series with unnest (Spark: sequence with explode).
+
+with
+
+data_span as (
+    select
+        min(tickets_hourly.hour) as first_hour,
+        greatest(max(tickets_hourly.hour), date_trunc('hour', min(load_info.data_end_at)))
+        as last_hour
+    from tickets_hourly
+    cross join load_info
+),
+
+hours as (
+    select unnest(generate_series(first_hour, last_hour, interval '1 hour')) as hour
+    from data_span
+),
+
+incident_hours as (
+    select distinct
+        unnest(
+            generate_series(date_trunc('hour', started_at), ended_at, interval '1 hour')
+        ) as hour
+    from incident_windows
+),
+
+weeks_back as (
+    select unnest(generate_series(1, $baseline_weeks)) as weeks
+),
+
+past_hours as (
+    select
+        hours.hour,
+        hours.hour - weeks_back.weeks * interval '7 days' as past_hour
+    from hours
+    cross join weeks_back
+),
+
+final as (
+    select past_hours.hour, past_hours.past_hour
+    from past_hours
+    cross join data_span
+    left join incident_hours on incident_hours.hour = past_hours.past_hour
+    where
+        incident_hours.hour is null
+        and past_hours.past_hour >= data_span.first_hour
+)
+
+select * from final

@@ -1,0 +1,53 @@
+-- How many tickets came in each hour, against the usual level for that hour of the week.
+-- grain:   one row per hour from the first ticket's hour to the data's end
+-- key:     hour
+-- params:  none
+-- columns: hour, all_tickets, baseline_tickets
+-- baseline_tickets is the median of all_tickets over the hour's baseline_hours (the same hour of
+-- the week, in the weeks before, outside incidents, once the data had begun); hours without a
+-- ticket count as 0. Empty when no past hour counts. Computed from the hourly counts, never from
+-- raw ticket rows.
+
+with
+
+past_counts as (
+    select
+        baseline_hours.hour,
+        coalesce(tickets_hourly.all_tickets, 0) as all_tickets
+    from baseline_hours
+    left join tickets_hourly on tickets_hourly.hour = baseline_hours.past_hour
+),
+
+baselines as (
+    select
+        hour,
+        percentile_cont(0.5) within group (order by all_tickets) as baseline_tickets
+    from past_counts
+    group by hour
+),
+
+span as (
+    select
+        min(tickets_hourly.hour) as first_hour,
+        greatest(max(tickets_hourly.hour), date_trunc('hour', min(load_info.data_end_at)))
+        as last_hour
+    from tickets_hourly
+    cross join load_info
+),
+
+every_hour as (
+    select unnest(generate_series(first_hour, last_hour, interval '1 hour')) as hour
+    from span
+),
+
+final as (
+    select
+        every_hour.hour,
+        coalesce(tickets_hourly.all_tickets, 0) as all_tickets,
+        baselines.baseline_tickets
+    from every_hour
+    left join tickets_hourly on tickets_hourly.hour = every_hour.hour
+    left join baselines on baselines.hour = every_hour.hour
+)
+
+select * from final

@@ -1,0 +1,98 @@
+-- Which unlinked tickets to suggest for each incident, and the words that tie them to it.
+-- grain:   one row per incident and suggested ticket
+-- key:     incident_id, ticket_id
+-- params:  $distinctive_max_background_pct, $min_shared_words
+-- columns: incident_id, ticket_id, account_id, created_at, reason
+-- A candidate's surging terms (surging_ticket_terms) suggest it when they hold one of the
+-- incident's services; or one distinctive title word (used by under
+-- `distinctive_max_background_pct` % of background tickets); or `min_shared_words` title and
+-- linked-ticket words together. The rules were tuned on the demo data against its known links.
+-- reason: the services and the fields they were found in, then the title words, then the
+-- words of linked tickets, as a person reads them.
+
+with
+
+matches as (
+    select
+        incident_terms.incident_id,
+        candidate_term_hits.ticket_id,
+        incident_terms.kind,
+        incident_terms.term,
+        incident_terms.word as incident_word,
+        incident_terms.background_pct,
+        candidate_term_hits.field,
+        candidate_term_hits.word as ticket_word
+    from surging_ticket_terms
+    inner join candidate_term_hits
+        on
+            candidate_term_hits.ticket_id = surging_ticket_terms.ticket_id
+            and candidate_term_hits.term = surging_ticket_terms.term
+    inner join incident_terms
+        on
+            incident_terms.incident_id = surging_ticket_terms.incident_id
+            and incident_terms.term = surging_ticket_terms.term
+),
+
+service_reasons as (
+    select
+        incident_id,
+        ticket_id,
+        'service ''' || incident_word || ''' in ' || string_agg(distinct field, ', ' order by field)
+        as reason
+    from matches
+    where kind = 'service'
+    group by incident_id, ticket_id, incident_word
+),
+
+service_reason_lists as (
+    select incident_id, ticket_id, string_agg(reason, '; ' order by reason) as service_reason
+    from service_reasons
+    group by incident_id, ticket_id
+),
+
+scored as (
+    select
+        incident_id,
+        ticket_id,
+        count(distinct term) filter (where kind = 'service') as service_terms,
+        count(distinct term) filter (where kind = 'title') as title_terms,
+        count(distinct term) filter (
+            where kind = 'title' and background_pct < $distinctive_max_background_pct
+        ) as distinctive_title_terms,
+        count(distinct term) filter (where kind = 'vocabulary') as vocabulary_terms,
+        string_agg(distinct incident_word, ', ' order by incident_word) filter (
+            where kind = 'title'
+        ) as title_words,
+        string_agg(distinct ticket_word, ', ' order by ticket_word) filter (
+            where kind = 'vocabulary'
+        ) as vocabulary_words
+    from matches
+    group by incident_id, ticket_id
+),
+
+final as (
+    select
+        scored.incident_id,
+        scored.ticket_id,
+        suggestion_candidates.account_id,
+        suggestion_candidates.created_at,
+        concat_ws(
+            '; ',
+            service_reason_lists.service_reason,
+            'title words: ' || scored.title_words,
+            'words of linked tickets: ' || scored.vocabulary_words
+        ) as reason
+    from scored
+    inner join suggestion_candidates
+        on suggestion_candidates.ticket_id = scored.ticket_id
+    left join service_reason_lists
+        on
+            service_reason_lists.incident_id = scored.incident_id
+            and service_reason_lists.ticket_id = scored.ticket_id
+    where
+        scored.service_terms >= 1
+        or scored.distinctive_title_terms >= 1
+        or scored.title_terms + scored.vocabulary_terms >= $min_shared_words
+)
+
+select * from final

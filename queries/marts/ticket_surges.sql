@@ -1,0 +1,181 @@
+-- When did customers write in far above the usual level, and was an incident declared for it?
+-- grain:   one row per surge (a run of surging hours)
+-- key:     surge_id
+-- params:  $surge_term_min_lift
+-- columns: surge_id, started_at, ended_at, surge_kind, surging_hours, tickets, baseline_tickets,
+--          excess_tickets, accounts, mrr, top_terms, incident_id, peak_at, peak_tickets,
+--          peak_baseline_tickets, peak_ratio
+-- Hours and their tests are surge_hours', runs surge_runs'. surge_kind: 'volume' when an hour of
+-- it surged in all tickets, 'topic' when only words did. tickets and baseline_tickets are summed
+-- over the surging hours; excess_tickets = tickets - baseline_tickets. accounts: distinct accounts
+-- among surge_tickets; mrr: their MRR summed, empty when no accounts are loaded. top_terms: up to
+-- five words of subjects and tags used by at least two of the surge's tickets whose share there is
+-- at least $surge_term_min_lift times their share of all tickets, commonest first, each with its
+-- tickets: 'mobile (14), crash (11)'. incident_id: the incident running during the surge, from
+-- its started_at to the later of its end and its customer impact end (customers still writing in
+-- after 'resolved' are that incident's), overlapping [started_at, ended_at); the earliest started
+-- when several do. Empty: customers suffered and no incident was declared. peak_at: the hour with
+-- the largest excess (the earliest of equal ones); peak_ratio = peak_tickets /
+-- peak_baseline_tickets, empty when that baseline is 0.
+
+with
+
+run_hours as (
+    select
+        surge_runs.surge_id,
+        surge_runs.started_at,
+        surge_runs.ended_at,
+        surge_hours.hour,
+        surge_hours.is_volume_surge,
+        surge_hours.tickets,
+        surge_hours.baseline_tickets
+    from surge_runs
+    inner join surge_hours on surge_hours.hour = surge_runs.hour
+),
+
+runs as (
+    select
+        surge_id,
+        min(started_at) as started_at,
+        min(ended_at) as ended_at,
+        case when bool_or(is_volume_surge) then 'volume' else 'topic' end as surge_kind,
+        count(*) as surging_hours,
+        sum(tickets)::bigint as tickets,
+        sum(baseline_tickets) as baseline_tickets,
+        arg_min(hour, struct_pack(excess := baseline_tickets - tickets, hour := hour)) as peak_at
+    from run_hours
+    group by surge_id
+),
+
+peaks as (
+    select runs.surge_id, run_hours.tickets, run_hours.baseline_tickets
+    from runs
+    inner join run_hours on run_hours.surge_id = runs.surge_id and run_hours.hour = runs.peak_at
+),
+
+has_accounts as (
+    select count(*) > 0 as yes
+    from accounts
+),
+
+surge_accounts as (
+    select
+        surge_tickets.surge_id,
+        count(distinct surge_tickets.account_id) as accounts
+    from surge_tickets
+    group by surge_tickets.surge_id
+),
+
+surge_mrr as (
+    select distinct_accounts.surge_id, sum(accounts.mrr) as mrr
+    from (select distinct surge_id, account_id from surge_tickets) as distinct_accounts
+    inner join accounts on accounts.account_id = distinct_accounts.account_id
+    group by distinct_accounts.surge_id
+),
+
+overall_shares as (
+    select
+        word_hourly.word,
+        sum(word_hourly.word_tickets) / min(ticket_count.tickets) as overall_share
+    from word_hourly
+    cross join (select count(*) as tickets from tickets) as ticket_count
+    group by word_hourly.word
+),
+
+surge_words as (
+    select
+        surge_tickets.surge_id,
+        ticket_words.word,
+        count(distinct surge_tickets.ticket_id) as word_tickets
+    from surge_tickets
+    inner join ticket_words on ticket_words.ticket_id = surge_tickets.ticket_id
+    group by surge_tickets.surge_id, ticket_words.word
+),
+
+distinct_terms as (
+    select
+        surge_words.surge_id,
+        surge_words.word,
+        surge_words.word_tickets,
+        row_number() over (
+            partition by surge_words.surge_id
+            order by surge_words.word_tickets desc, surge_words.word
+        ) as rank
+    from surge_words
+    inner join runs on runs.surge_id = surge_words.surge_id
+    inner join overall_shares on overall_shares.word = surge_words.word
+    inner join (
+        select surge_id, count(*) as tickets
+        from surge_tickets
+        group by surge_id
+    ) as surge_sizes on surge_sizes.surge_id = surge_words.surge_id
+    where
+        surge_words.word_tickets >= 2
+        and surge_words.word_tickets / surge_sizes.tickets
+        >= $surge_term_min_lift * overall_shares.overall_share
+),
+
+top_terms as (
+    select
+        surge_id,
+        string_agg(word || ' (' || word_tickets || ')', ', ' order by rank) as top_terms
+    from distinct_terms
+    where rank <= 5
+    group by surge_id
+),
+
+incident_spans as (
+    select
+        incident_windows.incident_id,
+        incident_windows.started_at,
+        greatest(
+            incident_windows.ended_at,
+            coalesce(customer_impact_windows.customer_impact_end, incident_windows.ended_at)
+        ) as until_at
+    from incident_windows
+    left join customer_impact_windows
+        on customer_impact_windows.incident_id = incident_windows.incident_id
+),
+
+declared as (
+    select
+        runs.surge_id,
+        arg_min(
+            incident_spans.incident_id,
+            struct_pack(started := incident_spans.started_at, id := incident_spans.incident_id)
+        ) as incident_id
+    from runs
+    inner join incident_spans
+        on incident_spans.started_at < runs.ended_at and incident_spans.until_at >= runs.started_at
+    group by runs.surge_id
+),
+
+final as (
+    select
+        runs.surge_id,
+        runs.started_at,
+        runs.ended_at,
+        runs.surge_kind,
+        runs.surging_hours,
+        runs.tickets,
+        runs.baseline_tickets,
+        runs.tickets - runs.baseline_tickets as excess_tickets,
+        coalesce(surge_accounts.accounts, 0) as accounts,
+        case when has_accounts.yes then coalesce(surge_mrr.mrr, 0) end as mrr,
+        top_terms.top_terms,
+        declared.incident_id,
+        runs.peak_at,
+        peaks.tickets as peak_tickets,
+        peaks.baseline_tickets as peak_baseline_tickets,
+        peaks.tickets / nullif(peaks.baseline_tickets, 0) as peak_ratio
+    from runs
+    cross join has_accounts
+    inner join peaks on peaks.surge_id = runs.surge_id
+    left join surge_accounts on surge_accounts.surge_id = runs.surge_id
+    left join surge_mrr on surge_mrr.surge_id = runs.surge_id
+    left join top_terms on top_terms.surge_id = runs.surge_id
+    left join declared on declared.surge_id = runs.surge_id
+    order by runs.started_at
+)
+
+select * from final
