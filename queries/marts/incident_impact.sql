@@ -36,7 +36,7 @@
 with
 
 has_tickets as (
-    select exists (select 1 from tickets) as yes
+    select exists(select 1 from tickets) as yes
 ),
 
 windows as (
