@@ -98,13 +98,7 @@ if has_tickets or has_usage:
             f"{count_text(totals.silent_quiet_accounts)} of them silent quiet; first to call first."
         )
         zone = db.zone()
-        st.dataframe(
-            contacts,
-            hide_index=True,
-            height=35 * 8 + 3,
-            column_order=tables.CONTACT_COLUMNS,
-            column_config=tables.contacts(db.zone()),
-        )
+        tables.show(contacts, tables.contacts(zone), tables.CONTACT_COLUMNS, height=35 * 8 + 3)
         st.download_button(
             "Download the contact list (CSV)",
             lambda: tables.contacts_csv(contacts, zone),
@@ -114,7 +108,10 @@ if has_tickets or has_usage:
 else:
     st.info(f"{db.NEEDS['tickets']} {db.NEEDS['usage']} {db.LOAD_HINT}")
 
-hours = db.run("pages/incident_hourly_tickets", incident_id=incident_id)
+# Without tickets the hours hold only zeros: the chart draws the outage and the updates alone.
+hours = db.run("pages/incident_hourly_tickets", incident_id=incident_id).iloc[
+    : None if has_tickets else 0
+]
 updates = db.run("pages/incident_status_updates", incident_id=incident_id)
 if len(hours) or len(updates):
     windows = {
@@ -124,7 +121,7 @@ if len(hours) or len(updates):
     comments = db.run("pages/incident_lingering_comments", incident_id=incident_id)
     activity = db.run("pages/incident_exposed_activity", incident_id=incident_id)
     figure = charts.incident_timeline(hours, updates, comments, activity, windows, db.zone())
-    st.plotly_chart(figure, key="timeline")
+    st.plotly_chart(figure, key="timeline", config=charts.NO_TOOLBAR)
 
 tabs = st.tabs(["Tickets", "Accounts", "Themes and action items", "Status page", "Postmortem"])
 with tabs[0]:
