@@ -6,13 +6,15 @@ Run by `aftermath serve` (streamlit run, with $AFTERMATH_DB naming the database)
 import duckdb
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, filters
 
 st.set_page_config(page_title="Aftermath", page_icon=":material/healing:", layout="wide")
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("app_pages/incident.py", title="Incident", icon=":material/timeline:"),
+    st.Page("app_pages/undeclared.py", title="Undeclared", icon=":material/report:"),
+    st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("app_pages/quiet_accounts.py", title="Whom to call", icon=":material/call:"),
     st.Page("app_pages/follow_ups.py", title="Follow-ups", icon=":material/checklist:"),
     st.Page("app_pages/process.py", title="Process", icon=":material/schedule:"),
@@ -20,6 +22,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+filters.keep_across_pages()
 
 with st.sidebar:
     st.selectbox(

@@ -78,6 +78,15 @@ if incidents.empty:
     st.stop()
 st.plotly_chart(charts.impact_scatter(incidents), key="impact_scatter")
 st.caption("Points above the dashed line: customers felt the incident longer than it ran.")
+undeclared = db.run("pages/undeclared_surges")
+if has_tickets and not undeclared.empty:
+    st.page_link(
+        "app_pages/undeclared.py",
+        label=f"Never declared, over all the data: {len(undeclared)} ticket "
+        f"surge{'' if len(undeclared) == 1 else 's'} with no incident, "
+        f"{undeclared['accounts'].sum():,} accounts writing in",
+        icon=":material/report:",
+    )
 
 st.subheader("Incidents")
 st.caption("Select a row to open the incident.")

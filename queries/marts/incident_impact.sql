@@ -36,7 +36,8 @@
 with
 
 has_tickets as (
-    select exists (select 1 from tickets) as yes
+    select count(*) > 0 as yes
+    from tickets
 ),
 
 windows as (

@@ -73,13 +73,24 @@ surge_mrr as (
     group by distinct_accounts.surge_id
 ),
 
+ticket_count as (
+    select count(*) as tickets
+    from tickets
+),
+
 overall_shares as (
     select
         word_hourly.word,
         sum(word_hourly.word_tickets) / min(ticket_count.tickets) as overall_share
     from word_hourly
-    cross join (select count(*) as tickets from tickets) as ticket_count
+    cross join ticket_count
     group by word_hourly.word
+),
+
+surge_sizes as (
+    select surge_id, count(*) as tickets
+    from surge_tickets
+    group by surge_id
 ),
 
 surge_words as (
@@ -102,13 +113,8 @@ distinct_terms as (
             order by surge_words.word_tickets desc, surge_words.word
         ) as rank
     from surge_words
-    inner join runs on runs.surge_id = surge_words.surge_id
     inner join overall_shares on overall_shares.word = surge_words.word
-    inner join (
-        select surge_id, count(*) as tickets
-        from surge_tickets
-        group by surge_id
-    ) as surge_sizes on surge_sizes.surge_id = surge_words.surge_id
+    inner join surge_sizes on surge_sizes.surge_id = surge_words.surge_id
     where
         surge_words.word_tickets >= 2
         and surge_words.word_tickets / surge_sizes.tickets

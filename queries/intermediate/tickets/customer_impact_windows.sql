@@ -53,6 +53,11 @@ first_tickets as (
     group by incident_id
 ),
 
+has_tickets as (
+    select count(*) > 0 as yes
+    from tickets
+),
+
 windows as (
     select
         incident_windows.incident_id,
@@ -61,7 +66,7 @@ windows as (
         coalesce(run_ends.last_run_ticket_at, incident_windows.ended_at) as customer_impact_end
     from incident_windows
     -- no row at all when the data holds no ticket
-    inner join (select 1 from tickets limit 1) as has_tickets on true
+    inner join has_tickets on has_tickets.yes
     left join first_tickets on first_tickets.incident_id = incident_windows.incident_id
     left join run_ends on run_ends.incident_id = incident_windows.incident_id
 ),
