@@ -16,6 +16,7 @@ from aftermath import export
 from aftermath.build.load import DEFAULT_MEMORY_LIMIT, load
 from aftermath.demo import write_demo
 from aftermath.errors import InputError
+from aftermath.progress import Progress
 from aftermath.report import render_report
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
 from aftermath.surge_report import render_surge
@@ -65,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MEMORY_LIMIT,
         metavar="SIZE",
         help=f"memory DuckDB may use before spilling to disk (default {DEFAULT_MEMORY_LIMIT})",
+    )
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress on standard error, only the final load report",
     )
 
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
@@ -130,7 +136,10 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         print(f"aftermath load: {e}", file=sys.stderr)
         return 2
     options = {"link_field": args.link_field} if args.link_field else {}
-    result = load(args.dir, db, settings, sources, args.timezone, options, args.memory_limit)
+    progress = Progress(enabled=not args.quiet)
+    result = load(
+        args.dir, db, settings, sources, args.timezone, options, args.memory_limit, progress
+    )
     print(result.summary())
     return 0
 

@@ -49,3 +49,11 @@ def at_text(moment: datetime | None, same_day_as: datetime | None = None) -> str
     if same_day_as is not None and moment.date() == same_day_as.date():
         return f"{moment:%H:%M} UTC"
     return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def or_reason(value: object, text: str, reason: object) -> str:
+    """`text` (the formatted value) when the value was measured, else why it is empty (the
+    tables' *_reason columns), else '–'."""
+    if not is_missing(value):
+        return text
+    return MISSING if is_missing(reason) or not reason else str(reason)

@@ -24,59 +24,54 @@ def _minutes(label: str) -> object:
 
 
 OVERVIEW_COLUMNS = [
-    "open",
     "incident_id",
     "title",
-    "severity",
+    "severities",
     "started_at",
     "outage_minutes",
     "customer_impact_minutes",
-    "impact_ratio",
     "related_tickets",
     "affected_accounts",
     "quiet_accounts",
     "quiet_mrr",
-    "suggested_severity",
     "comms_gap_minutes",
 ]
 
 
 def overview(zone: str) -> Config:
+    # Widths that fit every column in the 1440 px screen's main area (about 1,050 px beside the
+    # narrowed sidebar), the revenue at the right included.
     return {
-        "open": col.LinkColumn("", display_text="open", width="small"),
-        "incident_id": "incident",
-        "severity": "declared",
-        "started_at": _when("started", zone),
-        "outage_minutes": _minutes("outage"),
-        "customer_impact_minutes": _minutes("customer impact"),
-        "impact_ratio": col.NumberColumn("impact ÷ outage", format="%.1f×"),
-        "related_tickets": col.NumberColumn("tickets"),
-        "affected_accounts": col.NumberColumn("accounts"),
-        "quiet_accounts": col.NumberColumn("quiet"),
-        "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),
-        "suggested_severity": col.NumberColumn("suggested SEV", format="SEV%d"),
-        "comms_gap_minutes": _minutes("comms gap"),
+        "incident_id": col.TextColumn("incident", width=80),
+        "title": col.TextColumn("title", width=190),
+        "severities": col.TextColumn(
+            "SEV (suggested)", width=105, help="declared, and what the customer record suggests"
+        ),
+        "started_at": col.DatetimeColumn(f"started ({zone})", format="MMM D, YYYY", width=100),
+        "outage_minutes": col.NumberColumn("outage", format="%.0f min", width=80),
+        "customer_impact_minutes": col.NumberColumn("impact", format="%.0f min", width=85),
+        "related_tickets": col.NumberColumn("tickets", width=60),
+        "affected_accounts": col.NumberColumn("accounts", width=70),
+        "quiet_accounts": col.NumberColumn("quiet", width=55),
+        "quiet_mrr": col.NumberColumn("quiet MRR", format="dollar", width=95),
+        "comms_gap_minutes": col.NumberColumn(
+            "comms gap", format="%.0f min", width=85, help="impact after 'resolved' was posted"
+        ),
     }
 
 
 def show(
     frame: pd.DataFrame, config: Config, order: list[str] | None = None, **options: object
-) -> None:
+) -> object:
     """A table with a plain header for every column (a column without a label of its own reads
-    its name in words) and '–' for missing text, never 'None'."""
+    its name in words) and '–' for a missing value, never 'None'."""
     labelled = {c: c.replace("_", " ") for c in frame.columns if c not in config}
-    text = [
-        c
-        for c in frame.columns
-        if frame[c].dtype == object
-        and frame[c].map(lambda v: v is None or isinstance(v, str)).all()
-    ]
-    shown = frame.assign(**{c: frame[c].fillna(MISSING) for c in text}) if text else frame
-    st.dataframe(
-        shown,
+    return st.dataframe(
+        frame,
         hide_index=True,
         column_order=order,
         column_config={**labelled, **config},
+        placeholder=MISSING,
         **options,
     )
 
@@ -108,6 +103,17 @@ def incident_tickets(zone: str) -> Config:
         "link": col.TextColumn("link", width="small"),
         "reason": col.TextColumn("why related", width="small"),
         "evidence": None,
+    }
+
+
+def suspect_links(zone: str) -> Config:
+    return {
+        "incident_id": "incident",
+        "ticket_id": "ticket",
+        "account_id": "account",
+        "created_at": _when("created", zone),
+        "subject": col.TextColumn("subject", width="medium"),
+        "reason": col.TextColumn("why it is suspect", width="large"),
     }
 
 
@@ -175,11 +181,11 @@ def overdue_action_items() -> Config:
 
 # contact_list's reasons, as a person says them (the mart keeps the contract's names).
 REASONS = {
-    "silent_quiet": "went quiet without writing in",
+    "silent_quiet": "went quiet without a word",
     "quiet": "went quiet after writing in",
-    "urgent": "wrote of something urgent",
+    "urgent": "wrote of urgency",
     "trust_loss": "wrote of lost trust",
-    "open_ticket": "ticket not solved",
+    "open_ticket": "ticket open",
     "still_quiet": "still quiet in the latest usage",
 }
 CONTACT_COLUMNS = [
@@ -196,17 +202,18 @@ CONTACT_COLUMNS = [
 
 def contacts(zone: str) -> Config:
     return {
+        # Widths that fit the 1440 px screen's main area, the reason to call the widest.
         "priority": col.NumberColumn("#", width=40, help="1 = call first: MRR × reasons"),
-        "account_name": col.TextColumn("account", width="medium"),
-        "why": col.TextColumn("why", width="large"),
-        "mrr": col.NumberColumn("MRR ($)", format="dollar", width="small"),
-        "segment": col.TextColumn("segment", width="small"),
-        "drop_pct": col.NumberColumn("usage drop (%)", format="%.0f", width="small"),
+        "account_name": col.TextColumn("account", width=170),
+        "why": col.TextColumn("why", width=400),
+        "mrr": col.NumberColumn("MRR", format="dollar", width=95),
+        "segment": col.TextColumn("segment", width=85),
+        "drop_pct": col.NumberColumn("usage drop", format="%.0f %%", width=75),
         "last_contact_at": col.DatetimeColumn(
-            f"last ticket ({zone})", format="YYYY-MM-DD HH:mm", width="medium"
+            f"last ticket ({zone})", format="YYYY-MM-DD HH:mm", width=130
         ),
-        "related_tickets": col.NumberColumn("tickets", width="small"),
-        "incident_id": col.TextColumn("incident", width="small"),
+        "related_tickets": col.NumberColumn("tickets", width=55),
+        "incident_id": col.TextColumn("incident", width=75),
     }
 
 
@@ -280,3 +287,7 @@ def table_spans(zone: str) -> Config:
         "first_at": _when("first", zone),
         "last_at": _when("last", zone),
     }
+
+
+def uncovered_themes() -> Config:
+    return {"incident_ids": "incidents (ids)", "tickets": col.NumberColumn("related tickets")}

@@ -1,8 +1,10 @@
-"""The served app in a real Chromium: every page draws its charts, and the overview opens an incident.
+"""The served app in a real Chromium: every page draws its charts on the demo and on a
+status-page-only database, the overview opens an incident, and at 1440 × 900 the answers are on
+screen without scrolling.
 
-Starts `aftermath serve` on a free loopback port over the demo database and drives the system's
-/usr/bin/chromium (never a downloaded browser) through Playwright. Screenshots go to
-tests/artifacts/ (git-ignored) for a person to look at.
+Starts `aftermath serve` on a free loopback port and drives the system's /usr/bin/chromium (never
+a downloaded browser) through Playwright. Screenshots go to tests/artifacts/ (git-ignored) for a
+person to look at.
 """
 
 import os
@@ -17,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import PROJECT_DIR
+from aftermath.build.load import load
+from tests.helpers import PROJECT_DIR, write_exports
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +45,27 @@ PAGES = {
     "process": 3,
     "data": 0,
 }
+# A status-page history alone: incidents and their public updates, a tickets file with no rows.
+STATUS_PAGE_EXPORTS = {
+    "incidents.csv": "incident_id,title,severity,services,started_at,resolved_at\n"
+    "S-1,Checkout errors,SEV2,billing,2026-03-02T10:00:00Z,2026-03-02T11:30:00Z\n"
+    "S-2,Login slow,SEV4,auth,2026-03-09T08:00:00Z,2026-03-09T08:20:00Z\n",
+    "status_updates.csv": "incident_id,posted_at,status,body\n"
+    "S-1,2026-03-02T10:10:00Z,investigating,Looking into it\n"
+    "S-1,2026-03-02T10:40:00Z,identified,A bad deploy\n"
+    "S-1,2026-03-02T11:30:00Z,resolved,Fixed\n"
+    "S-2,2026-03-09T08:05:00Z,investigating,Slow logins\n",
+    "tickets.csv": "ticket_id,created_at\n",
+}
+# url path → charts the page draws on the status-page-only database.
+STATUS_PAGE_PAGES = {
+    "": 1,
+    "incident?incident=S-1": 1,
+    "quiet_accounts": 0,
+    "follow_ups": 0,
+    "process": 0,
+    "data": 0,
+}
 WAIT_MS = 60_000
 ROW_PX = 35  # st.dataframe's default row height, the header row included
 
@@ -58,16 +82,16 @@ def _serve_command(db: Path, port: int) -> list[str]:
     return [*command, "serve", "--db", str(db), "--port", str(port)]
 
 
-@pytest.fixture(scope="module")
-def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _serve(db: Path, log_path: Path) -> Iterator[str]:
+    """`aftermath serve` over `db` on a free port, until the caller is done with its url."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api", reason="the test extras (playwright) are missing")
     port = _free_port()
-    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("w")
+    log = log_path.open("w")
     # A session of its own: `aftermath serve` starts streamlit as a child, and both must go.
     server = subprocess.Popen(
-        _serve_command(demo_db, port),
+        _serve_command(db, port),
         cwd=PROJECT_DIR,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -97,6 +121,18 @@ def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture(scope="module")
+def base_url(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(demo_db, tmp_path_factory.mktemp("serve") / "serve.log")
+
+
+@pytest.fixture(scope="module")
+def status_page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = write_exports(tmp_path_factory.mktemp("status_page"), STATUS_PAGE_EXPORTS)
+    load(folder, folder / "status.duckdb")
+    yield from _serve(folder / "status.duckdb", folder / "serve.log")
+
+
+@pytest.fixture(scope="module")
 def browser(base_url: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
@@ -110,7 +146,16 @@ def browser(base_url: str) -> Iterator[object]:
 @pytest.fixture
 def page(browser, base_url):
     # Tall enough that every element of a page is rendered and in the screenshot.
-    context = browser.new_context(viewport={"width": 1400, "height": 4200}, base_url=base_url)
+    context = browser.new_context(viewport={"width": 1440, "height": 4200}, base_url=base_url)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screen(browser, base_url):
+    """A tab the size of a laptop screen, 1440 × 900."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url)
     tab = context.new_page()
     yield tab
     context.close()
@@ -120,7 +165,8 @@ def _settle(tab, charts: int) -> None:
     """Wait until the page has run: its title is there and its charts are drawn."""
     tab.wait_for_selector('[data-testid="stHeading"]', timeout=WAIT_MS)
     tab.wait_for_function(
-        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+        "n => document.querySelectorAll('.js-plotly-plot').length >= n && [...document"
+        ".querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))",
         arg=charts,
         timeout=WAIT_MS,
     )
@@ -142,6 +188,57 @@ def test_every_page_draws_its_charts(page, path):
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     assert page.locator(".js-plotly-plot").count() == PAGES[path]
     assert page.locator('[data-testid="stException"]').count() == 0
+    # A local tool: Streamlit's "Deploy" button is not offered.
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
+
+
+@pytest.mark.parametrize("path", list(STATUS_PAGE_PAGES))
+def test_every_page_draws_from_a_status_page_history_alone(browser, status_page_url, path):
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 4200}, base_url=status_page_url
+    )
+    tab = context.new_page()
+    tab.goto(f"/{path}")
+    _settle(tab, STATUS_PAGE_PAGES[path])
+    name = path.split("?")[0] or "overview"
+    tab.screenshot(path=ARTIFACTS / f"status_page_{name}.png", full_page=True)
+    assert tab.locator(".js-plotly-plot").count() == STATUS_PAGE_PAGES[path]
+    assert tab.locator('[data-testid="stException"]').count() == 0
+    if path.startswith("incident"):
+        # No ticket at all: the chart still draws the outage and the three status updates.
+        traces = tab.evaluate(
+            "() => document.querySelector('.js-plotly-plot').data.map(t => [t.name, t.x.length])"
+        )
+        assert traces == [["status page updates (hover for the text)", 3]]
+    if path == "":
+        # Both incidents are on the scatter though neither has a customer-impact figure.
+        points = tab.locator(".js-plotly-plot .scatterlayer .points path").count()
+        assert points == 2
+    context.close()
+
+
+def test_a_cs_lead_sees_whom_to_call_without_scrolling(screen):
+    screen.goto("/incident?incident=INC-305")
+    _settle(screen, 1)
+    screen.screenshot(path=ARTIFACTS / "incident_1440x900.png")
+    contacts = screen.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    # The header and the first four accounts, with their "why", inside the first 900 px.
+    assert contacts["y"] + ROW_PX * 5 <= 900, contacts
+    assert "Whom to call first" in screen.locator("h3").first.inner_text()
+
+
+def test_the_overview_table_fits_1440_px(screen):
+    screen.goto("/")
+    _settle(screen, 1)
+    screen.screenshot(path=ARTIFACTS / "overview_1440x900.png")
+    # The grid scrolls sideways only when its columns are wider than its box.
+    widths = screen.evaluate(
+        """() => {
+            const scroller = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+            return [scroller.scrollWidth, scroller.clientWidth];
+        }"""
+    )
+    assert widths[0] <= widths[1], widths
 
 
 def test_overview_row_opens_the_incident_timeline(page):

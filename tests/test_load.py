@@ -253,13 +253,21 @@ def test_cli_bad_input_exits_1_with_one_line_and_no_traceback(tmp_path):
     folder = write_exports(
         tmp_path / "in", {"incidents.csv": INCIDENTS, "tickets.csv": "ticket_id\nT1\n"}
     )
-    done = run_cli("load", str(folder), "--db", str(tmp_path / "a.duckdb"))
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    assert done.stderr.strip().splitlines() == [
+    message = (
         "aftermath: tickets.csv: missing required column created_at. Columns found: ticket_id. "
         "Rename the column in the export (names are case-insensitive)."
-    ]
+    )
+    done = run_cli("load", str(folder), "--db", str(tmp_path / "a.duckdb"), "--quiet")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [message]
+    # Without --quiet the steps that finished come first, each a time-stamped line; the error
+    # is still one line, the last.
+    done = run_cli("load", str(folder), "--db", str(tmp_path / "a.duckdb"))
+    assert done.returncode == 1
+    *steps, last = done.stderr.strip().splitlines()
+    assert last == message
+    assert steps and all(line.startswith("[") for line in steps)
 
 
 def test_cli_usage_errors_exit_2(tmp_path):

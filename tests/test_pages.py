@@ -6,6 +6,8 @@ plans in aftermath/demo/generator.py), worked out by hand in the comments.
 
 import csv
 import io
+import json
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +19,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from aftermath.build.load import load
+from aftermath.settings import DEFAULTS
 from dashboard import charts
+from tests import test_quiet_accounts as quiet_fixture
 from tests.helpers import PROJECT_DIR, write_exports
 
 APP = PROJECT_DIR / "dashboard" / "app.py"
@@ -124,6 +128,27 @@ def many_quiet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "many.duckdb"
 
 
+def quiet_exports(folder: Path) -> Path:
+    """tests/test_quiet_accounts.py's hand-made exports: billing incident I1, its quiet accounts."""
+    return write_exports(
+        folder,
+        {
+            "incidents.csv": quiet_fixture.MAIN_INCIDENTS,
+            "tickets.csv": quiet_fixture.TICKETS,
+            "accounts.csv": quiet_fixture.ACCOUNTS,
+            "action_items.csv": quiet_fixture.ACTION_ITEMS,
+            "usage.csv": quiet_fixture.usage_csv(quiet_fixture.MAIN_USAGE),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def quiet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = quiet_exports(tmp_path_factory.mktemp("quiet_pages"))
+    load(folder, folder / "quiet.duckdb")
+    return folder / "quiet.duckdb"
+
+
 def deferred_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
     """The callables pages hand to st.download_button, by file name: AppTest never clicks one."""
     found: dict[str, Callable[[], bytes]] = {}
@@ -199,10 +224,10 @@ def test_overview_tells_the_demo_totals(demo_db, monkeypatch):
 def test_overview_filters_change_the_numbers(demo_db, monkeypatch):
     at = open_app(demo_db, monkeypatch)
     # SEV4 (P4, SEV4 and 'low' as exported): INC-302 25 min, INC-308 50 min, INC-309 220 min,
-    # INC-311 90 min = 385 min = 6.4 h.
+    # INC-311 90 min = 385 min = 6 h 25 min.
     at.multiselect(key="overview_severities").select(4).run()
     assert metrics(at)["Incidents"] == "4"
-    assert metrics(at)["Outage"] == "6.4 h"
+    assert metrics(at)["Outage"] == "6 h 25 min"
     assert set(at.dataframe[0].value["incident_id"]) == {"INC-302", "INC-308", "INC-309", "INC-311"}
 
     at.multiselect(key="overview_severities").unselect(4).run()
@@ -211,10 +236,11 @@ def test_overview_filters_change_the_numbers(demo_db, monkeypatch):
     assert metrics(at)["Incidents"] == "2"
 
     at.selectbox(key="overview_service").select(None).run()
-    # July holds only the billing outage: 10:20 to 11:00 = 40 min = 0.7 h, 25 quiet accounts.
+    # July holds only the billing outage: 10:20 to 11:00 = 40 min, as on its own page; 25 quiet
+    # accounts.
     at.date_input[0].set_value((date(2026, 7, 1), date(2026, 7, 31))).run()
     assert metrics(at)["Incidents"] == "1"
-    assert metrics(at)["Outage"] == "0.7 h"
+    assert metrics(at)["Outage"] == "40 min"
     assert metrics(at)["Quiet accounts"] == "25"
 
 
@@ -226,8 +252,6 @@ def test_overview_row_opens_its_incident(demo_db, monkeypatch):
     at.run()
     assert at.query_params == {"incident": "INC-305"}
     assert at.title[0].value == "INC-305 · Payment gateway timeouts in billing"
-    # The link column opens the same page in a new tab.
-    assert table["open"].iloc[row] == "incident?incident=INC-305"
 
 
 def test_incident_page_reads_its_query_parameter(demo_db, monkeypatch):
@@ -246,7 +270,7 @@ def test_incident_page_reads_its_query_parameter(demo_db, monkeypatch):
     # $52.7k enterprise account first; customers who wrote of double charges are there too.
     contacts = next(d.value for d in at.dataframe if "why" in d.value.columns)
     assert len(contacts) == 56 and list(contacts["priority"]) == list(range(1, 57))
-    silent = contacts["why"].str.startswith("Went quiet without writing in")
+    silent = contacts["why"].str.startswith("Went quiet without a word")
     assert silent.sum() == 19
     assert contacts["account_id"].iloc[0] == "ACC-2634" and silent.iloc[0]
     assert contacts["reasons"].map(lambda r: "trust_loss" in r).any()
@@ -292,7 +316,7 @@ def test_contact_filters(demo_db, monkeypatch):
     assert metrics(at)[calls] == "19"  # only INC-305 has silent ones
     listed = csv_rows(downloads["contact_list.csv"]())
     assert {r["incident"] for r in listed} == {"INC-305"} and len(listed) == 19
-    assert all(r["reasons"].startswith("went quiet without writing in") for r in listed)
+    assert all(r["reasons"].startswith("went quiet without a word") for r in listed)
     at.selectbox(key="quiet_segment").select("enterprise").run()
     assert metrics(at)[calls] == "4"  # INC-305's 5 enterprise quiet accounts, 1 of which wrote
     at.selectbox(key="quiet_reason").select(None).run()
@@ -324,7 +348,7 @@ def test_contacts_show_the_top_rows_and_download_them_all(many_quiet_db, monkeyp
     # Rounded, the zone in the header, reasons in words.
     assert listed[0]["MRR ($)"] == "1500.0" and listed[0]["usage drop (%)"] == "100.0"
     assert "last ticket (UTC)" in listed[0]
-    assert listed[0]["reasons"] == "went quiet without writing in; still quiet in the latest usage"
+    assert listed[0]["reasons"] == "went quiet without a word; still quiet in the latest usage"
 
 
 def test_process_counts_postmortems(demo_db, monkeypatch):
@@ -351,8 +375,17 @@ def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeyp
     assert metrics(at)["Incidents"] == "1"
     assert metrics(at)["Related tickets"] == "no tickets loaded"
     assert metrics(at)["Quiet accounts"] == "needs usage"
+    # Not "1 h 30 min" (the outage) nor "+0.0 h vs outage": nothing about customers was measured.
+    assert metrics(at)["Customer impact"] == "needs tickets"
+    assert deltas(at)["Customer impact"] == "0 of 1 incidents measured"
     at.switch_page("app_pages/incident.py").run()
-    assert metrics(at)["Outage"] == "1 h 30 min"
+    shown = metrics(at)
+    assert shown["Outage"] == "1 h 30 min"
+    assert shown["Customer impact"] == "needs tickets"
+    assert shown["Comms gap"] == "needs tickets"
+    assert shown["Customers wrote before our first update by"] == "needs tickets"
+    # The suggested severity moved from a card to the caption under the title (issue 19).
+    assert "severity the customers' record suggests: needs tickets" in at.caption[0].value
     assert "No tickets are loaded" in infos(at)
     at.switch_page("app_pages/quiet_accounts.py").run()
     assert "needs the `usage` table" in infos(at)
@@ -485,3 +518,100 @@ def test_trends_carry_the_overview_filters_and_show_response_times(demo_db, monk
         "median_minutes": 16.0,
         "p90_minutes": pytest.approx(55.0),
     }
+
+
+SUSPECT_COLUMNS = ["incident_id", "ticket_id", "account_id", "created_at", "subject", "reason"]
+
+
+def test_suspect_links_are_listed_on_the_incident_and_process_pages(tmp_path, monkeypatch):
+    # T_OLD is linked to I1 but created 90 days before it started; T1 came during it.
+    folder = write_exports(
+        tmp_path / "in",
+        {
+            "incidents.csv": "incident_id,title,started_at,resolved_at\n"
+            "I1,Checkout failures,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,subject,incident_id\n"
+            "T1,2026-07-14T10:30:00Z,Checkout broken,I1\n"
+            "T_OLD,2026-04-15T10:00:00Z,Old question,I1\n",
+        },
+    )
+    load(folder, tmp_path / "s.duckdb")
+    at = open_app(tmp_path / "s.duckdb", monkeypatch, "app_pages/incident.py", incident="I1")
+    assert metrics(at)["Customer impact"] == "1 h"  # 10:00-11:00, not from April
+    assert metrics(at)["Tickets linked / suggested"] == "1 / 0"
+    (suspects,) = [d.value for d in at.dataframe if list(d.value.columns) == SUSPECT_COLUMNS]
+    assert list(suspects["ticket_id"]) == ["T_OLD"]
+    at.switch_page("app_pages/process.py").run()
+    (suspects,) = [d.value for d in at.dataframe if list(d.value.columns) == SUSPECT_COLUMNS]
+    assert list(suspects["ticket_id"]) == ["T_OLD"]
+
+
+def test_incident_page_calls_the_silent_quiet_first(quiet_db, monkeypatch):
+    at = open_app(quiet_db, monkeypatch, "app_pages/incident.py", incident="I1")
+    contacts = next(d.value for d in at.dataframe if "why" in d.value.columns)
+    # Worked out in tests/test_quiet_accounts.py: MRR x reason weight, A_DROP 5000 x 4 = 20,000,
+    # A_RECOVER 4000 x 3 = 12,000, A_EDGE 1200 x 3 = 3,600, A_GAPS 300 x 4 = 1,200, A_TICKET
+    # (one open ticket, no usage) 50 x 1 = 50. Three silent quiet accounts, $10,550 in all.
+    assert list(contacts["account_id"]) == ["A_DROP", "A_RECOVER", "A_EDGE", "A_GAPS", "A_TICKET"]
+    assert list(contacts["priority"]) == [1, 2, 3, 4, 5]
+    assert contacts["why"].iloc[0] == ("Went quiet without a word (usage −80 %); still quiet.")
+    assert "5 accounts, $10,550 MRR, 3 of them silent quiet; first to call first." in [
+        c.value for c in at.caption
+    ]
+
+
+SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+
+def shown_headers(frame) -> list[str]:
+    """The headers a person sees on an st.dataframe: its labels, hidden columns left out."""
+    config = json.loads(frame.proto.columns or "{}")
+    order = list(frame.proto.column_order) or list(frame.value.columns)
+    headers = []
+    for name in order:
+        column = config.get(name, {})
+        if not column.get("hidden"):
+            headers.append(column.get("label", name))
+    return headers
+
+
+def shown_text(at: AppTest) -> list[str]:
+    """Every text of the page a person reads outside tables: cards, captions, notes, titles."""
+    texts = [m.label for m in at.metric] + [m.value for m in at.metric]
+    texts += [m.proto.delta for m in at.metric]
+    for kind in (at.title, at.subheader, at.caption, at.info, at.success, at.warning):
+        texts += [e.value for e in kind]
+    return texts
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("db_name", ["demo_db", "status_page_db"])
+def test_no_page_shows_none_or_a_snake_case_header(page, db_name, request, monkeypatch):
+    at = open_app(request.getfixturevalue(db_name), monkeypatch, page, incident="INC-305")
+    for frame in at.dataframe:
+        # A missing value reads '–' (st.dataframe shows "None" unless told otherwise).
+        assert frame.proto.placeholder == "–"
+        headers = shown_headers(frame)
+        assert not [h for h in headers if SNAKE_CASE.match(h)], headers
+        value = frame.value
+        config = json.loads(frame.proto.columns or "{}")
+        shown = [c for c in frame.proto.column_order or value.columns if c in value.columns]
+        for name in shown:
+            if value[name].dtype == object and not config.get(name, {}).get("hidden"):
+                assert not value[name].isna().any(), (name, headers)
+                assert "None" not in set(value[name].astype(str)), (name, headers)
+    texts = shown_text(at)
+    assert not [t for t in texts if re.search(r"\bNone\b|\bnan\b", t)], texts
+
+
+def test_page_text_follows_the_settings_of_the_load(tmp_path, monkeypatch):
+    folder = quiet_exports(tmp_path / "exports")
+    load(folder, tmp_path / "default.duckdb")
+    load(folder, tmp_path / "thirty.duckdb", DEFAULTS.with_overrides(["quiet_drop_pct=30"]))
+    default = open_app(tmp_path / "default.duckdb", monkeypatch, "app_pages/quiet_accounts.py")
+    thirty = open_app(tmp_path / "thirty.duckdb", monkeypatch, "app_pages/quiet_accounts.py")
+    assert "at least 50 % below" in default.caption[0].value
+    assert "at least 30 % below" in thirty.caption[0].value
+    overview = open_app(tmp_path / "thirty.duckdb", monkeypatch)
+    quiet = next(m for m in overview.metric if m.label == "Quiet accounts")
+    assert "at least 30 %" in quiet.proto.help

@@ -205,7 +205,7 @@ def test_contact_list_calls_the_silent_quiet_first_by_revenue_at_risk(db):
             80.0,
             0,
             datetime(2026, 1, 20, 9),
-            "Went quiet without writing in (usage down 80 %); still quiet in the latest usage.",
+            "Went quiet without a word (usage −80 %); still quiet.",
         ),
         (
             2,
@@ -216,7 +216,7 @@ def test_contact_list_calls_the_silent_quiet_first_by_revenue_at_risk(db):
             100.0,
             0,
             None,
-            "Went quiet without writing in (usage down 100 %).",
+            "Went quiet without a word (usage −100 %).",
         ),
         (
             3,
@@ -227,7 +227,7 @@ def test_contact_list_calls_the_silent_quiet_first_by_revenue_at_risk(db):
             50.0,
             2,
             datetime(2026, 3, 6, 10),
-            "Went quiet after writing in (usage down 50 %); still quiet in the latest usage.",
+            "Went quiet after writing in (usage −50 %); still quiet.",
         ),
         (
             4,
@@ -238,7 +238,7 @@ def test_contact_list_calls_the_silent_quiet_first_by_revenue_at_risk(db):
             71.0,
             0,
             None,
-            "Went quiet without writing in (usage down 71 %); still quiet in the latest usage.",
+            "Went quiet without a word (usage −71 %); still quiet.",
         ),
         (
             5,
@@ -249,7 +249,7 @@ def test_contact_list_calls_the_silent_quiet_first_by_revenue_at_risk(db):
             None,
             1,
             datetime(2026, 3, 7, 10),
-            "1 ticket not solved.",
+            "1 ticket open.",
         ),
     ]
     # I9 is ongoing: nobody is judged quiet yet, and it has no related ticket.

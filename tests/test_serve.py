@@ -18,7 +18,10 @@ def _free_port() -> int:
 
 
 def _port_is_free(port: int) -> bool:
+    """True when a new server could listen on the port (as Streamlit does, with SO_REUSEADDR:
+    the closed connections of the health checks may linger in TIME_WAIT, which is no holder)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

@@ -143,8 +143,8 @@ def test_contact_list_holds_urgent_trust_loss_and_unsolved_accounts(db):
     # (AC4) are not there; T8 has no account.
     assert got == [
         (1, "AC1", ["trust_loss"], 1, "Wrote of lost trust."),
-        (2, "AC5", ["urgent", "trust_loss"], 1, "Wrote of something urgent; wrote of lost trust."),
-        (3, "AC3", ["open_ticket"], 1, "1 ticket not solved."),
+        (2, "AC5", ["urgent", "trust_loss"], 1, "Wrote of urgency; wrote of lost trust."),
+        (3, "AC3", ["open_ticket"], 1, "1 ticket open."),
     ]
     # I2's only account (Fjord) is confused and solved: no one to contact.
     assert rows(db, "select count(*) from contact_list where incident_id = 'I2'") == [(0,)]

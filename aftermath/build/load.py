@@ -19,6 +19,7 @@ from aftermath.build.order import derived_queries
 from aftermath.errors import InputError
 from aftermath.ingest.discover import discover
 from aftermath.ingest.validate import TableReport, load_inputs
+from aftermath.progress import SILENT, Progress, rows_text
 from aftermath.settings import DEFAULTS, Settings
 
 # What a load may hold in memory before DuckDB spills to disk: a laptop's share.
@@ -41,6 +42,10 @@ class LoadResult:
                 f"{r.rows_rejected:>9} {r.duplicates_merged:>7}"
                 + (f"  ({r.warnings} warnings)" if r.warnings else "")
             )
+            lines += [
+                f"{'':<15} rejected: {n} x {column + ': ' if column else ''}{reason}"
+                for column, reason, n in r.top_reasons
+            ]
         lines += [f"note: {n}" for n in self.notes]
         lines.append(f"database: {self.db_path}")
         return "\n".join(lines)
@@ -54,9 +59,11 @@ def load(
     timezone: str = "UTC",
     options: dict[str, str] | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    progress: Progress = SILENT,
 ) -> LoadResult:
     """Validate and import the exports, compute the derived tables, swap the database in.
-    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database."""
+    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database;
+    `progress` hears of every step as it ends."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
@@ -82,19 +89,24 @@ def load(
         # Spill beside the database, into a folder of this load's own that is removed afterwards.
         con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
         stage = "reading the inputs"
-        reports = load_inputs(con, inputs, notes)
-        drop_temporary(con, temporary_objects(con))
-        write_load_tables(con, reports, source_dir, sources, settings)
-        store_lexicon(con)
-        create_macros(con)
+        reports = load_inputs(con, inputs, notes, progress)
+        with progress.step("freeing the staging copies, storing the lexicon"):
+            exported_at = _exported_at(con)
+            drop_temporary(con, temporary_objects(con))
+            write_load_tables(con, reports, source_dir, sources, settings, exported_at)
+            store_lexicon(con)
+            create_macros(con)
         for step in derived_queries(settings):
             stage = f"building {step.query.table}"
-            build_step(con, step)
+            with progress.step(stage) as said:
+                build_step(con, step)
+                said.done = f"built {step.query.table}{_rows_note(con, step.query.table)}"
             drop_temporary(con, step.drop_after)
-        con.execute("checkpoint")
-        con.close()
-        _remove(Path(f"{db_path}.wal"))
-        os.replace(tmp_path, db_path)
+        with progress.step("writing the database"):
+            con.execute("checkpoint")
+            con.close()
+            _remove(Path(f"{db_path}.wal"))
+            os.replace(tmp_path, db_path)
     except BaseException as e:
         con.close()
         _remove(tmp_path)
@@ -110,6 +122,26 @@ def load(
     return LoadResult(db_path, reports, notes)
 
 
+def _rows_note(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """': N rows' for a table just written (its stored count is exact); '' for a view."""
+    found = con.execute(
+        "select estimated_size from duckdb_tables() where table_name = $t", {"t": table}
+    ).fetchone()
+    return f": {rows_text(found[0])}" if found else " (a view)"
+
+
+def _exported_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """The newest time an export says it was taken (Statuspage's page.updated_at), in UTC."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where table_name = '_export_times'"
+    ).fetchall()[0][0]
+    if not found:
+        return None
+    return con.execute(
+        "select max(timezone('UTC', try_cast(exported_at as timestamptz))) from _export_times"
+    ).fetchall()[0][0]
+
+
 def _remove(path: Path) -> None:
     if path.exists():
         path.unlink()
@@ -121,6 +153,7 @@ def write_load_tables(
     source_dir: Path | None,
     sources: list,
     settings: Settings,
+    exported_at: datetime | None = None,
 ) -> None:
     con.execute(
         "create table load_report (table_name varchar, file varchar, rows_read bigint, "
@@ -147,10 +180,11 @@ def write_load_tables(
         "(select max(greatest(started_at, resolved_at)) from incidents), "
         "(select max(greatest(created_at, solved_at)) from tickets), "
         "(select max(created_at) from ticket_events), "
-        "(select max(posted_at) from status_updates)) as data_end_at",
+        "(select max(posted_at) from status_updates), $exported_at::timestamp) as data_end_at",
         {
             "at": datetime.now(UTC).replace(tzinfo=None),
             "source": ", ".join(described),
             "settings": json.dumps(settings.params()),
+            "exported_at": exported_at,
         },
     )

@@ -34,6 +34,7 @@ def discover(
 ) -> list[Input]:
 
     inputs: list[Input] = []
+    ignored: list[str] = []
     vendor_files: list[tuple[str, Path, str]] = []
     if source_dir is not None:
         source_dir = Path(source_dir)
@@ -60,6 +61,7 @@ def discover(
                     f"{path.stem} table as .csv, .csv.gz, .parquet, .json or .jsonl."
                 )
             else:
+                ignored.append(path.name)
                 notes.append(
                     f"{path.name}: ignored (not named after a table, not a known vendor export)"
                 )
@@ -80,10 +82,19 @@ def discover(
             # what the missing side would add.
             notes.append(f"no {table.name}: the dashboard shows what it needs to measure more")
         elif table.required and table.name not in present:
+            article = "an" if table.name[0] in "aeiou" else "a"
+            unread = (
+                f" Not recognised, so not read: {', '.join(ignored)} (name a file after its table, "
+                "or give a vendor export with --source NAME=PATH)."
+                if ignored
+                else ""
+            )
             raise InputError(
-                f"no {table.name} file: a {table.name}.csv (or .parquet/.json) is required in "
-                f"{source_dir or 'the given sources'}. Required columns: "
+                f"no {table.name} file: {article} {table.name}.csv (or .parquet/.json) is "
+                f"required in {source_dir or 'the given sources'}. Required columns: "
                 + ", ".join(c.name for c in table.columns if c.required)
+                + "."
+                + unread
             )
     return inputs
 

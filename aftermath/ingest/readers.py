@@ -3,6 +3,12 @@
 Text stays text here; `validate` types it and turns what will not type into rejects.
 """
 
+import codecs
+import csv
+import gzip
+import io
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +19,10 @@ from aftermath.errors import InputError
 
 # A ticket description of tens of MB is legal; DuckDB's default line limit is 2 MB.
 MAX_LINE_BYTES = 256 * 1024 * 1024
+# How much of a file's start tells its encoding, whether it is text, and its header.
+HEAD_BYTES = 64 * 1024
+# The delimiters a header may show; the one splitting it into the most fields wins (comma on a tie).
+DELIMITERS = (",", ";", "\t", "|")
 
 
 def first_line(error: Exception) -> str:
@@ -54,20 +64,26 @@ def _max_value_bytes(path: Path) -> int:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
-    if not path.name.lower().endswith(".gz"):
-        with open(path, "rb") as f:
-            head = f.read(4096)
-        if not head.strip():
-            raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
-        if b"\x00" in head:
-            raise InputError(f"{path.name}: this is not a CSV file (it holds binary data).")
-    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
-    con.execute(
-        "create or replace temp table _csv as select row_number() over () as _rank, * "
-        "from read_csv($path, all_varchar = true, header = true, store_rejects = true, "
-        "max_line_size = $max_line)",
-        {"path": str(path), "max_line": _max_value_bytes(path)},
-    )
+    """A CSV file read with an explicit dialect, never DuckDB's sniffer (it gives up on a file
+    with mixed line endings): the delimiter the header shows, double quotes, a header row; UTF-8,
+    or UTF-16 by its byte-order mark. Rows that still fail become rejects with their numbers."""
+    with _open_binary(path) as f:
+        head = f.read(HEAD_BYTES)
+    encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
+    if not (head.decode(encoding, errors="replace") if encoding else head).strip():
+        raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+    if encoding is None and b"\x00" in head:
+        raise InputError(f"{path.name}: this is not a CSV file (it holds binary data).")
+    with tempfile.TemporaryDirectory(prefix="aftermath-csv-") as tmp:
+        # UTF-16 becomes UTF-8 for DuckDB, which reads no UTF-16; line endings are kept.
+        source = _rewritten(path, Path(tmp) / "utf8.csv", encoding) if encoding else path
+        try:
+            _read_csv_rows(con, source, path)
+        except duckdb.InvalidInputException:
+            # Line endings mixed (a CRLF export with rows appended by hand): one kind of ending.
+            source = _rewritten(path, Path(tmp) / "lf.csv", encoding or "utf-8", newline=None)
+            _read_csv_rows(con, source, path)
+
     cols = {c.lower().strip().lstrip("\ufeff"): f'"{c}"' for c in _columns(con, "_csv")[1:]}
     if not cols:
         raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
@@ -76,13 +92,15 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
     con.execute(
         "create or replace temp table _csv_rejects as "
         "select line - 1 as _row, error_type, error_message, csv_line, column_name, "
-        "row_number() over (order by line) as _i from reject_errors"
+        "row_number() over (order by line) as _i from (select * from reject_errors "
+        # one reject per row: a row with two extra fields is reported once for each
+        "qualify row_number() over (partition by line order by column_idx) = 1)"
     )
     shift = "(select count(*) from _csv_rejects r where r._row - r._i < _rank)"
     if not con.execute("select count(*) from _csv_rejects").fetchone()[0]:
         shift = "0"
-    source = f"select _rank + {shift} as _row, * exclude (_rank) from _csv"
-    create_raw(con, raw, table, path.name, cols, source, {})
+    ranked = f"select _rank + {shift} as _row, * exclude (_rank) from _csv"
+    create_raw(con, raw, table, path.name, cols, ranked, {})
     con.execute(
         "insert into _parse_rejects select $file, _row, coalesce(column_name, ''), "
         "left(csv_line, 200), case error_type "
@@ -92,6 +110,50 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
         "else lower(error_type::varchar) || ': ' || error_message end from _csv_rejects",
         {"file": path.name},
     )
+
+
+def _read_csv_rows(con: duckdb.DuckDBPyConnection, source: Path, path: Path) -> None:
+    with _open_binary(source) as f:
+        first = f.read(HEAD_BYTES)
+    header_line = first.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[0]
+    delimiter = max(DELIMITERS, key=lambda d: len(next(csv.reader([header_line], delimiter=d))))
+    names = next(csv.reader([header_line], delimiter=delimiter))
+    columns: dict[str, str] = {}
+    for i, name in enumerate(names):
+        name = name.strip() or f"column{i + 1}"
+        while name in columns:
+            name += "_"
+        columns[name] = "VARCHAR"
+    con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
+    con.execute(
+        "create or replace temp table _csv as select row_number() over () as _rank, * "
+        "from read_csv($path, auto_detect = false, header = true, delim = $delim, "
+        "quote = '\"', escape = '\"', columns = $columns, strict_mode = true, "
+        "store_rejects = true, max_line_size = $max_line)",
+        {
+            "path": str(source),
+            "delim": delimiter,
+            "columns": columns,
+            "max_line": _max_value_bytes(path),
+        },
+    )
+
+
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _rewritten(path: Path, out: Path, encoding: str, newline: str | None = "") -> Path:
+    """The file as UTF-8 (invalid bytes kept, for DuckDB to reject their rows); newline=None
+    turns every line ending into LF."""
+    errors = "surrogateescape" if encoding == "utf-8" else "replace"
+    with (
+        _open_binary(path) as raw,
+        io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline=newline) as text,
+        open(out, "w", encoding="utf-8", errors="surrogateescape", newline="") as f,
+    ):
+        shutil.copyfileobj(text, f, 1 << 20)
+    return out
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:

@@ -3,12 +3,13 @@
 Every input row ends up in its table or in `rejects`; rows read = loaded + rejected + merged.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
 from aftermath import schema
 from aftermath.ingest.discover import Input
+from aftermath.progress import SILENT, Progress, rows_text
 
 
 @dataclass
@@ -20,6 +21,12 @@ class TableReport:
     rows_rejected: int = 0
     duplicates_merged: int = 0
     warnings: int = 0
+    # The commonest reasons its rows were rejected: (column, reason, rows), most rows first.
+    top_reasons: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+# Reject reasons the console load report shows per file.
+TOP_REASONS = 3
 
 
 NATIVE_TIMESTAMPS = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE")
@@ -110,7 +117,10 @@ REFERENCE_RULES = [
 
 
 def load_inputs(
-    con: duckdb.DuckDBPyConnection, inputs: list[Input], notes: list[str]
+    con: duckdb.DuckDBPyConnection,
+    inputs: list[Input],
+    notes: list[str],
+    progress: Progress = SILENT,
 ) -> list[TableReport]:
     con.execute(
         'create table rejects (file varchar, row_number bigint, "column" varchar, '
@@ -128,21 +138,48 @@ def load_inputs(
         for n, item in enumerate(mine):
             raw = f"_raw_{table.name}_{n}"
             con.execute("delete from _parse_rejects")
-            if not item.build(con, raw):
-                continue
-            report = TableReport(table.name, item.label)
-            parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
-            con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
-            _check(con, table, raw, f"_checked_{table.name}_{n}", item.label)
-            checked, bad = con.execute(
-                "select count(*), count(*) filter (len(_problems) > 0) "
-                f"from _checked_{table.name}_{n}"
-            ).fetchone()
-            report.rows_read = checked + parse_rejects
-            report.rows_rejected = bad + parse_rejects
+            with progress.step(f"reading {item.label}") as step:
+                if not item.build(con, raw):
+                    step.done = f"{item.label}: no {table.name} in it"
+                    continue
+                report = TableReport(table.name, item.label)
+                parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
+                con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
+                _check(con, table, raw, f"_checked_{table.name}_{n}", item.label)
+                checked, bad = con.execute(
+                    "select count(*), count(*) filter (len(_problems) > 0) "
+                    f"from _checked_{table.name}_{n}"
+                ).fetchone()
+                report.rows_read = checked + parse_rejects
+                report.rows_rejected = bad + parse_rejects
+                step.done = (
+                    f"read {item.label} into {table.name}: {rows_text(report.rows_read)}, "
+                    f"{report.rows_rejected:,} rejected"
+                )
             checked_parts.append((n, report))
             reports.append(report)
-        _store(con, table, checked_parts)
+        with progress.step(f"storing {table.name}") as step:
+            _store(con, table, checked_parts)
+            loaded = sum(report.rows_loaded for _, report in checked_parts)
+            step.done = (
+                f"stored {table.name}: {rows_text(loaded)}"
+                if checked_parts
+                else f"no {table.name} in the inputs: stored as an empty table"
+            )
+    with progress.step("checking references between the tables"):
+        _check_references(con, reports)
+    reasons = con.execute(
+        "select file, \"column\", reason, count(*) as n from rejects where kind = 'rejected' "
+        'group by all order by file, n desc, "column", reason'
+    ).fetchall()
+    for report in reports:
+        report.top_reasons = [(c, r, n) for f, c, r, n in reasons if f == report.file][:TOP_REASONS]
+    notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
+    return reports
+
+
+def _check_references(con: duckdb.DuckDBPyConnection, reports: list[TableReport]) -> None:
+    """Rows naming an incident or ticket that is not there: kept, and listed as warnings."""
     for table, col, ref_table, ref_col, reason in REFERENCE_RULES:
         con.execute(
             f"create or replace temp table _unknown as select _file, _row, {col} as value "
@@ -159,8 +196,6 @@ def load_inputs(
         for report in reports:
             if report.table_name == table:
                 report.warnings = per_file.get(report.file, 0)
-    notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
-    return reports
 
 
 def _check(

@@ -17,24 +17,22 @@ if info is not None:
     )
 
 st.subheader("Load report")
-st.dataframe(db.run("pages/load_summary"), hide_index=True, column_config=tables.load_summary())
+tables.show(db.run("pages/load_summary"), tables.load_summary())
 
 st.subheader("Input tables: rows and time span")
-st.dataframe(
-    db.run("pages/table_spans"), hide_index=True, column_config=tables.table_spans(db.zone())
-)
+tables.show(db.run("pages/table_spans"), tables.table_spans(db.zone()))
 with st.expander("Every table in the database, with its row count"):
     counts = pd.DataFrame(sorted(db.table_rows().items()), columns=["table", "rows"])
-    st.dataframe(counts, hide_index=True)
+    tables.show(counts, {})
 
 st.subheader("Rejected and flagged rows")
 reasons = db.run("pages/reject_reasons")
 if reasons.empty:
     st.success("Every input row was loaded; nothing was rejected or flagged.")
 else:
-    st.dataframe(reasons, hide_index=True)
+    tables.show(reasons, {})
     st.caption(f"The first {REJECT_ROWS_SHOWN:,} rows, with the value as it was read:")
-    st.dataframe(db.run("pages/reject_rows", max_rows=REJECT_ROWS_SHOWN), hide_index=True)
+    tables.show(db.run("pages/reject_rows", max_rows=REJECT_ROWS_SHOWN), {})
 
 st.subheader("Load your own exports")
 st.markdown(

@@ -17,15 +17,22 @@ if db.require("tickets"):
     else:
         st.plotly_chart(charts.theme_matrix(themes), key="themes")
         st.markdown("**Themes no action item covers**")
-        st.dataframe(db.run("pages/uncovered_themes"), hide_index=True)
+        tables.show(db.run("pages/uncovered_themes"), tables.uncovered_themes())
 
 st.subheader("Coverage and owners per incident")
 coverage = db.run("pages/follow_up_coverage")
-st.dataframe(coverage, hide_index=True, column_config=tables.follow_up_coverage(db.zone()))
-st.caption(
-    "Engineering only: every action item is engineering's while customers reported confusion or "
-    "workarounds, so product and support work is missing."
-)
+tables.show(coverage, tables.follow_up_coverage(db.zone()))
+engineering_only = int(coverage["is_engineering_only"].fillna(False).astype(bool).sum())
+if not db.rows("action_items"):
+    st.caption("No action items are loaded, so no follow-up is owned by anyone yet.")
+elif engineering_only:
+    st.caption(
+        f"Engineering only ({engineering_only} of {len(coverage)} incidents): every action item "
+        "is engineering's while customers reported confusion or workarounds, so product and "
+        "support work is missing."
+    )
+else:
+    st.caption("No incident's follow-ups are engineering's alone while customers were confused.")
 
 st.subheader("Overdue action items")
 if db.require("action_items"):
@@ -33,7 +40,7 @@ if db.require("action_items"):
     if overdue.empty:
         st.success("No action item is overdue.")
     else:
-        st.dataframe(overdue, hide_index=True, column_config=tables.overdue_action_items())
+        tables.show(overdue, tables.overdue_action_items())
         st.download_button(
             "Download overdue action items (CSV)",
             lambda: safe_csv(overdue),

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import count_text, duration_text, money_text, severity_label
+from aftermath.format import count_text, duration_text, money_text, or_reason, severity_label
 from dashboard import charts, db, tables
 
 CONTACTS_SHOWN = 200
@@ -42,7 +42,10 @@ st.title(labels[incident_id])
 ended = "ongoing" if s.ongoing else f"resolved {s.resolved_at:%Y-%m-%d %H:%M}"
 st.caption(
     f"{severity_label(s.severity)} · started {s.started_at:%Y-%m-%d %H:%M} · {ended} ({db.zone()})"
-    f" · severity the customers' record suggests: {severity_label(s.suggested_severity)}"
+    " · severity the customers' record suggests: "
+    + or_reason(
+        s.suggested_severity, severity_label(s.suggested_severity), s.customer_impact_reason
+    )
 )
 for surge in db.run("pages/incident_surge", incident_id=incident_id).itertuples():
     rose = f"{surge.peak_ratio:.0f} × normal" if pd.notna(surge.peak_ratio) else "far above normal"
@@ -54,7 +57,11 @@ cards = st.columns(5, border=True)
 cards[0].metric(f"Outage{so_far}", duration_text(s.outage_minutes), help="started → resolved")
 cards[1].metric(
     f"Customer impact{so_far}",
-    duration_text(s.customer_impact_minutes) if has_tickets else "needs tickets",
+    or_reason(
+        s.customer_impact_minutes,
+        duration_text(s.customer_impact_minutes),
+        s.customer_impact_reason,
+    ),
     help="first sign → end of the ticket run",
 )
 cards[2].metric(
@@ -76,7 +83,7 @@ cards[3].metric(
 )
 cards[4].metric(
     "Comms gap",
-    duration_text(s.comms_gap_minutes),
+    or_reason(s.comms_gap_minutes, duration_text(s.comms_gap_minutes), s.comms_gap_reason),
     help="customer impact end − 'resolved' on the status page; positive: customers still hurting "
     "after 'resolved' was posted; – without tickets or a 'resolved' update",
 )
@@ -97,13 +104,7 @@ if has_tickets or has_usage:
             f"{count_text(totals.silent_quiet_accounts)} of them silent quiet; first to call first."
         )
         zone = db.zone()
-        st.dataframe(
-            contacts,
-            hide_index=True,
-            height=35 * 8 + 3,
-            column_order=tables.CONTACT_COLUMNS,
-            column_config=tables.contacts(db.zone()),
-        )
+        tables.show(contacts, tables.contacts(zone), tables.CONTACT_COLUMNS, height=35 * 8 + 3)
         st.download_button(
             "Download the contact list (CSV)",
             lambda: tables.contacts_csv(contacts, zone),
@@ -113,7 +114,10 @@ if has_tickets or has_usage:
 else:
     st.info(f"{db.NEEDS['tickets']} {db.NEEDS['usage']} {db.LOAD_HINT}")
 
-hours = db.run("pages/incident_hourly_tickets", incident_id=incident_id)
+# Without tickets the hours hold only zeros: the chart draws the outage and the updates alone.
+hours = db.run("pages/incident_hourly_tickets", incident_id=incident_id).iloc[
+    : None if has_tickets else 0
+]
 updates = db.run("pages/incident_status_updates", incident_id=incident_id)
 if len(hours) or len(updates):
     windows = {
@@ -123,7 +127,7 @@ if len(hours) or len(updates):
     comments = db.run("pages/incident_lingering_comments", incident_id=incident_id)
     activity = db.run("pages/incident_exposed_activity", incident_id=incident_id)
     figure = charts.incident_timeline(hours, updates, comments, activity, windows, db.zone())
-    st.plotly_chart(figure, key="timeline")
+    st.plotly_chart(figure, key="timeline", config=charts.NO_TOOLBAR)
 
 tabs = st.tabs(["Tickets", "Accounts", "Themes and action items", "Status page", "Postmortem"])
 with tabs[0]:
@@ -136,6 +140,14 @@ with tabs[0]:
             file_name=f"{incident_id}-tickets.csv",
             mime="text/csv",
         )
+        if s.suspect_links:
+            st.markdown(f"**Suspect links for CS to fix ({s.suspect_links})**")
+            st.caption(
+                "Linked to this incident in the help desk, but created long before it started: "
+                "they move no window and count in no total until the link is fixed."
+            )
+            suspects = db.run("pages/suspect_links", incident_id=incident_id)
+            st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
 with tabs[1]:
     if has_tickets or db.require("usage"):
         accounts = db.run("pages/incident_accounts", incident_id=incident_id)
@@ -153,7 +165,11 @@ with tabs[2]:
 with tabs[3]:
     st.metric(
         "Customers wrote before our first update by",
-        duration_text(s.customers_first_minutes),
+        or_reason(
+            s.customers_first_minutes,
+            duration_text(s.customers_first_minutes),
+            s.customers_first_reason,
+        ),
         help="first related ticket → first status update; negative: the status page spoke first",
     )
     if db.require("status_updates"):
@@ -171,7 +187,12 @@ with tabs[4]:
         )
         cards[1].metric(
             "Tickets: postmortem says / data shows",
-            f"{count_text(s.stated_ticket_count)} / {s.linked_tickets + s.suggested_tickets}",
+            f"{count_text(s.stated_ticket_count)} / "
+            + (
+                count_text(s.linked_tickets + s.suggested_tickets)
+                if has_tickets
+                else "needs tickets"
+            ),
         )
         cards[2].metric(
             "Accounts: postmortem names / affected",

@@ -1,10 +1,9 @@
 """Overview (leadership): how long customers felt each incident, next to how long it ran."""
 
-from urllib.parse import quote
-
+import pandas as pd
 import streamlit as st
 
-from aftermath.format import severity_label
+from aftermath.format import MISSING, duration_text, money_text, severity_label
 from dashboard import charts, db, tables
 
 st.title("What the incidents cost the customers")
@@ -47,14 +46,33 @@ head = db.one("pages/overview_headline", **filters)
 incidents = db.run("pages/overview_incidents", **filters)
 
 has_tickets, has_usage = bool(db.rows("tickets")), bool(db.rows("usage"))
-cols = st.columns(5, border=True)
-cols[0].metric("Incidents", f"{head.incidents:,}")
-cols[1].metric("Outage", f"{head.outage_hours:,.1f} h", help="started → resolved, summed")
+ongoing = int(incidents["ongoing"].sum())
+so_far = " so far" if ongoing else ""
+# The summed durations read longest ("33 h 12 min"): their cards are the widest.
+cols = st.columns([1, 1.35, 1.35, 1, 1], border=True)
+cols[0].metric(
+    "Incidents",
+    f"{head.incidents:,}",
+    f"{ongoing} ongoing" if ongoing else None,
+    delta_color="off",
+    delta_arrow="off",
+)
+cols[1].metric(
+    f"Outage{so_far}",
+    duration_text(head.outage_hours * 60),
+    help="started → resolved, summed; an ongoing incident counts up to the newest data",
+)
+# Beside the outage only when every incident's impact was measured; else how many were.
+compared = head.measured_incidents == head.incidents > 0
+impact_minutes = head.customer_impact_hours * 60 if head.measured_incidents else None
 cols[2].metric(
-    "Customer impact",
-    f"{head.customer_impact_hours:,.1f} h",
-    f"{head.customer_impact_hours - head.outage_hours:+,.1f} h vs outage",
-    delta_color="inverse",
+    f"Customer impact{so_far}",
+    duration_text(impact_minutes) if head.measured_incidents else "needs tickets",
+    f"{duration_text(impact_minutes - head.outage_hours * 60)} vs outage"
+    if compared
+    else f"{head.measured_incidents:,} of {head.incidents:,} incidents measured",
+    delta_color="inverse" if compared else "off",
+    **({} if compared else {"delta_arrow": "off"}),
     help="from the first sign (start or first ticket) to the end of the ticket run, summed",
 )
 cols[3].metric(
@@ -67,17 +85,28 @@ cols[3].metric(
 cols[4].metric(
     "Quiet accounts",
     f"{head.quiet_accounts:,}" if has_usage else "needs usage",
-    f"${head.quiet_mrr:,.0f} MRR" if has_usage else None,
+    f"${money_text(head.quiet_mrr)} MRR" if has_usage else None,
     delta_color="off",
     delta_arrow="off",
-    help="usage fell at least half after the incident (needs the usage table)",
+    help=f"usage fell at least {db.settings().quiet_drop_pct:g} % after the incident",
 )
 
 if incidents.empty:
     st.info("No incident matches these filters.")
     st.stop()
-st.plotly_chart(charts.impact_scatter(incidents), key="impact_scatter")
-st.caption("Points above the dashed line: customers felt the incident longer than it ran.")
+picked_points = st.plotly_chart(
+    charts.impact_scatter(incidents),
+    key="impact_scatter",
+    on_select="rerun",
+    selection_mode="points",
+)
+st.caption(
+    "Points above the dashed line: customers felt the incident longer than it ran. "
+    "Click a point to open its incident."
+)
+points = picked_points.selection.points if picked_points else []
+if points:
+    st.switch_page("app_pages/incident.py", query_params={"incident": charts.picked_id(points[0])})
 undeclared = db.run("pages/undeclared_surges")
 if has_tickets and not undeclared.empty:
     st.page_link(
@@ -91,17 +120,26 @@ if has_tickets and not undeclared.empty:
 st.subheader("Incidents")
 st.caption("Select a row to open the incident.")
 table = incidents.assign(
-    severity=incidents["severity"].map(severity_label),
-    open=[f"incident?incident={quote(i)}" for i in incidents["incident_id"]],
+    severities=[
+        f"{severity_label(declared)} ({'–' if pd.isna(suggested) else severity_label(suggested)})"
+        for declared, suggested in zip(
+            incidents["severity"], incidents["suggested_severity"], strict=True
+        )
+    ],
+    title=[
+        f"{title} (ongoing)" if ongoing else title
+        for title, ongoing in zip(
+            incidents["title"].fillna(MISSING), incidents["ongoing"], strict=True
+        )
+    ],
 )
-event = st.dataframe(
+event = tables.show(
     table,
+    tables.overview(db.zone()),
+    tables.OVERVIEW_COLUMNS,
     key="overview_table",
     on_select="rerun",
     selection_mode="single-row",
-    hide_index=True,
-    column_order=tables.OVERVIEW_COLUMNS,
-    column_config=tables.overview(db.zone()),
 )
 if event.selection.rows:
     chosen = incidents["incident_id"].iloc[event.selection.rows[0]]

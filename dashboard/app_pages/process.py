@@ -1,18 +1,13 @@
 """Process: are postmortems on time, does CS link tickets, does the status page keep up?"""
 
-import json
-
 import streamlit as st
 
-from aftermath.settings import DEFAULTS
 from dashboard import charts, db, tables
 
 st.title("How the incident process holds up")
 if not db.require("incidents"):
     st.stop()
-details = db.one("pages/load_details")
-settings = json.loads(details.settings or "{}") if details else {}
-due_days = int(settings.get("postmortem_due_days", DEFAULTS.postmortem_due_days))
+due_days = db.settings().postmortem_due_days
 
 st.subheader(f"Postmortems published within {due_days} days of resolution")
 timeliness = db.run("pages/postmortem_timeliness")
@@ -22,7 +17,7 @@ if db.require("postmortems"):
     for card, status in zip(cards, charts.POSTMORTEM_COLOURS, strict=True):
         card.metric(status.capitalize(), int(counts.get(status, 0)))
     st.plotly_chart(charts.postmortem_timeliness(timeliness, due_days), key="postmortems")
-    st.dataframe(timeliness, hide_index=True, column_config=tables.timeliness(db.zone()))
+    tables.show(timeliness, tables.timeliness(db.zone()))
 
 st.subheader("Link coverage: tickets CS linked, and tickets only suggested")
 if db.require("tickets"):
@@ -32,6 +27,14 @@ if db.require("tickets"):
         "Suggested tickets were not linked in the help desk but match the incident's window and "
         "words: review them and link them back."
     )
+    suspects = db.run("pages/suspect_links", incident_id=None)
+    if not suspects.empty:
+        st.markdown(f"**Suspect links for CS to fix ({len(suspects):,})**")
+        st.caption(
+            "Linked to an incident in the help desk but created long before it started: they "
+            "move no window and count in no total until the link is fixed."
+        )
+        st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
 
 st.subheader("Comms gap over time")
 if db.require("tickets", "status_updates"):

@@ -58,7 +58,7 @@ if len(calls) < totals.listed_rows:
     shown += "; the CSV has them all"
 st.caption(shown)
 order = tables.CONTACT_COLUMNS if incident_id else ["incident_id", *tables.CONTACT_COLUMNS]
-st.dataframe(calls, hide_index=True, column_order=order, column_config=tables.contacts(db.zone()))
+tables.show(calls, tables.contacts(db.zone()), order)
 # Streamlit runs the callable when clicked, on a thread outside this session: bind now what it
 # needs (the connection, the zone) rather than reading the session there.
 con, zone = db.connection(), db.zone()
@@ -85,4 +85,4 @@ with st.expander("Is it more than the usual churn? Quiet rate per incident again
             f"rate minus the same accounts' rate {rules.placebo_offset_days} days earlier "
             "(placebo) or unexposed accounts' rate (control). Read a rate with its counts."
         )
-        st.dataframe(rates, hide_index=True, column_config=tables.quiet_rates(db.zone()))
+        tables.show(rates, tables.quiet_rates(db.zone()))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import db, filters, trend_charts
+from dashboard import db, filters, tables, trend_charts
 
 st.title("Trends and response times")
 if not db.require("incidents"):
@@ -14,7 +14,7 @@ st.caption(
     "Undeclared surges: tickets far above normal with no incident declared (all services; see "
     "the Undeclared page)."
 )
-st.dataframe(trends, hide_index=True, column_config=trend_charts.MONTHLY_COLUMNS)
+tables.show(trends, trend_charts.MONTHLY_COLUMNS)
 
 st.subheader("Per service")
 services = db.run("pages/service_trends", severities=chosen["severities"])
@@ -31,8 +31,8 @@ st.caption(
     "start of the incident's ticket surge, below 0 when customers wrote in before the declared "
     "start. Acknowledge needs the source to record it (PagerDuty does)."
 )
-st.dataframe(percentiles, hide_index=True, column_config=trend_charts.PERCENTILE_COLUMNS)
+tables.show(percentiles, trend_charts.PERCENTILE_COLUMNS)
 
 st.subheader("Per incident")
 times = db.run("pages/incident_response_times", **chosen)
-st.dataframe(times, hide_index=True, column_config=trend_charts.response_columns(db.zone()))
+tables.show(times, trend_charts.response_columns(db.zone()))

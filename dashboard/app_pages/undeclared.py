@@ -4,7 +4,7 @@ import streamlit as st
 
 from aftermath.export import safe_csv
 from aftermath.format import count_text, money_text
-from dashboard import db, trend_charts
+from dashboard import db, tables, trend_charts
 
 st.title("What customers suffered that nobody declared")
 if not db.require("incidents", "tickets"):
@@ -34,19 +34,18 @@ if surges.empty:
     st.stop()
 st.subheader("Undeclared surges, largest excess first")
 st.caption("Select a row to see its tickets and the Markdown to declare it after the fact.")
-event = st.dataframe(
+event = tables.show(
     surges,
+    trend_charts.surge_columns(db.zone()),
     key="undeclared_table",
     on_select="rerun",
     selection_mode="single-row",
-    hide_index=True,
-    column_config=trend_charts.surge_columns(db.zone()),
 )
 row = event.selection.rows[0] if event.selection.rows else 0
 surge_id = surges["surge_id"].iloc[row]
 st.subheader(f"Tickets of surge {surge_id}")
 tickets = db.run("pages/surge_ticket_list", surge_id=surge_id)
-st.dataframe(tickets, hide_index=True, column_config=trend_charts.surge_ticket_columns(db.zone()))
+tables.show(tickets, trend_charts.surge_ticket_columns(db.zone()))
 st.download_button(
     "Download these tickets (CSV)",
     lambda: safe_csv(tickets),

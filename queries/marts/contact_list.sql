@@ -113,21 +113,21 @@ weighed as (
             '; ',
             case
                 when is_quiet and is_silent
-                    then 'went quiet without writing in (usage down '
+                    then 'went quiet without a word (usage −'
                     || cast(round(drop_pct) as integer) || ' %)'
             end,
             case
                 when is_quiet and not is_silent
-                    then 'went quiet after writing in (usage down '
+                    then 'went quiet after writing in (usage −'
                     || cast(round(drop_pct) as integer) || ' %)'
             end,
-            case when is_urgent then 'wrote of something urgent' end,
+            case when is_urgent then 'wrote of urgency' end,
             case when is_trust_loss then 'wrote of lost trust' end,
             case
-                when open_tickets = 1 then '1 ticket not solved'
-                when open_tickets > 1 then open_tickets || ' tickets not solved'
+                when open_tickets = 1 then '1 ticket open'
+                when open_tickets > 1 then open_tickets || ' tickets open'
             end,
-            case when is_still_quiet then 'still quiet in the latest usage' end
+            case when is_still_quiet then 'still quiet' end
         ) as reasons_text
     from listed
     left join accounts on accounts.account_id = listed.account_id

@@ -36,8 +36,7 @@
 with
 
 has_tickets as (
-    select count(*) > 0 as yes
-    from tickets
+    select exists(select 1 from tickets) as yes
 ),
 
 windows as (

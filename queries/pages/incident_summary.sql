@@ -8,9 +8,10 @@
 --          exposed_accounts, quiet_accounts, silent_quiet_accounts, quiet_mrr,
 --          suggested_severity, severity_gap, postmortem_published_at,
 --          postmortem_days_after_resolved, postmortem_status, stated_ticket_count,
---          stated_accounts
+--          stated_accounts, suspect_links, customer_impact_reason, comms_gap_reason,
+--          customers_first_reason
 -- Quiet accounts come from incident_quiet (empty while the incident is not judged); silent ones
--- never opened a related ticket. postmortem_status: 'on time', 'late', 'missing' (due
+-- never opened a related ticket. The *_reason columns say why a figure is empty (incident_impact). postmortem_status: 'on time', 'late', 'missing' (due
 -- date passed in the data without one), 'not due yet', or 'ongoing'.
 
 with
@@ -35,7 +36,7 @@ final as (
         impact.tickets_after_resolved,
         impact.long_tail_tickets,
         impact.excess_tickets,
-        coalesce(impact.affected_accounts, 0) as affected_accounts,
+        impact.affected_accounts,
         quiet.exposed_accounts,
         quiet.quiet_accounts,
         quiet.silent_quiet_accounts,
@@ -52,7 +53,11 @@ final as (
             else 'not due yet'
         end as postmortem_status,
         impact.stated_ticket_count,
-        impact.stated_accounts
+        impact.stated_accounts,
+        impact.suspect_links,
+        impact.customer_impact_reason,
+        impact.comms_gap_reason,
+        impact.customers_first_reason
     from incident_impact as impact
     left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
     where impact.incident_id = $incident_id

@@ -3,7 +3,9 @@
 -- params:  $surge_id
 -- columns: ticket_id, created_at, account_id, account_name, segment, mrr, subject, description,
 --          incident_id
--- Oldest first. account_name, segment and mrr are empty for an account not in `accounts`.
+-- Oldest first. mrr is empty for an account not in `accounts`; its name and segment, and a
+-- missing subject or description, read '–'; incident_id is what the help desk linked, '–' when
+-- nothing.
 
 with
 
@@ -11,13 +13,13 @@ final as (
     select
         surge_tickets.ticket_id,
         surge_tickets.created_at,
-        surge_tickets.account_id,
-        accounts.name as account_name,
-        accounts.segment,
+        coalesce(surge_tickets.account_id, '–') as account_id,
+        coalesce(accounts.name, '–') as account_name,
+        coalesce(accounts.segment, '–') as segment,
         accounts.mrr,
-        surge_tickets.subject,
-        tickets.description,
-        surge_tickets.incident_id
+        coalesce(surge_tickets.subject, '–') as subject,
+        coalesce(tickets.description, '–') as description,
+        coalesce(surge_tickets.incident_id, '–') as incident_id
     from surge_tickets
     inner join tickets on tickets.ticket_id = surge_tickets.ticket_id
     left join accounts on accounts.account_id = surge_tickets.account_id

@@ -425,3 +425,45 @@ def strip_html(expr: str) -> str:
     for entity, char in HTML_ENTITIES:
         decoded = f"replace({decoded}, '{entity}', '{char}')"
     return f"nullif(trim(regexp_replace({decoded}, '\\s+', ' ', 'g')), '')"
+
+
+def note(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    """A line for the load report (the loader prints `_notes`; an adapter read alone keeps it)."""
+    con.execute("create temp table if not exists _notes (note varchar)")
+    con.execute("insert into _notes values ($n)", {"n": text})
+
+
+def notes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    con.execute("create temp table if not exists _notes (note varchar)")
+    return [n for (n,) in con.execute("select note from _notes").fetchall()]
+
+
+def top_level(con: duckdb.DuckDBPyConnection, path: Path, sql: str) -> tuple:
+    """One row of `sql` over the file's top-level JSON values, each as `json` (a page of an API
+    response, say): for the page's own keys beside its records."""
+    files = json_files(path)
+    return con.execute(
+        f"select {sql} from read_json_objects($files, format = 'auto', maximum_object_size = $max)",
+        _files_param(files),
+    ).fetchall()[0]
+
+
+def warn_if_more_pages(
+    con: duckdb.DuckDBPyConnection, path: Path, source: str, more_sql: str, how: str
+) -> None:
+    """Note when every page in the file says another one follows (`more_sql`, true/false/NULL
+    per top-level value; NULL = the value does not say): only some of the records were exported.
+    One page saying it is the last (several pages concatenated) means the export is whole."""
+    (incomplete,) = top_level(con, path, f"coalesce(bool_and({more_sql}), false)")
+    if incomplete:
+        note(
+            con,
+            f"{label(path, source)}: the export says more pages exist ({how}), and they are not "
+            f"in it: only the records given were loaded. Export every page (see {source}.md).",
+        )
+
+
+def export_time(con: duckdb.DuckDBPyConnection, at: str) -> None:
+    """When the export was taken, as it says itself: the data's end reaches at least there."""
+    con.execute("create temp table if not exists _export_times (exported_at varchar)")
+    con.execute("insert into _export_times values ($at)", {"at": at})

@@ -64,6 +64,14 @@ def read(
         needs=(*MARKS, "source"),
         expected=EXPECTED,
     )
+    # `pages.next` names the next page of a list or search response (null on the last).
+    common.warn_if_more_pages(
+        con,
+        path,
+        NAME,
+        "case when json_exists(json, '$.pages') then (json ->> '$.pages.next') is not null end",
+        "'pages.next'",
+    )
     link_field = options.get("link_field", "")
     created_at = common.iso_from_epoch("rec ->> 'created_at'")
     closed_at = common.iso_from_epoch("rec ->> '$.statistics.last_close_at'")

@@ -78,6 +78,18 @@ def read(
         needs=("fields",),
         expected=EXPECTED,
     )
+    # Search pages say `total` (v2 and v3 search) or `isLast` (the newer /search/jql).
+    common.warn_if_more_pages(
+        con,
+        path,
+        NAME,
+        "case when try_cast(json ->> 'isLast' as boolean) is not null "
+        "then not try_cast(json ->> 'isLast' as boolean) "
+        "when try_cast(json ->> 'total' as bigint) is not null "
+        "then try_cast(json ->> 'total' as bigint) > coalesce(try_cast(json ->> 'startAt' as "
+        "bigint), 0) + coalesce(json_array_length(json -> 'issues'), 0) end",
+        "'total' above the issues given, or 'isLast': false",
+    )
     # One --link-field serves every source: a value meant for another tool (a Zendesk field
     # id, say) matches nothing here, and the default label and link rules still apply.
     link_field = options.get("link_field", "")

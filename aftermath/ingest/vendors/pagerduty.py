@@ -68,6 +68,9 @@ def read(
         needs=("incident_number",),
         expected=EXPECTED,
     )
+    common.warn_if_more_pages(
+        con, path, NAME, "try_cast(json ->> 'more' as boolean)", "'more': true"
+    )
     priority = "coalesce(rec ->> '$.priority.summary', rec ->> 'priority_name')"
     incidents = common.materialize(
         con,
@@ -75,7 +78,8 @@ def read(
         f"""
         select
             _row,
-            rec ->> 'id' as incident_id,
+            -- Some exports leave `id` empty; the incident number is unique within an account.
+            coalesce(nullif(trim(rec ->> 'id'), ''), rec ->> 'incident_number') as incident_id,
             coalesce(rec ->> 'title', rec ->> 'description', rec ->> 'summary') as title,
             coalesce({common.severity_level(priority)}, {URGENCY_LEVEL_SQL}) as severity,
             case when service is not null then to_json([service]) end as services,

@@ -30,6 +30,8 @@ UPDATES_SQL = (
     "json_extract(rec, '$.updates[*]'))"
 )
 
+MONITORING_SQL = f"list_filter({UPDATES_SQL}, lambda u: lower(u ->> 'status') = 'monitoring')"
+
 # Components named on the incident (objects, or plain names), else those its updates show out
 # of `operational`: updates list every component they touched, most of them unchanged, plus a
 # code-less placeholder "No components were affected by this update."
@@ -48,15 +50,35 @@ list_sort(list_distinct(coalesce(
 """
 
 
-# `started_at` is when impact began, but an incident posted after the fact can carry the
-# posting time there, later than its (backdated) resolution: then `created_at` is the start.
+# When an update was shown as posted (display_at can be backdated), as the status_updates say.
+UPDATE_AT_SQL = "coalesce(u ->> 'display_at', u ->> 'created_at', u ->> 'at')"
+
+# The start is the earliest of `created_at`, `started_at` and the first update: an update can be
+# dated before the incident's `created_at` (posted, then backdated), and an incident posted after
+# the fact can carry the posting time in `started_at`, later than its (backdated) resolution, so
+# such a `started_at` does not count. The chosen field's own text is kept (the loader parses
+# it); the raw text when none parses, for the loader to reject.
 STARTED_SQL = """
-case
-    when try_cast(rec ->> 'started_at' as timestamptz)
-        > try_cast(rec ->> 'resolved_at' as timestamptz) then rec ->> 'created_at'
+case least(created_ts, started_ts, first_update.t)
+    when created_ts then rec ->> 'created_at'
+    when started_ts then rec ->> 'started_at'
+    when first_update.t then first_update.s
     else coalesce(rec ->> 'started_at', rec ->> 'created_at')
 end
 """
+
+
+# The earliest of some updates, as {t: time, s: its text}: structs sort by their first field.
+def _first_update(updates: str) -> str:
+    return (
+        f"list_sort(list_filter(list_transform({updates}, lambda u: "
+        f"{{'t': try_cast({UPDATE_AT_SQL} as timestamptz), 's': {UPDATE_AT_SQL}}}), "
+        "lambda x: x.t is not null))[1]"
+    )
+
+
+# Mitigated: `monitoring_at`, else the first update that says "monitoring" (a fix is out).
+MITIGATED_SQL = "coalesce(rec ->> 'monitoring_at', first_monitoring.s)"
 
 
 def detect(path: Path) -> str | None:
@@ -104,12 +126,31 @@ def read(
             {IMPACT_SQL} as severity,
             case when len(services) > 0 then to_json(services) end as services,
             {STARTED_SQL} as started_at,
-            rec ->> 'monitoring_at' as mitigated_at,
+            {MITIGATED_SQL} as mitigated_at,
             rec ->> 'resolved_at' as resolved_at,
             coalesce(rec ->> 'shortlink', rec ->> 'url') as status_page_url
-        from (select _row, rec, {SERVICES_SQL} as services from {recs.table})
+        from (
+            select
+                _row,
+                rec,
+                {SERVICES_SQL} as services,
+                try_cast(rec ->> 'created_at' as timestamptz) as created_ts,
+                case
+                    when try_cast(rec ->> 'started_at' as timestamptz)
+                        <= coalesce(try_cast(rec ->> 'resolved_at' as timestamptz), 'infinity')
+                        then try_cast(rec ->> 'started_at' as timestamptz)
+                end as started_ts,
+                {_first_update(UPDATES_SQL)} as first_update,
+                {_first_update(MONITORING_SQL)} as first_monitoring
+            from {recs.table}
+        )
         """,
     )
+    # An ongoing incident is measured to the export's own time (`page.updated_at`), not to its
+    # last update: the page said nothing newer because nothing changed.
+    (exported_at,) = common.top_level(con, path, "max(json ->> '$.page.updated_at')")
+    if exported_at:
+        common.export_time(con, exported_at)
     status_updates = common.materialize(
         con,
         NAME,
@@ -117,7 +158,7 @@ def read(
         select
             _row,
             rec ->> 'id' as incident_id,
-            coalesce(u ->> 'display_at', u ->> 'created_at', u ->> 'at') as posted_at,
+            {UPDATE_AT_SQL} as posted_at,
             lower(u ->> 'status') as status,
             coalesce(u ->> 'body', u ->> 'message') as body
         from (select _row, rec, unnest({UPDATES_SQL}) as u from {recs.table})

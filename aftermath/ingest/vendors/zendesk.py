@@ -27,6 +27,21 @@ PRIORITY_LEVEL_SQL = (
 )
 
 
+# A list page names the next one in `next_page`; an incremental export says `end_of_stream`
+# (false = more to fetch from `after_url`); cursor pagination says `meta.has_more`.
+MORE_PAGES_SQL = """
+case
+    when try_cast(json ->> 'end_of_stream' as boolean) is not null
+        then not try_cast(json ->> 'end_of_stream' as boolean)
+    when try_cast(json ->> '$.meta.has_more' as boolean) is not null
+        then try_cast(json ->> '$.meta.has_more' as boolean)
+    when json_type(json) = 'OBJECT' and json_exists(json, '$.next_page')
+        then (json ->> 'next_page') is not null
+end
+"""
+MORE_PAGES = "'next_page', or 'after_url' with 'end_of_stream': false"
+
+
 def _kind(found: common.Shape | None) -> str | None:
     if found is None:
         return None
@@ -61,7 +76,9 @@ def read(
         return {"ticket_events": _comments(con, path)}
     if kind == "audits":
         return {"ticket_events": _audits(con, path)}
-    return _tickets(con, path, options.get("link_field", ""))
+    tables = _tickets(con, path, options.get("link_field", ""))
+    common.warn_if_more_pages(con, path, NAME, MORE_PAGES_SQL, MORE_PAGES)
+    return tables
 
 
 def _tickets(

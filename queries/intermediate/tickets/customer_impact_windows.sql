@@ -54,8 +54,7 @@ first_tickets as (
 ),
 
 has_tickets as (
-    select count(*) > 0 as yes
-    from tickets
+    select exists(select 1 from tickets) as yes
 ),
 
 windows as (

@@ -1,0 +1,27 @@
+-- Which links should CS fix in the help desk: tickets linked to an incident they predate by far.
+-- grain:   one row per suspect link
+-- params:  $incident_id
+-- columns: incident_id, ticket_id, account_id, created_at, subject, reason
+-- related_tickets with link = 'suspect' (see ticket_links); all incidents when $incident_id is
+-- empty. Newest incident first.
+
+with
+
+final as (
+    select
+        related.incident_id,
+        related.ticket_id,
+        related.account_id,
+        related.created_at,
+        tickets.subject,
+        related.reason
+    from related_tickets as related
+    inner join tickets on tickets.ticket_id = related.ticket_id
+    inner join incidents on incidents.incident_id = related.incident_id
+    where
+        related.link = 'suspect'
+        and ($incident_id is null or related.incident_id = $incident_id)
+    order by incidents.started_at desc, related.created_at
+)
+
+select * from final

@@ -1,0 +1,89 @@
+"""`aftermath load` says how far it has got on standard error, and `--quiet` silences it."""
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from aftermath.progress import CLEAR_LINE, Progress
+from tests.helpers import write_exports
+
+STAMP = r"\[\s+\d+\.\d s\]"
+
+
+def _exports(folder: Path) -> Path:
+    return write_exports(
+        folder,
+        {
+            "incidents.csv": "incident_id,title,started_at,resolved_at\n"
+            "I1,Billing errors,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject,incident_id\n"
+            "T1,2026-07-14T10:30:00Z,A1,billing broken,I1\n"
+            "T2,not a time,A2,help,\n",
+        },
+    )
+
+
+def _load(folder: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aftermath.cli",
+            "load",
+            folder,
+            "--db",
+            folder / "x.duckdb",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_plain_lines_name_each_file_check_and_table_as_they_end(tmp_path: Path):
+    run = _load(_exports(tmp_path))
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    assert "\r" not in run.stderr  # standard error is a pipe here: a log, nothing overwritten
+    assert all(re.match(STAMP, line) for line in lines), lines
+    said = [re.sub(rf"^{STAMP} | \(\d+\.\d s\)$", "", line) for line in lines]
+    assert said[:2] == [
+        "read incidents.csv into incidents: 1 row, 0 rejected",
+        "stored incidents: 1 row",
+    ]
+    assert "read tickets.csv into tickets: 2 rows, 1 rejected" in said  # 'not a time'
+    assert "no usage in the inputs: stored as an empty table" in said
+    assert "checking references between the tables" in said
+    assert "built incident_impact: 1 row" in said
+    assert said[-1] == "writing the database"
+    # The steps come in the order they ran: every input before the first derived table.
+    assert said.index("checking references between the tables") < said.index(
+        "built incident_impact: 1 row"
+    )
+    assert run.stdout.startswith("table ")  # the load report itself stays on standard output
+
+
+def test_quiet_prints_only_the_final_report(tmp_path: Path):
+    run = _load(_exports(tmp_path), "--quiet")
+    assert run.returncode == 0
+    assert run.stderr == ""
+    assert run.stdout.startswith("table ") and "database:" in run.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_running_step_stands_on_a_live_line():
+    screen = _Terminal()
+    progress = Progress(screen)
+    with progress.step("building incident_impact") as step:
+        assert screen.getvalue().startswith(CLEAR_LINE)
+        assert screen.getvalue().endswith("building incident_impact ...")
+        step.done = "built incident_impact: 12 rows"
+    # The live line is cleared and replaced by the step's result, which stays as a log line.
+    *_, last = screen.getvalue().split(CLEAR_LINE)
+    assert re.fullmatch(rf"{STAMP} built incident_impact: 12 rows \(\d+\.\d s\)\n", last)
