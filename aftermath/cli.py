@@ -19,6 +19,7 @@ from aftermath.errors import InputError
 from aftermath.progress import Progress
 from aftermath.report import render_report
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
+from aftermath.surge_report import render_surge
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_parser("report", help='Markdown "Customer impact" section for a postmortem')
     )
     p.add_argument("incident_id", metavar="INCIDENT_ID")
+
+    p = with_db(
+        sub.add_parser("surge", help="Markdown of one ticket surge, to declare it after the fact")
+    )
+    p.add_argument("surge_id", metavar="SURGE_ID")
     return parser
 
 
@@ -202,12 +208,24 @@ def cmd_report(args: argparse.Namespace, db: Path) -> int:
     return 0
 
 
+def cmd_surge(args: argparse.Namespace, db: Path) -> int:
+    if not db.exists():
+        raise InputError(f"no database at {db}; run `aftermath load DIR` or `aftermath demo` first")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        print(render_surge(con, args.surge_id), end="")
+    finally:
+        con.close()
+    return 0
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "load": cmd_load,
     "serve": cmd_serve,
     "export": cmd_export,
     "report": cmd_report,
+    "surge": cmd_surge,
 }
 
 if __name__ == "__main__":

@@ -40,7 +40,8 @@ TABLES: dict[str, Table] = {
             True,
             _cols(
                 "incident_id:id! title:text severity:severity services:list started_at:timestamp! "
-                "detected_at:timestamp mitigated_at:timestamp resolved_at:timestamp "
+                "detected_at:timestamp acknowledged_at:timestamp mitigated_at:timestamp "
+                "resolved_at:timestamp "
                 "status_page_url:text"
             ),
             key="incident_id",

@@ -6,7 +6,7 @@ Run by `aftermath serve` (streamlit run, with $AFTERMATH_DB naming the database)
 import duckdb
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, filters
 
 # A narrow sidebar (it holds the pages and the zone) leaves the tables their 1440 px screen.
 st.set_page_config(
@@ -19,6 +19,8 @@ st.set_page_config(
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("app_pages/incident.py", title="Incident", icon=":material/timeline:"),
+    st.Page("app_pages/undeclared.py", title="Undeclared", icon=":material/report:"),
+    st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("app_pages/quiet_accounts.py", title="Whom to call", icon=":material/call:"),
     st.Page("app_pages/follow_ups.py", title="Follow-ups", icon=":material/checklist:"),
     st.Page("app_pages/process.py", title="Process", icon=":material/schedule:"),
@@ -26,6 +28,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+filters.keep_across_pages()
 
 with st.sidebar:
     st.selectbox(

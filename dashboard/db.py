@@ -18,6 +18,7 @@ import streamlit as st
 from aftermath.queries import run_query
 from aftermath.report import render_report
 from aftermath.settings import DEFAULTS, Settings, default_db_path
+from aftermath.surge_report import render_surge
 
 Identity = tuple[str, int, int]
 
@@ -107,6 +108,16 @@ def _report(ident: Identity, incident_id: str) -> str:
 def report(incident_id: str) -> str:
     """The Markdown "Customer impact" section of `aftermath report` for one incident."""
     return _report(identity(), incident_id)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+def _surge_report(ident: Identity, surge_id: str) -> str:
+    return render_surge(_connection(ident), surge_id)
+
+
+def surge_report(surge_id: str) -> str:
+    """The Markdown of `aftermath surge` for one ticket surge."""
+    return _surge_report(identity(), surge_id)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=8, show_spinner=False)

@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
 PAGES = {
     "": 1,
     "incident?incident=INC-305": 1,
+    "undeclared": 1,
+    "trends": 3,
     "quiet_accounts": 1,
     "follow_ups": 2,
     "process": 3,

@@ -28,6 +28,8 @@ APP = PROJECT_DIR / "dashboard" / "app.py"
 PAGES = [
     "app_pages/overview.py",
     "app_pages/incident.py",
+    "app_pages/undeclared.py",
+    "app_pages/trends.py",
     "app_pages/quiet_accounts.py",
     "app_pages/follow_ups.py",
     "app_pages/process.py",
@@ -37,6 +39,8 @@ PAGES = [
 DEMO_CHARTS = {
     "app_pages/overview.py": 1,
     "app_pages/incident.py": 1,
+    "app_pages/undeclared.py": 1,
+    "app_pages/trends.py": 3,
     "app_pages/quiet_accounts.py": 1,
     "app_pages/follow_ups.py": 2,
     "app_pages/process.py": 3,
@@ -449,6 +453,72 @@ def test_customer_text_is_shown_as_text(hostile_db, monkeypatch):
     assert not any("<script>" in text or "](" in text or "**bold**" in text for text in rendered)
     assert any(r"\<script\>alert(1)\</script\>" in text for text in rendered)
     assert not any(m.proto.allow_html for m in at.markdown)
+
+
+def test_undeclared_lists_the_bank_feed_surge_and_its_tickets(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/undeclared.py")
+    # The one planted undeclared surge (data/demo/README.md): 47 tickets above normal, 49
+    # accounts over 3 hours = 147 customer-hours, MRR 63,945.18.
+    assert metrics(at) == {
+        "Undeclared surges": "1",
+        "Tickets above normal": "47",
+        "Customer-hours": "147",
+        "MRR of the accounts writing in": "$63,945",
+    }
+    surges, tickets = at.dataframe[0].value, at.dataframe[1].value
+    assert list(surges["surge_id"]) == ["S-20260924-09"]
+    assert len(tickets) == 50
+    assert "Bank feed stopped updating" in set(tickets["subject"])
+    assert at.tabs[0].markdown[0].value.startswith("## Ticket surge S-20260924-09")
+
+
+def test_overview_points_at_what_nobody_declared(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch)
+    [link] = at.get("page_link")
+    assert "1 ticket surge with no incident, 49 accounts writing in" in link.proto.label
+
+
+def test_incident_page_says_how_far_tickets_rose(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-305")
+    # 13 tickets from 10:00 against 1 usual for a Tuesday 10:00.
+    assert any(
+        c.value.startswith("Tickets rose to 13 × normal at 10:00 (13 in the hour; surge S-2026")
+        for c in at.caption
+    )
+
+
+def test_trends_carry_the_overview_filters_and_show_response_times(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch)
+    at.selectbox(key="overview_service").select("exports").run()
+    at.switch_page("app_pages/trends.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="overview_service").value == "exports"
+    monthly, percentiles, per_incident = (at.dataframe[i].value for i in (0, 1, 2))
+    # Exports: INC-307 (August) and the ongoing INC-312 (September).
+    assert monthly.set_index("month")["incidents"].to_dict() == {
+        pd.Timestamp("2026-04-01"): 0,
+        pd.Timestamp("2026-05-01"): 0,
+        pd.Timestamp("2026-06-01"): 0,
+        pd.Timestamp("2026-07-01"): 0,
+        pd.Timestamp("2026-08-01"): 1,
+        pd.Timestamp("2026-09-01"): 1,
+    }
+    # The undeclared surge of September is there whatever the service.
+    assert list(monthly["undeclared_surges"]) == [0, 0, 0, 0, 0, 1]
+    assert sorted(per_incident["incident_id"]) == ["INC-307", "INC-312"]
+    times = percentiles.set_index("response_time")
+    assert times.loc["time to resolve", "measured_incidents"] == 1  # INC-312 is ongoing
+    assert times.loc["time to resolve", "median_minutes"] == 105  # INC-307 15:40 -> 17:25
+
+    at.selectbox(key="overview_service").select(None).run()
+    times = at.dataframe[1].value.set_index("response_time")
+    # Acknowledged (data/demo/README.md), sorted: 4 9 10 11 12 15 17 18 19 28 58 112 minutes.
+    # Median (15 + 17) / 2 = 16; p90 at position 1 + 0.9 x 11 = 10.9: 28 + 0.9 x (58 - 28) = 55.
+    assert times.loc["time to acknowledge"].to_dict() == {
+        "measured_incidents": 12,
+        "median_minutes": 16.0,
+        "p90_minutes": pytest.approx(55.0),
+    }
 
 
 SUSPECT_COLUMNS = ["incident_id", "ticket_id", "account_id", "created_at", "subject", "reason"]

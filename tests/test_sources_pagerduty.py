@@ -44,6 +44,7 @@ def test_list_incidents_example(realdata: Path, tmp_path: Path) -> None:
             "services": '["My Mail Service"]',
             "started_at": "2015-10-06T21:30:42Z",
             "detected_at": "2015-10-06T21:30:42Z",
+            "acknowledged_at": None,  # resolved: PagerDuty lists no acknowledgement any more
             "resolved_at": "2015-10-06T21:38:23Z",
         }
     ]
@@ -52,8 +53,9 @@ def test_list_incidents_example(realdata: Path, tmp_path: Path) -> None:
 def test_single_incident_example_is_unresolved(realdata: Path, tmp_path: Path) -> None:
     path = save(tmp_path, "incident.json", examples(realdata)["GET /incidents/{id}"])
     [incident] = records(pagerduty.read(duckdb.connect(), path, {})["incidents"])
-    # Status acknowledged, resolved_at null: still ongoing.
+    # Status acknowledged, resolved_at null: still ongoing; acknowledged by Earline at 00:32:52.
     assert (incident["incident_id"], incident["resolved_at"]) == ("PT4KHLK", None)
+    assert incident["acknowledged_at"] == "2015-11-10T00:32:52Z"
 
 
 def test_analytics_raw_incidents_example(realdata: Path, tmp_path: Path) -> None:
@@ -67,6 +69,11 @@ def test_analytics_raw_incidents_example(realdata: Path, tmp_path: Path) -> None
     ] == [
         ("PYC0H08", "The server is on fire!", 4, '["Engineering"]', "2023-05-31T10:15:00"),
         ("PCOOHCY", "Reply on social media", 2, '["Social media tracking"]', "2023-05-30T10:00:05"),
+    ]
+    # created_at + seconds_to_first_ack: 10:05:00 + 5 s, 10:00:00 + 48 s.
+    assert [i["acknowledged_at"] for i in incidents] == [
+        "2023-05-31T10:05:05",
+        "2023-05-31T10:00:48",
     ]
 
 

@@ -692,6 +692,7 @@ def _incident_row(story: dict) -> dict:
         "services": story["services"],
         "started_at": stamp("started_at"),
         "detected_at": stamp("detected_at"),
+        "acknowledged_at": stamp("acknowledged_at"),
         "mitigated_at": stamp("mitigated_at"),
         "resolved_at": stamp("resolved_at"),
         "status_page_url": (

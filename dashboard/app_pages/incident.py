@@ -47,6 +47,12 @@ st.caption(
         s.suggested_severity, severity_label(s.suggested_severity), s.customer_impact_reason
     )
 )
+for surge in db.run("pages/incident_surge", incident_id=incident_id).itertuples():
+    rose = f"{surge.peak_ratio:.0f} × normal" if pd.notna(surge.peak_ratio) else "far above normal"
+    st.caption(
+        f"Tickets rose to {rose} at {surge.peak_at:%H:%M} ({surge.peak_tickets} in the hour; "
+        f"surge {surge.surge_id}: {surge.tickets} tickets from {surge.accounts} accounts)."
+    )
 cards = st.columns(5, border=True)
 cards[0].metric(f"Outage{so_far}", duration_text(s.outage_minutes), help="started → resolved")
 cards[1].metric(

@@ -107,6 +107,15 @@ st.caption(
 points = picked_points.selection.points if picked_points else []
 if points:
     st.switch_page("app_pages/incident.py", query_params={"incident": charts.picked_id(points[0])})
+undeclared = db.run("pages/undeclared_surges")
+if has_tickets and not undeclared.empty:
+    st.page_link(
+        "app_pages/undeclared.py",
+        label=f"Never declared, over all the data: {len(undeclared)} ticket "
+        f"surge{'' if len(undeclared) == 1 else 's'} with no incident, "
+        f"{undeclared['accounts'].sum():,} accounts writing in",
+        icon=":material/report:",
+    )
 
 st.subheader("Incidents")
 st.caption("Select a row to open the incident.")

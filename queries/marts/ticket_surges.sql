@@ -113,7 +113,6 @@ distinct_terms as (
             order by surge_words.word_tickets desc, surge_words.word
         ) as rank
     from surge_words
-    inner join runs on runs.surge_id = surge_words.surge_id
     inner join overall_shares on overall_shares.word = surge_words.word
     inner join surge_sizes on surge_sizes.surge_id = surge_words.surge_id
     where

@@ -24,6 +24,18 @@ EXPECTED = (
 URGENCY_LEVEL_SQL = "case lower(rec ->> 'urgency') when 'high' then 2 when 'low' then 4 end"
 
 
+# The first acknowledgement: REST lists the current ones (emptied once resolved), Analytics
+# counts the seconds from created_at (timestamps without an offset, as it writes them).
+ACKNOWLEDGED_SQL = """coalesce(
+    (select min(a ->> 'at') from unnest(cast(rec -> 'acknowledgements' as json[])) as t(a)),
+    strftime(
+        try_cast(rec ->> 'created_at' as timestamp)
+        + try_cast(rec ->> 'seconds_to_first_ack' as double) * interval '1 second',
+        '%Y-%m-%dT%H:%M:%S'
+    )
+)"""
+
+
 def detect(path: Path) -> str | None:
     """Why this file is a PagerDuty export, or None."""
     found = common.shape(path)
@@ -73,6 +85,7 @@ def read(
             case when service is not null then to_json([service]) end as services,
             rec ->> 'created_at' as started_at,
             rec ->> 'created_at' as detected_at,
+            {ACKNOWLEDGED_SQL} as acknowledged_at,
             coalesce(
                 rec ->> 'resolved_at',
                 case when (rec ->> 'status') = 'resolved' then rec ->> 'last_status_change_at' end

@@ -1,0 +1,65 @@
+"""Undeclared (leadership, engineering): what customers suffered that no incident declared."""
+
+import streamlit as st
+
+from aftermath.export import safe_csv
+from aftermath.format import count_text, money_text
+from dashboard import db, tables, trend_charts
+
+st.title("What customers suffered that nobody declared")
+if not db.require("incidents", "tickets"):
+    st.stop()
+st.caption(
+    "Hours where tickets, and the accounts writing in, stood far above the usual level for that "
+    "hour of the week, with no incident open: the incident process missed them."
+)
+months = db.run("pages/undeclared_by_month")
+surges = db.run("pages/undeclared_surges")
+cards = st.columns(4, border=True)
+cards[0].metric("Undeclared surges", count_text(len(surges)))
+cards[1].metric("Tickets above normal", count_text(surges["excess_tickets"].sum()))
+cards[2].metric(
+    "Customer-hours",
+    f"{months['undeclared_customer_hours'].sum():,.0f}",
+    help="accounts writing in × the surge's hours, summed",
+)
+cards[3].metric(
+    "MRR of the accounts writing in",
+    f"${money_text(surges['mrr'].sum())}" if db.rows("accounts") else "needs accounts",
+)
+st.plotly_chart(trend_charts.undeclared_backtest(months), key="backtest")
+
+if surges.empty:
+    st.success("Every surge of tickets in the data had an incident declared for it.")
+    st.stop()
+st.subheader("Undeclared surges, largest excess first")
+st.caption("Select a row to see its tickets and the Markdown to declare it after the fact.")
+event = tables.show(
+    surges,
+    trend_charts.surge_columns(db.zone()),
+    key="undeclared_table",
+    on_select="rerun",
+    selection_mode="single-row",
+)
+row = event.selection.rows[0] if event.selection.rows else 0
+surge_id = surges["surge_id"].iloc[row]
+st.subheader(f"Tickets of surge {surge_id}")
+tickets = db.run("pages/surge_ticket_list", surge_id=surge_id)
+tables.show(tickets, trend_charts.surge_ticket_columns(db.zone()))
+st.download_button(
+    "Download these tickets (CSV)",
+    lambda: safe_csv(tickets),
+    file_name=f"{surge_id}-tickets.csv",
+    mime="text/csv",
+)
+markdown = db.surge_report(surge_id)
+st.download_button(
+    "Download the surge for engineering (Markdown)",
+    markdown,
+    file_name=f"{surge_id}.md",
+    mime="text/markdown",
+)
+# The surge report escapes every text from the exports, so its Markdown renders as plain text.
+preview, source = st.tabs(["Preview", "Markdown to paste"])
+preview.markdown(markdown)
+source.code(markdown, language="markdown")

@@ -1,0 +1,33 @@
+-- How fast was each incident detected, acknowledged, mitigated and resolved, and by customers?
+-- grain:   one row per incident that passes the filters
+-- params:  $service, $severities
+-- columns: incident_id, title, severity, started_at, time_to_detect_minutes,
+--          time_to_acknowledge_minutes, time_to_mitigate_minutes, time_to_resolve_minutes,
+--          customers_time_to_detect_minutes, customer_impact_minutes
+-- Newest first. Filters as on the Overview. Negative customers_time_to_detect_minutes: customers
+-- wrote in before the declared start.
+
+with
+
+final as (
+    select
+        times.incident_id,
+        incidents.title,
+        incidents.severity,
+        times.started_at,
+        times.time_to_detect_minutes,
+        times.time_to_acknowledge_minutes,
+        times.time_to_mitigate_minutes,
+        times.time_to_resolve_minutes,
+        times.customers_time_to_detect_minutes,
+        times.customer_impact_minutes
+    from incident_response_times as times
+    inner join incidents on incidents.incident_id = times.incident_id
+    where
+        ($service is null or list_contains(incidents.services, $service))
+        and ($severities is null or len($severities) = 0
+            or list_contains($severities, incidents.severity))
+    order by times.started_at desc
+)
+
+select * from final

@@ -1,0 +1,27 @@
+-- Did tickets surge during this incident, and how far above normal?
+-- grain:   one row per surge attached to the incident
+-- params:  $incident_id
+-- columns: surge_id, started_at, ended_at, tickets, excess_tickets, accounts, peak_at,
+--          peak_tickets, peak_baseline_tickets, peak_ratio
+-- Earliest first; none when tickets never surged (ticket_surges).
+
+with
+
+final as (
+    select
+        surge_id,
+        started_at,
+        ended_at,
+        tickets,
+        excess_tickets,
+        accounts,
+        peak_at,
+        peak_tickets,
+        peak_baseline_tickets,
+        peak_ratio
+    from ticket_surges
+    where incident_id = $incident_id
+    order by started_at
+)
+
+select * from final

@@ -1,0 +1,78 @@
+-- How did incidents and what they cost the customers move month by month?
+-- grain:   one row per month from the first to the last month with an incident or a ticket
+-- params:  $service, $severities
+-- columns: month, incidents, outage_hours, customer_impact_hours, quiet_mrr,
+--          median_comms_gap_minutes, late_postmortems, undeclared_surges
+-- Incidents count in the month of their started_at (UTC) and pass the filters as on the
+-- Overview (an empty filter keeps every incident). Sums are empty where nothing was measured:
+-- customer_impact_hours without tickets, quiet_mrr without usage, median_comms_gap_minutes
+-- without a "resolved" status update. late_postmortems: published more than postmortem_due_days
+-- after resolution. undeclared_surges (ticket_surges without an incident) name no service or
+-- severity, so the filters leave them as they are.
+-- list_contains is DuckDB's (Spark: array_contains).
+
+with
+
+chosen as (
+    select incident_id
+    from incidents
+    where
+        ($service is null or list_contains(services, $service))
+        and ($severities is null or len($severities) = 0 or list_contains($severities, severity))
+),
+
+span as (
+    select
+        date_trunc('month', least(
+            (select min(started_at) from incidents), (select min(hour) from hourly_baselines)
+        )) as first_month,
+        date_trunc('month', greatest(
+            (select max(started_at) from incidents), (select max(hour) from hourly_baselines)
+        )) as last_month
+),
+
+months as (
+    select unnest(generate_series(first_month, last_month, interval '1 month')) as month
+    from span
+),
+
+incident_months as (
+    select
+        date_trunc('month', impact.started_at) as month,
+        count(*) as incidents,
+        sum(impact.outage_minutes) / 60.0 as outage_hours,
+        sum(impact.customer_impact_minutes) / 60.0 as customer_impact_hours,
+        sum(quiet.quiet_mrr) as quiet_mrr,
+        median(impact.comms_gap_minutes) as median_comms_gap_minutes,
+        count(*) filter (where not impact.postmortem_on_time) as late_postmortems
+    from incident_impact as impact
+    inner join chosen on chosen.incident_id = impact.incident_id
+    left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
+    group by date_trunc('month', impact.started_at)
+),
+
+surge_months as (
+    select date_trunc('month', started_at) as month, count(*) as undeclared_surges
+    from ticket_surges
+    where incident_id is null
+    group by date_trunc('month', started_at)
+),
+
+final as (
+    select
+        months.month,
+        coalesce(incident_months.incidents, 0) as incidents,
+        coalesce(incident_months.outage_hours, 0) as outage_hours,
+        incident_months.customer_impact_hours,
+        incident_months.quiet_mrr,
+        incident_months.median_comms_gap_minutes,
+        coalesce(incident_months.late_postmortems, 0) as late_postmortems,
+        coalesce(surge_months.undeclared_surges, 0) as undeclared_surges
+    from months
+    left join incident_months on incident_months.month = months.month
+    left join surge_months on surge_months.month = months.month
+    where months.month is not null
+    order by months.month
+)
+
+select * from final

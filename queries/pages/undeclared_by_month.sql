@@ -1,0 +1,58 @@
+-- What did the incident process miss, month by month: the surges nobody declared?
+-- grain:   one row per month from the first to the last month with tickets
+-- params:  none
+-- columns: month, surges, undeclared_surges, undeclared_excess_tickets,
+--          undeclared_customer_hours, undeclared_mrr
+-- A surge counts in the month of its started_at (UTC). Customer-hours: the accounts writing in
+-- times the surge's hours (started_at to ended_at), summed. undeclared_mrr sums each undeclared
+-- surge's mrr (an account in two surges counts twice); empty when no accounts are loaded.
+-- Months without a surge show 0, so the backtest covers the whole history loaded.
+
+with
+
+span as (
+    select
+        date_trunc('month', min(hour)) as first_month,
+        date_trunc('month', max(hour)) as last_month
+    from hourly_baselines
+),
+
+months as (
+    select unnest(generate_series(first_month, last_month, interval '1 month')) as month
+    from span
+),
+
+has_accounts as (
+    select count(*) > 0 as yes
+    from accounts
+),
+
+per_month as (
+    select
+        date_trunc('month', started_at) as month,
+        count(*) as surges,
+        count(*) filter (where incident_id is null) as undeclared_surges,
+        sum(excess_tickets) filter (where incident_id is null) as undeclared_excess_tickets,
+        sum(accounts * epoch(ended_at - started_at) / 3600.0)
+            filter (where incident_id is null) as undeclared_customer_hours,
+        sum(mrr) filter (where incident_id is null) as undeclared_mrr
+    from ticket_surges
+    group by date_trunc('month', started_at)
+),
+
+final as (
+    select
+        months.month,
+        coalesce(per_month.surges, 0) as surges,
+        coalesce(per_month.undeclared_surges, 0) as undeclared_surges,
+        coalesce(per_month.undeclared_excess_tickets, 0) as undeclared_excess_tickets,
+        coalesce(per_month.undeclared_customer_hours, 0) as undeclared_customer_hours,
+        case when has_accounts.yes then coalesce(per_month.undeclared_mrr, 0) end
+        as undeclared_mrr
+    from months
+    cross join has_accounts
+    left join per_month on per_month.month = months.month
+    order by months.month
+)
+
+select * from final
