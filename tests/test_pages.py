@@ -380,7 +380,8 @@ def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeyp
     assert shown["Customer impact"] == "needs tickets"
     assert shown["Comms gap"] == "needs tickets"
     assert shown["Customers wrote before our first update by"] == "needs tickets"
-    assert shown["Declared / suggested severity"].endswith(" / needs tickets")
+    # The suggested severity, beside the declared one in the caption, says what it needs.
+    assert at.caption[0].value.endswith("severity the customers' record suggests: needs tickets")
     assert "No tickets are loaded" in infos(at)
     at.switch_page("app_pages/quiet_accounts.py").run()
     assert "needs the `usage` table" in infos(at)
