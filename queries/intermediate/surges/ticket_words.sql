@@ -8,8 +8,8 @@
 -- dropped ("can't" -> "cant"), at least three characters, not a number and not a stop-word; a
 -- tag "login-failure" gives "login" and "failure". Words are not stemmed: they are shown as they
 -- are (top_terms). Subjects and tags only, never the description: a surge's topic is in what
--- customers put first, and every ticket is read. DuckDB-only: regexp_extract_all with unnest
--- (Spark: explode).
+-- customers put first, and every ticket is read. Words as words_of (queries/macros/words.sql)
+-- reads them; DuckDB-only: unnest (Spark: explode).
 
 with
 
@@ -18,9 +18,7 @@ texts as (
         ticket_id,
         date_trunc('hour', created_at) as hour,
         account_id,
-        replace(
-            replace(lower(concat_ws(' ', subject, array_to_string(tags, ' '))), '''', ''), '’', ''
-        ) as body
+        concat_ws(' ', subject, array_to_string(tags, ' ')) as body
     from tickets
 ),
 
@@ -29,7 +27,7 @@ tokens as (
         ticket_id,
         hour,
         account_id,
-        unnest(regexp_extract_all(body, '[\p{L}\p{N}]+')) as word
+        unnest(words_of(body)) as word
     from texts
 ),
 

@@ -9,7 +9,7 @@
 -- incident's title and services are tokenised here the same way. A light suffix stripper (-ies,
 -- -s, -ing, -ed, a final -e, a doubled final consonant) makes "charged", "charges" and "charging"
 -- one term; `word` keeps one spelling seen, for reasons a person reads. DuckDB-only:
--- regexp_extract_all with unnest (Spark: regexp_extract_all with explode).
+-- unnest of words_of (queries/macros/words.sql; Spark: explode).
 
 with
 
@@ -25,11 +25,7 @@ incident_tokens as (
     select
         incident_id,
         field,
-        unnest(
-            regexp_extract_all(
-                replace(replace(lower(body), '''', ''), '’', ''), '[\p{L}\p{N}]+'
-            )
-        ) as word
+        unnest(words_of(body)) as word
     from incident_texts
     where body is not null
 ),

@@ -8,7 +8,8 @@
 -- match them against incident terms. Tokens are runs of letters and digits once apostrophes are
 -- dropped ("can't" -> "cant"), in subject, tags and at most the first 2000 characters of a
 -- description; tokens shorter than two characters, numbers and stop-words go (no term or term
--- form is one). DuckDB-only: regexp_extract_all with unnest (Spark: explode).
+-- form is one). Words as words_of (queries/macros/words.sql) reads them; DuckDB-only: unnest
+-- (Spark: explode).
 
 with
 
@@ -38,11 +39,7 @@ tokens as (
     select
         ticket_id,
         field,
-        unnest(
-            regexp_extract_all(
-                replace(replace(lower(body), '''', ''), '’', ''), '[\p{L}\p{N}]+'
-            )
-        ) as word
+        unnest(words_of(body)) as word
     from texts
     where body is not null
 ),
