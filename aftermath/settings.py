@@ -36,6 +36,10 @@ class Settings:
     # their usual hourly count (the median day of the baseline_weeks before the window, / 24):
     # at thousands of tickets a day, a service word alone would suggest every ticket about it.
     suggest_min_lift: float = 3.0
+    # A help desk with this many tickets a day or more is large: a service word (or one title
+    # word) alone is in its everyday trickle and suggests nothing; a service word needs a word of
+    # the linked tickets or a distinctive title word beside it (benchmarks/RESULTS.md).
+    large_help_desk_daily_tickets: int = 500
     # A ticket linked in the help desk but created this long before the start is a suspect link:
     # listed for CS to fix, moving no window and counting in no total.
     link_before_hours: int = 24

@@ -477,6 +477,26 @@ def _write_tickets(con: duckdb.DuckDBPyConnection, out: Path, rows: dict[str, in
     )
 
 
+TRUTH_FILE = ".truth.parquet"
+
+
+def _write_truth(con: duckdb.DuckDBPyConnection, out: Path) -> None:
+    """Which incident each ticket written about an incident belongs to, linked or not: the
+    answer key suggestions are measured against (benchmarks/suggestions.py). A dot file, so the
+    loader skips it."""
+    con.sql(
+        """
+        select
+            'T' || idx as ticket_id,
+            'INC-' || lpad(incident_idx::varchar, 5, '0') as incident_id,
+            link_ref is not null as is_linked
+        from tickets_gen
+        where is_incident
+        order by idx
+        """
+    ).write_parquet(str(out / TRUTH_FILE))
+
+
 def _write_ticket_events(con: duckdb.DuckDBPyConnection, out: Path, rows: dict[str, int]) -> None:
     # About half a comment per ticket: none for most, up to three for a few.
     con.execute(
@@ -802,6 +822,7 @@ def generate(
         _tickets(con)
         rows: dict[str, int] = {}
         _write_tickets(con, out, rows)
+        _write_truth(con, out)
         _write_ticket_events(con, out, rows)
         _write_small_tables(con, out, rows)
         _accounts(con, out, rows)

@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import duckdb
+
 from aftermath.queries import all_queries
 from benchmarks import generate, run
 
@@ -60,6 +62,12 @@ def test_generate_writes_every_table_at_the_shape_and_is_deterministic(tmp_path:
     assert first["rows"]["usage"] > 0 and first["rows"]["ticket_events"] > 0
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert "usage.parquet" in files and "tickets.csv" in files
+    # The answer key for suggestions (benchmarks/suggestions.py): every ticket written about an
+    # incident, linked or not; at this tiny scale no incident is big enough to have one.
+    key = duckdb.execute(
+        "select * from read_parquet($p)", {"p": str(tmp_path / "a" / generate.TRUTH_FILE)}
+    )
+    assert [d[0] for d in key.description] == ["ticket_id", "incident_id", "is_linked"]
     for name in ("tickets.csv", "usage.parquet", "ticket_events.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert (tmp_path / "a" / "tickets.csv").read_bytes() != (

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from aftermath.build.load import load
+from aftermath.settings import DEFAULTS
 from tests.helpers import rows, write_exports
 
 
@@ -175,3 +176,29 @@ def test_a_heavy_everyday_stream_neither_floods_suggestions_nor_stretches_the_wi
         at("2026-07-28T13:00:00"),
         60.0,
     )
+
+
+def test_at_a_large_help_desk_only_the_incident_tickets_are_suggested(tmp_path):
+    # The same stream counted as a large help desk: 6,624 background + 23 other tickets = 6,647
+    # over the 112 calendar days from T_OLD (15 April) to 4 August, 59.3 a day, above a bar of 50
+    # (the default is 500). A service word alone no longer suggests, so the six ordinary "Billing question"
+    # tickets of the surge hour drop out. S01..S20 stay: "billing" with the distinctive title word
+    # "failing" (their "failed", the same term; no ordinary ticket uses it).
+    folder = write_exports(
+        tmp_path / "in",
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I3,Billing invoices failing,billing,2026-07-28T12:00:00Z,2026-07-28T13:00:00Z\n",
+            "tickets.csv": _tickets(),
+        },
+    )
+    db = tmp_path / "large.duckdb"
+    load(folder, db, DEFAULTS.with_overrides(["large_help_desk_daily_tickets=50"]))
+    suggested = rows(
+        db,
+        "select ticket_id, reason from related_tickets where incident_id = 'I3' "
+        "and link = 'suggested' order by created_at",
+    )
+    assert [t for t, _ in suggested] == [f"S{i:02}" for i in range(1, 21)]
+    assert {r for _, r in suggested} == {"service 'billing' in subject; title words: failing"}
+    assert impact(db, "I3", "customer_impact_end") == (at("2026-07-28T13:00:00"),)

@@ -79,7 +79,7 @@ def test_billing_outage_excess_rate_beats_normal(demo_db):
         for (a,) in rows(
             demo_db,
             "select account_id from quiet_accounts where incident_id = 'INC-305' "
-            "and placebo_has_baseline and placebo_has_dropped and not placebo_is_already_quiet",
+            "and placebo_has_baseline and placebo_has_dropped and not placebo_has_dropped_before",
         )
     }
     assert len(placebo_accounts) == 2

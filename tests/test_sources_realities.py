@@ -294,3 +294,28 @@ def test_a_file_nothing_recognises_is_named_in_the_error(tmp_path):
     message = str(caught.value)
     assert message.startswith("no incidents file: an incidents.csv (or .parquet/.json) is required")
     assert "Not recognised, so not read: events.jsonl" in message
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_status_page_only_exports_say_why_figures_are_empty(statuspage_only, tmp_path, fmt):
+    from aftermath import export
+
+    db, _ = statuspage_only
+    out = tmp_path / f"impact.{fmt}"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        export.export_table(con, "incident_impact", fmt, out)
+    finally:
+        con.close()
+    if fmt == "json":
+        (sp1,) = [r for r in json.loads(out.read_text()) if r["incident_id"] == "sp1"]
+    else:
+        import csv
+
+        (sp1,) = [r for r in csv.DictReader(out.open()) if r["incident_id"] == "sp1"]
+    empty = None if fmt == "json" else ""
+    assert (sp1["customer_impact_minutes"], sp1["linked_tickets"]) == (empty, empty)
+    assert (sp1["customer_impact_reason"], sp1["comms_gap_reason"]) == (
+        "needs tickets",
+        "needs tickets",
+    )

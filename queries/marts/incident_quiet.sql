@@ -44,7 +44,7 @@ placebo as (
     where
         quiet_windows.has_placebo_window
         and quiet_accounts.placebo_has_baseline
-        and not quiet_accounts.placebo_is_already_quiet
+        and not quiet_accounts.placebo_has_dropped_before
     group by quiet_accounts.incident_id
 ),
 
@@ -61,7 +61,7 @@ measured as (
         quiet_windows.has_control
         and quiet_windows.is_judged
         and incident_account_usage.has_baseline
-        and not incident_account_usage.is_already_quiet
+        and not incident_account_usage.has_dropped_before
     group by incident_account_usage.incident_id
 ),
 
@@ -71,7 +71,7 @@ exposed_measured as (
         count(*) as accounts,
         count(*) filter (where has_dropped) as quiet_accounts
     from quiet_accounts
-    where has_baseline and not is_already_quiet
+    where has_baseline and not has_dropped_before
     group by incident_id
 ),
 

@@ -4,8 +4,8 @@
 -- params:  $min_baseline_daily, $exposure_days, $quiet_drop_pct, $pass_first, $pass_last
 -- columns: incident_id, account_id, segment, mrr, baseline_daily, after_daily, drop_pct,
 --          already_quiet, quiet, opened_ticket, recovered_by_day_30, is_silent, is_still_quiet,
---          latest_daily, recovery_daily, verdict, has_baseline, is_already_quiet, has_dropped,
---          has_dropped_by_week, placebo_has_baseline, placebo_is_already_quiet,
+--          latest_daily, recovery_daily, verdict, has_baseline, has_dropped_before, has_dropped,
+--          has_dropped_by_week, placebo_has_baseline, placebo_has_dropped_before,
 --          placebo_has_dropped, active_feature_bits
 -- passes:  100 values of quiet_positions.incident_index at a time (a one-pass sort of every
 --          exposed account spilled gigabytes: 57 of 125 s at 100,000 accounts)
@@ -52,10 +52,10 @@ judged as (
         *,
         case
             when not is_judged or not has_baseline then null
-            else not is_already_quiet and has_dropped
+            else not has_dropped_before and has_dropped
         end as quiet,
         case
-            when has_baseline_window and has_baseline then is_already_quiet
+            when has_baseline_window and has_baseline then has_dropped_before
         end as already_quiet
     from checked
 ),
@@ -102,11 +102,11 @@ final as (
             else 'not quiet'
         end as verdict,
         judged.has_baseline,
-        judged.is_already_quiet,
+        judged.has_dropped_before,
         judged.has_dropped,
         judged.has_dropped_by_week,
         judged.placebo_has_baseline,
-        judged.placebo_is_already_quiet,
+        judged.placebo_has_dropped_before,
         judged.placebo_has_dropped,
         judged.active_feature_bits
     from judged

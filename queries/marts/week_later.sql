@@ -39,7 +39,7 @@ still_quiet as (
     select
         incident_id,
         count(*) filter (
-            where has_baseline and not is_already_quiet and has_dropped_by_week
+            where has_baseline and not has_dropped_before and has_dropped_by_week
         ) as accounts_still_quiet
     from quiet_accounts
     group by incident_id

@@ -3,9 +3,9 @@
 -- key:     incident_id, account_id
 -- params:  none (the rule's settings are quiet_positions' columns: a view takes no parameters)
 -- columns: incident_id, incident_index, account_id, active_feature_bits, opened_ticket, baseline_daily,
---          after_daily, recovery_daily, latest_usage, has_baseline, is_already_quiet,
+--          after_daily, recovery_daily, latest_usage, has_baseline, has_dropped_before,
 --          has_dropped, has_recovered, has_dropped_by_week, placebo_has_baseline,
---          placebo_is_already_quiet, placebo_has_dropped
+--          placebo_has_dropped_before, placebo_has_dropped
 -- kept:    for the load only (a view: quiet_accounts keeps the exposed rows, incident_quiet counts the rest)
 -- Every incident meets every account's timeline in a cross join and reads each window with two
 -- lookups (quiet_positions, account_timelines): nothing per day is joined, and readers that
@@ -17,8 +17,8 @@
 -- as in quiet_windows; latest_usage: the sum over the last exposure_days days of usage data. The flags apply
 -- the rule without judging eligibility (quiet_accounts and incident_quiet do): has_baseline =
 -- baseline mean above 0 and at least min_baseline_daily; a drop = mean at least drop_pct %
--- below the baseline mean (is_already_quiet: over the days before the start; has_dropped: days
--- 1..after_days after resolution; has_dropped_by_week: days 1..week_days); has_recovered = mean
+-- below the baseline mean (has_dropped_before: over the days before the start, which
+-- quiet_accounts judges as already_quiet; has_dropped: days 1..after_days after resolution; has_dropped_by_week: days 1..week_days); has_recovered = mean
 -- over the recovery days back to at least recovered_pct % of baseline.
 -- Comparisons are on sums, cross-multiplied, so a drop of exactly the threshold is exact.
 
@@ -109,7 +109,7 @@ final as (
         baseline_usage > 0 and baseline_usage >= min_baseline_daily * baseline_days
         as has_baseline,
         before_usage * baseline_days * 100
-        <= baseline_usage * exposure_days * (100 - drop_pct) as is_already_quiet,
+        <= baseline_usage * exposure_days * (100 - drop_pct) as has_dropped_before,
         after_usage * baseline_days * 100
         <= baseline_usage * after_days * (100 - drop_pct) as has_dropped,
         recovery_usage * baseline_days * 100
@@ -121,7 +121,7 @@ final as (
         as placebo_has_baseline,
         placebo_before_usage * baseline_days * 100
         <= placebo_baseline_usage * exposure_days * (100 - drop_pct)
-        as placebo_is_already_quiet,
+        as placebo_has_dropped_before,
         placebo_after_usage * baseline_days * 100
         <= placebo_baseline_usage * after_days * (100 - drop_pct)
         as placebo_has_dropped
