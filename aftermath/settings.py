@@ -59,6 +59,10 @@ class Settings:
     surge_min_ratio: float = 3.0
     surge_min_excess_tickets: int = 8
     surge_min_accounts: int = 6
+    # ... and above it by this many times the baseline's natural spread (its square root, as for
+    # counts that arrive at random): at a large help desk every word is tested every hour, and a
+    # word usually seen 4 times an hour reaches 15 somewhere by chance alone.
+    surge_min_spread: float = 10.0
     surge_merge_gap_hours: int = 1
     surge_term_min_lift: float = 3.0
     # Quiet accounts.

@@ -193,3 +193,26 @@ def test_a_lower_account_bar_lets_the_angry_customer_through(exports, tmp_path):
     assert "S-20240205-10" in ids
     # ... and the night's 0 -> 3 still is no surge: 3 is not 8 above 0.
     assert not any(i.startswith("S-20240208-03") for i in ids)
+
+
+def test_a_word_must_rise_beyond_its_natural_spread(tmp_path: Path):
+    # Wed 01-31 10:00 (an ordinary week): 12 more "Invoice question" tickets from G1..G12. The
+    # total, 24 against 12, is no volume surge (36 needed). "invoice" (and "question") has 2 + 12
+    # = 14 tickets and 14 accounts against its baseline of 2: 7 x and 12 above, which pass the
+    # fixed tests (3 x, 8 above; 6 accounts above), but not 10 x sqrt(2) = 14.1 above. A word
+    # seen every hour reaching 14 is what chance gives somewhere among thousands of words tested.
+    extra = "".join(
+        f"G{n},2024-01-31T10:{2 + 4 * n:02d}:00Z,G{n},Invoice question\n" for n in range(1, 13)
+    )
+    folder = write_exports(
+        tmp_path / "in",
+        {"incidents.csv": INCIDENTS, "tickets.csv": tickets_csv() + extra},
+    )
+    load(folder, tmp_path / "default.duckdb")
+    load(folder, tmp_path / "loose.duckdb", DEFAULTS.with_overrides(["surge_min_spread=0"]))
+    day = "where started_at::date = date '2024-01-31'"
+    assert rows(tmp_path / "default.duckdb", f"select count(*) from ticket_surges {day}") == [(0,)]
+    assert rows(
+        tmp_path / "loose.duckdb",
+        f"select started_at, surge_kind, tickets, baseline_tickets, accounts from ticket_surges {day}",
+    ) == [(at("2024-01-31 10:00"), "topic", 14, 2.0, 14)]

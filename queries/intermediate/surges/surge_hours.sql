@@ -1,7 +1,7 @@
 -- Which hours customers wrote in far above the usual level, in all tickets or on one topic.
 -- grain:   one row per surging hour
 -- key:     hour
--- params:  $surge_min_ratio, $surge_min_excess_tickets, $surge_min_accounts
+-- params:  $surge_min_ratio, $surge_min_excess_tickets, $surge_min_accounts, $surge_min_spread
 -- columns: hour, is_volume_surge, tickets, baseline_tickets, accounts, surging_words
 -- kept:    for the load only (a temporary table)
 -- An hour surges in volume when, against its baseline b (hourly_baselines: the median of the same
@@ -11,7 +11,10 @@
 -- night's 0 -> 3 is no surge, nor one customer filing ten tickets. An hour without a baseline (no
 -- past hour counts yet) is not judged. A word surges when its tickets in the hour (word_hourly)
 -- pass the same tests against its own baseline, the median of its counts over the same past hours
--- (baseline_hours; 0 when no ticket used it): one topic rising while the total stays flat.
+-- (baseline_hours; 0 when no ticket used it): one topic rising while the total stays flat. A word
+-- must also stand $surge_min_spread x sqrt(b) above b, tickets and accounts: the spread of counts
+-- arriving at random, since thousands of words are tested every hour at a large help desk (one
+-- test an hour for the volume needs no such margin).
 -- tickets: every ticket of a volume hour; otherwise the tickets using a surging word, against the
 -- largest baseline of those words. Only words with at least $surge_min_excess_tickets tickets in
 -- the hour are looked at, and accounts are counted only for hours that pass on tickets.
@@ -22,7 +25,8 @@ rules as (
     select
         $surge_min_ratio::double as min_ratio,
         $surge_min_excess_tickets::integer as min_excess_tickets,
-        $surge_min_accounts::integer as min_accounts
+        $surge_min_accounts::integer as min_accounts,
+        $surge_min_spread::double as min_spread
 ),
 
 volume_candidates as (
@@ -92,7 +96,9 @@ word_passing as (
     where
         word_candidates.word_tickets >= rules.min_ratio * word_baselines.baseline_tickets
         and word_candidates.word_tickets - word_baselines.baseline_tickets
-        >= rules.min_excess_tickets
+        >= greatest(
+            rules.min_excess_tickets, rules.min_spread * sqrt(word_baselines.baseline_tickets)
+        )
 ),
 
 word_accounts as (
@@ -113,7 +119,8 @@ surging_words as (
     cross join rules
     where
         word_accounts.accounts >= rules.min_ratio * word_accounts.baseline_tickets
-        and word_accounts.accounts - word_accounts.baseline_tickets >= rules.min_accounts
+        and word_accounts.accounts - word_accounts.baseline_tickets
+        >= greatest(rules.min_accounts, rules.min_spread * sqrt(word_accounts.baseline_tickets))
 ),
 
 topic_hours as (
