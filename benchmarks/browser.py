@@ -59,9 +59,11 @@ st.navigation([st.Page("one.py", title="One", default=True), st.Page("two.py", t
 """
 
 # Resolves with the moment (performance.now()) the page was first ready and stayed so for
-# `hold` ms. `previous` is the title shown before a page change: the new page must replace it.
+# `hold` ms; rejects after `wait` ms, so a page that never settles fails the run instead of
+# hanging it. `previous` is the title shown before a page change: the new page must replace it.
 READY = """
-([previous, hold]) => new Promise(resolve => {
+([previous, hold, wait]) => new Promise((resolve, reject) => {
+    const started = performance.now();
     const visible = sel => [...document.querySelectorAll(sel)].filter(e => e.checkVisibility());
     const ready = () => {
         const title = document.querySelector('h1');
@@ -76,6 +78,7 @@ READY = """
     let since = null;
     const poll = () => {
         const now = performance.now();
+        if (now - started > wait) return reject(new Error("page never settled"));
         if (!ready()) since = null;
         else if (since === null) since = now;
         else if (now - since >= hold) return resolve(since);
@@ -137,7 +140,7 @@ def bare_app(folder: Path) -> tuple[list[str], int]:
 
 def ready_at(tab: Page, previous: str | None = None) -> float:
     """performance.now() in ms when the page was first ready (see READY)."""
-    return tab.evaluate(READY, [previous, HOLD_MS])
+    return tab.evaluate(READY, [previous, HOLD_MS, WAIT_MS])
 
 
 def nav_paths(browser: object, url: str, first: str) -> list[str]:
