@@ -85,7 +85,9 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _connection(identity())
 
 
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=512, show_spinner=False)
+# Streamlit draws a cache miss's spinner only once it has taken half a second, so the text shows
+# on a slow query (a cold read of a large database) and never flickers on a fast one.
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=512, show_spinner="Reading the database…")
 def _run(ident: Identity, name: str, params: dict[str, object]) -> pd.DataFrame:
     return run_query(_connection(ident), name, **params)
 
@@ -100,7 +102,7 @@ def one(name: str, **params: object) -> tuple | None:
     return next(run(name, **params).itertuples(index=False), None)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner="Writing the postmortem section…")
 def _report(ident: Identity, incident_id: str) -> str:
     return render_report(_connection(ident), incident_id)
 
@@ -110,7 +112,7 @@ def report(incident_id: str) -> str:
     return _report(identity(), incident_id)
 
 
-@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner="Writing the surge's Markdown…")
 def _surge_report(ident: Identity, surge_id: str) -> str:
     return render_surge(_connection(ident), surge_id)
 
