@@ -202,3 +202,28 @@ def test_at_a_large_help_desk_only_the_incident_tickets_are_suggested(tmp_path):
     assert [t for t, _ in suggested] == [f"S{i:02}" for i in range(1, 21)]
     assert {r for _, r in suggested} == {"service 'billing' in subject; title words: failing"}
     assert impact(db, "I3", "customer_impact_end") == (at("2026-07-28T13:00:00"),)
+
+
+def test_at_a_large_help_desk_a_ticket_goes_to_the_newest_of_overlapping_incidents(tmp_path):
+    # The large-help-desk stream above, with I4 "Billing invoices failing again" starting at 12:30,
+    # while I3 still runs: S01..S20 (12:00-13:00) match both, and windows open 30 minutes before a
+    # start, so each is suggested once, for I4, the one that started last. A smaller help desk
+    # keeps both suggestions (tests/test_impact_fixture.py, U2).
+    folder = write_exports(
+        tmp_path / "in",
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I3,Billing invoices failing,billing,2026-07-28T12:00:00Z,2026-07-28T13:00:00Z\n"
+            "I4,Billing invoices failing again,billing,2026-07-28T12:30:00Z,"
+            "2026-07-28T13:30:00Z\n",
+            "tickets.csv": _tickets(),
+        },
+    )
+    db = tmp_path / "large.duckdb"
+    load(folder, db, DEFAULTS.with_overrides(["large_help_desk_daily_tickets=50"]))
+    suggested = rows(
+        db,
+        "select incident_id, count(*), count(distinct ticket_id) from related_tickets "
+        "where link = 'suggested' group by incident_id order by incident_id",
+    )
+    assert suggested == [("I4", 20, 20)]

@@ -6,7 +6,8 @@
 -- link: 'linked' (ticket_links), 'suggested' (suggested_tickets) or 'suspect': linked in the help
 -- desk but created more than $link_before_hours hours before the incident started, so it moves
 -- no window and counts in no total; it is listed for CS to fix the link. A ticket may relate to
--- several overlapping incidents. signals: the ticket's signals (ticket_signals), sorted; [] for
+-- several overlapping incidents (suggested for one only at a large help desk, suggested_tickets).
+-- signals: the ticket's signals (ticket_signals), sorted; [] for
 -- none.
 
 with
