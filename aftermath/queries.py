@@ -131,3 +131,16 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd
         raise TypeError(f"{name} needs {', '.join(sorted(missing))}")
     bound = {p: params[p] for p in query.params}
     return con.cursor().execute(query.sql, bound).df()
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
+    """Run `queries/<name>.sql` like run_query, the rows back as dicts of Python values (for
+    text output such as the report, where a DataFrame's NaN and Timestamp would get in the way)."""
+    query = get(name)
+    cursor = con.cursor()
+    try:
+        cursor.execute(query.sql, {p: params[p] for p in query.params})
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        cursor.close()

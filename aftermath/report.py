@@ -10,9 +10,9 @@ import re
 
 import duckdb
 
-from aftermath import queries
 from aftermath.errors import InputError
 from aftermath.format import at_text, duration_text, money_text
+from aftermath.queries import query_rows
 
 # Rows shown per table; the rest is counted and pointed to `aftermath export`.
 MAX_ROWS = 100
@@ -38,39 +38,28 @@ def md_text(text: object) -> str:
 
 def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
     """The Markdown "Customer impact" section for one incident; InputError when it is unknown."""
-    found = _rows(con, "pages/report_summary", incident_id=incident_id)
+    found = query_rows(con, "pages/report_summary", incident_id=incident_id)
     if not found:
         raise InputError(
             f"no incident '{incident_id}' in the database; `aftermath export incidents` lists them"
         )
     s = found[0]
-    tickets = _rows(con, "pages/incident_tickets", incident_id=incident_id)
-    accounts = _rows(con, "pages/incident_accounts", incident_id=incident_id)
+    tickets = query_rows(con, "pages/incident_tickets", incident_id=incident_id)
+    accounts = query_rows(con, "pages/incident_accounts", incident_id=incident_id)
     parts = [
         _headline(s, accounts),
-        _quotes(_rows(con, "pages/report_quotes", incident_id=incident_id)),
-        _themes(s, _rows(con, "pages/incident_themes", incident_id=incident_id)),
+        _quotes(query_rows(con, "pages/report_quotes", incident_id=incident_id)),
+        _themes(s, query_rows(con, "pages/incident_themes", incident_id=incident_id)),
         _still_open(
             s,
             tickets,
-            _rows(con, "pages/incident_action_items", incident_id=incident_id),
-            _rows(con, "pages/contacts_to_call", **CONTACTS_OF, incident_id=incident_id),
+            query_rows(con, "pages/incident_action_items", incident_id=incident_id),
+            query_rows(con, "pages/contacts_to_call", **CONTACTS_OF, incident_id=incident_id),
         ),
         _accounts(accounts),
         _tickets(tickets),
     ]
     return "\n\n".join(parts) + "\n"
-
-
-def _rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
-    query = queries.get(name)
-    cursor = con.cursor()
-    try:
-        cursor.execute(query.sql, {p: params[p] for p in query.params})
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        cursor.close()
 
 
 def _headline(s: dict, accounts: list[dict]) -> str:

@@ -9,7 +9,7 @@ import duckdb
 
 from aftermath.errors import InputError
 from aftermath.format import MISSING, at_text, count_text, duration_text, money_text
-from aftermath.queries import get
+from aftermath.queries import query_rows
 from aftermath.report import md_text
 
 MAX_ROWS = 50
@@ -18,25 +18,14 @@ SUBJECT_CHARS = 90
 
 def render_surge(con: duckdb.DuckDBPyConnection, surge_id: str) -> str:
     """The Markdown section for one surge; InputError when there is no such surge."""
-    found = _rows(con, "pages/surge_summary", surge_id=surge_id)
+    found = query_rows(con, "pages/surge_summary", surge_id=surge_id)
     if not found:
         raise InputError(
             f"no surge '{surge_id}' in the database; `aftermath export ticket_surges` lists them"
         )
     s = found[0]
-    tickets = _rows(con, "pages/surge_ticket_list", surge_id=surge_id)
+    tickets = query_rows(con, "pages/surge_ticket_list", surge_id=surge_id)
     return "\n\n".join([_headline(s), _accounts(tickets), _tickets(tickets)]) + "\n"
-
-
-def _rows(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
-    query = get(name)
-    cursor = con.cursor()
-    try:
-        cursor.execute(query.sql, {p: params[p] for p in query.params})
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        cursor.close()
 
 
 def _headline(s: dict) -> str:
