@@ -92,6 +92,15 @@ def test_a_file_built_in_passes_keeps_every_row_in_order(tmp_path):
         queries.parse("x", "-- Q?\n-- grain: g\n-- params: none\n-- columns: a\n-- passes: lots\n")
 
 
+@pytest.mark.parametrize("path", sorted(MACROS_DIR.glob("*.sql")), ids=lambda p: p.stem)
+def test_macro_files_carry_the_header_too(path):
+    macros = queries.parse(f"macros/{path.stem}", path.read_text())
+    assert macros.question.endswith("?")
+    assert macros.grain.startswith("none: it defines the macro")
+    assert (macros.params, macros.columns) == ((), ("none",))
+    assert queries.used_params(macros.sql) == set()
+
+
 def test_every_sql_file_is_a_query_or_a_shared_macro():
     files = {p for p in QUERIES_DIR.rglob("*.sql")}
     macros = set(MACROS_DIR.glob("*.sql"))

@@ -1,5 +1,8 @@
--- The two small rules every quiet-check window shares, written once: where a window of days sits
--- in an account's running-total list, and how much the account used in it.
+-- Where does a window of days sit in an account's running totals, and what did it use there?
+-- grain:   none: it defines the macros window_from, window_to and window_usage
+-- params:  none
+-- columns: none
+-- The two small rules every quiet-check window shares, written once.
 -- Positions are 1-based list positions of account_timelines.usage_to_date, whose entry
 -- [day + 2] holds the usage of days 0..day and [1] is 0 (day 0 = the usage data's first day,
 -- day_count days in all). A window of days first_day..last_day, clamped into the data, starts at
