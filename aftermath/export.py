@@ -43,15 +43,20 @@ def _select(con: duckdb.DuckDBPyConnection, table: str, fmt: str) -> str:
     ).fetchall()
     exprs = []
     for name, dtype in cols:
-        ref = f'"{name}"'
+        ref = _identifier(name)
         if dtype.startswith("TIMESTAMP") and fmt != "parquet":
             ref = f"strftime({ref}, '%Y-%m-%dT%H:%M:%SZ')"
         elif dtype.endswith("[]") and fmt == "csv":
             ref = f"array_to_string({ref}, ';')"
         if fmt == "csv" and (dtype == "VARCHAR" or dtype.endswith("[]")):
             ref = f"case when regexp_matches({ref}, '^[=+\\-@\\t\\r]') then '''' || {ref} else {ref} end"
-        exprs.append(f'{ref} as "{name}"')
-    return f'select {", ".join(exprs)} from "{table}"'
+        exprs.append(f"{ref} as {_identifier(name)}")
+    return f"select {', '.join(exprs)} from {_identifier(table)}"
+
+
+def _identifier(name: str) -> str:
+    """A catalog name as a quoted SQL identifier (a name from an export may hold a quote)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, out: Path | str) -> None:

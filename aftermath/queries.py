@@ -60,6 +60,10 @@ class Query:
 
 def parse(name: str, text: str) -> Query:
     """Read a query file's header; raises ValueError naming what is missing."""
+    # A load step's table is named after its file, and that name is spliced into the statements
+    # that build it (build.derived): it must be a plain identifier.
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name.rsplit("/", 1)[-1]):
+        raise ValueError(f"queries/{name}.sql: a file name must be lowercase letters, digits, _")
     header: list[str] = []
     for line in text.splitlines():
         if not line.startswith("--"):

@@ -106,3 +106,12 @@ def test_every_sql_file_is_a_query_or_a_shared_macro():
     macros = set(MACROS_DIR.glob("*.sql"))
     assert macros, "the quiet checks' window macros"
     assert len(files - macros) == len(ALL)
+
+
+def test_a_load_step_is_named_by_a_plain_identifier():
+    # Its file name becomes the table the loader creates, spliced into that statement.
+    header = "-- Q?\n-- grain: g\n-- params: none\n-- columns: a\nselect 1 as a\n"
+    assert queries.parse("marts/fine_name_2", header).table == "fine_name_2"
+    for bad in ("marts/Bad-Name", "marts/x; drop table tickets", "marts/2nd"):
+        with pytest.raises(ValueError, match="a file name must be"):
+            queries.parse(bad, header)

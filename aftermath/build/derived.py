@@ -15,6 +15,8 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 def build_step(con: duckdb.DuckDBPyConnection, step: DerivedStep) -> None:
     """One derived table, in one statement or in passes over a range of values (queries.py)."""
     query = step.query
+    # Spliced: the statement of one of our own files (its table name checked by queries.parse);
+    # every value is bound.
     if not query.passes:
         con.execute(f"{query.create} {query.sql}", step.params)
         return
