@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from aftermath import export
-from aftermath.build.load import DEFAULT_MEMORY_LIMIT, load
+from aftermath.build.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.demo import write_demo
 from aftermath.errors import InputError
 from aftermath.progress import Progress
@@ -71,6 +71,17 @@ def _parser() -> argparse.ArgumentParser:
         "--quiet",
         action="store_true",
         help="no progress on standard error, only the final load report",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="what computes the derived tables: duckdb (default) or spark (the spark extra)",
+    )
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: the Spark master (default local[*]; spark://host:7077)",
     )
 
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
@@ -137,8 +148,20 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         return 2
     options = {"link_field": args.link_field} if args.link_field else {}
     progress = Progress(enabled=not args.quiet)
+    if args.spark_master and args.engine != "spark":
+        print("aftermath load: --spark-master needs --engine spark", file=sys.stderr)
+        return 2
     result = load(
-        args.dir, db, settings, sources, args.timezone, options, args.memory_limit, progress
+        args.dir,
+        db,
+        settings,
+        sources,
+        args.timezone,
+        options,
+        args.memory_limit,
+        progress,
+        engine=args.engine,
+        spark_master=args.spark_master,
     )
     print(result.summary())
     return 0

@@ -24,6 +24,8 @@ from aftermath.settings import DEFAULTS, Settings
 
 # What a load may hold in memory before DuckDB spills to disk: a laptop's share.
 DEFAULT_MEMORY_LIMIT = "3GB"
+# Where the derived tables are computed: DuckDB in this process, or Apache Spark (the spark extra).
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass
@@ -60,10 +62,15 @@ def load(
     options: dict[str, str] | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     progress: Progress = SILENT,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
 ) -> LoadResult:
     """Validate and import the exports, compute the derived tables, swap the database in.
     DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database;
-    `progress` hears of every step as it ends."""
+    `progress` hears of every step as it ends. With engine "spark" the derived tables are
+    computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored the same."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine '{engine}'; known: {', '.join(ENGINES)}")
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
@@ -71,6 +78,8 @@ def load(
     tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
     _remove(tmp_path)
     spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
+    # Spark's Parquet files, inputs and derived tables, for the length of the load.
+    spark_dir = db_path.with_name(f".{db_path.name}.spark-{os.getpid()}")
     stage = "opening the database"
     con = duckdb.connect(str(tmp_path))
     try:
@@ -96,7 +105,12 @@ def load(
             write_load_tables(con, reports, source_dir, sources, settings, exported_at)
             store_lexicon(con)
             create_macros(con)
-        for step in derived_queries(settings):
+        if engine == "spark":
+            from aftermath.build.spark import DEFAULT_MASTER, build_on_spark
+
+            stage = "computing the derived tables on Spark"
+            build_on_spark(con, settings, spark_dir, spark_master or DEFAULT_MASTER, progress)
+        for step in derived_queries(settings) if engine == "duckdb" else ():
             stage = f"building {step.query.table}"
             with progress.step(stage) as said:
                 build_step(con, step)
@@ -119,6 +133,7 @@ def load(
         raise
     finally:
         shutil.rmtree(spill_dir, ignore_errors=True)
+        shutil.rmtree(spark_dir, ignore_errors=True)
     return LoadResult(db_path, reports, notes)
 
 
