@@ -20,6 +20,18 @@
 
 with
 
+quiet_account_rows as not materialized (
+    select * from quiet_accounts
+),
+
+quiet_window_rows as not materialized (
+    select * from quiet_windows
+),
+
+incident_account_usage_rows as (
+    select * from incident_account_usage
+),
+
 exposed as (
     select
         incident_id,
@@ -30,39 +42,40 @@ exposed as (
         count(*) filter (where is_silent) as silent_quiet_accounts,
         coalesce(sum(mrr) filter (where quiet), 0) as quiet_mrr,
         count(*) filter (where recovered_by_day_30) as recovered_accounts
-    from quiet_accounts
+    from quiet_account_rows
     group by incident_id
 ),
 
 placebo as (
     select
-        quiet_accounts.incident_id,
+        quiet_account_rows.incident_id,
         count(*) as placebo_accounts,
-        count(*) filter (where quiet_accounts.placebo_has_dropped) as placebo_quiet_accounts
-    from quiet_accounts
-    inner join quiet_windows on quiet_windows.incident_id = quiet_accounts.incident_id
+        count(*) filter (where quiet_account_rows.placebo_has_dropped) as placebo_quiet_accounts
+    from quiet_account_rows
+    inner join quiet_window_rows on quiet_window_rows.incident_id = quiet_account_rows.incident_id
     where
-        quiet_windows.has_placebo_window
-        and quiet_accounts.placebo_has_baseline
-        and not quiet_accounts.placebo_has_dropped_before
-    group by quiet_accounts.incident_id
+        quiet_window_rows.has_placebo_window
+        and quiet_account_rows.placebo_has_baseline
+        and not quiet_account_rows.placebo_has_dropped_before
+    group by quiet_account_rows.incident_id
 ),
 
 measured as (
     -- Every account the rule can judge, exposed or not: counted straight from the view's cross
     -- join, for the incidents that have a control only.
     select
-        incident_account_usage.incident_id,
+        incident_account_usage_rows.incident_id,
         count(*) as accounts,
-        count(*) filter (where incident_account_usage.has_dropped) as quiet_accounts
-    from incident_account_usage
-    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
+        count(*) filter (where incident_account_usage_rows.has_dropped) as quiet_accounts
+    from incident_account_usage_rows
+    inner join quiet_window_rows
+        on quiet_window_rows.incident_id = incident_account_usage_rows.incident_id
     where
-        quiet_windows.has_control
-        and quiet_windows.is_judged
-        and incident_account_usage.has_baseline
-        and not incident_account_usage.has_dropped_before
-    group by incident_account_usage.incident_id
+        quiet_window_rows.has_control
+        and quiet_window_rows.is_judged
+        and incident_account_usage_rows.has_baseline
+        and not incident_account_usage_rows.has_dropped_before
+    group by incident_account_usage_rows.incident_id
 ),
 
 exposed_measured as (
@@ -70,7 +83,7 @@ exposed_measured as (
         incident_id,
         count(*) as accounts,
         count(*) filter (where has_dropped) as quiet_accounts
-    from quiet_accounts
+    from quiet_account_rows
     where has_baseline and not has_dropped_before
     group by incident_id
 ),
@@ -84,44 +97,46 @@ control as (
         measured.quiet_accounts - coalesce(exposed_measured.quiet_accounts, 0)
         as control_quiet_accounts
     from measured
-    inner join quiet_windows on quiet_windows.incident_id = measured.incident_id
+    inner join quiet_window_rows on quiet_window_rows.incident_id = measured.incident_id
     left join exposed_measured on exposed_measured.incident_id = measured.incident_id
-    where quiet_windows.has_control and quiet_windows.is_judged
+    where quiet_window_rows.has_control and quiet_window_rows.is_judged
 ),
 
 counted as (
     select
-        quiet_windows.incident_id,
-        quiet_windows.not_judged_reason,
-        case when quiet_windows.is_judged then coalesce(exposed.quiet_accounts, 0) end
+        quiet_window_rows.incident_id,
+        quiet_window_rows.not_judged_reason,
+        case when quiet_window_rows.is_judged then coalesce(exposed.quiet_accounts, 0) end
         as quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.silent_quiet_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(exposed.silent_quiet_accounts, 0) end
         as silent_quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.quiet_mrr, 0) end as quiet_mrr,
+        case when quiet_window_rows.is_judged then coalesce(exposed.quiet_mrr, 0) end as quiet_mrr,
         coalesce(exposed.exposed_accounts, 0) as exposed_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.already_quiet_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(exposed.already_quiet_accounts, 0) end
         as already_quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.eligible_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(exposed.eligible_accounts, 0) end
         as eligible_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.recovered_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(exposed.recovered_accounts, 0) end
         as recovered_accounts,
-        case when quiet_windows.has_placebo_window then coalesce(placebo.placebo_accounts, 0) end
-        as placebo_accounts,
         case
-            when quiet_windows.has_placebo_window then coalesce(placebo.placebo_quiet_accounts, 0)
+            when quiet_window_rows.has_placebo_window then coalesce(placebo.placebo_accounts, 0)
+        end as placebo_accounts,
+        case
+            when quiet_window_rows.has_placebo_window
+                then coalesce(placebo.placebo_quiet_accounts, 0)
         end as placebo_quiet_accounts,
         case
-            when quiet_windows.has_control and quiet_windows.is_judged
+            when quiet_window_rows.has_control and quiet_window_rows.is_judged
                 then coalesce(control.control_accounts, 0)
         end as control_accounts,
         case
-            when quiet_windows.has_control and quiet_windows.is_judged
+            when quiet_window_rows.has_control and quiet_window_rows.is_judged
                 then coalesce(control.control_quiet_accounts, 0)
         end as control_quiet_accounts
-    from quiet_windows
-    left join exposed on exposed.incident_id = quiet_windows.incident_id
-    left join placebo on placebo.incident_id = quiet_windows.incident_id
-    left join control on control.incident_id = quiet_windows.incident_id
+    from quiet_window_rows
+    left join exposed on exposed.incident_id = quiet_window_rows.incident_id
+    left join placebo on placebo.incident_id = quiet_window_rows.incident_id
+    left join control on control.incident_id = quiet_window_rows.incident_id
 ),
 
 rates as (

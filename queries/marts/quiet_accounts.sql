@@ -29,21 +29,34 @@
 
 with
 
+incident_account_usage_rows as (
+    select * from incident_account_usage
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+account_rows as (
+    select * from accounts
+),
+
 checked as (
     -- Filtered in the view's cross join, before any window is read for the unexposed.
     select
-        incident_account_usage.*,
-        quiet_windows.has_baseline_window,
-        quiet_windows.is_judged,
-        quiet_windows.not_judged_reason,
-        quiet_windows.has_recovery_window
-    from incident_account_usage
-    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
+        incident_account_usage_rows.*,
+        quiet_window_rows.has_baseline_window,
+        quiet_window_rows.is_judged,
+        quiet_window_rows.not_judged_reason,
+        quiet_window_rows.has_recovery_window
+    from incident_account_usage_rows
+    inner join quiet_window_rows
+        on quiet_window_rows.incident_id = incident_account_usage_rows.incident_id
     where
-        incident_account_usage.incident_index between $pass_first and $pass_last
+        incident_account_usage_rows.incident_index between $pass_first and $pass_last
         and (
-            incident_account_usage.active_feature_bits <> 0
-            or incident_account_usage.opened_ticket
+            incident_account_usage_rows.active_feature_bits <> 0
+            or incident_account_usage_rows.opened_ticket
         )
 ),
 
@@ -64,8 +77,8 @@ final as (
     select
         judged.incident_id,
         judged.account_id,
-        accounts.segment,
-        accounts.mrr,
+        account_rows.segment,
+        account_rows.mrr,
         case when judged.has_baseline_window then judged.baseline_daily end as baseline_daily,
         case when judged.is_judged then judged.after_daily end as after_daily,
         case
@@ -110,7 +123,7 @@ final as (
         judged.placebo_has_dropped,
         judged.active_feature_bits
     from judged
-    left join accounts on accounts.account_id = judged.account_id
+    left join account_rows on account_rows.account_id = judged.account_id
     -- Stored by incident (passes follow incident_index, the incidents' order): a page reading
     -- one incident's rows then skips the other row groups.
     order by judged.incident_id

@@ -11,11 +11,23 @@
 
 with
 
+ticket_volume_rows as (
+    select * from ticket_volume
+),
+
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+account_daily_usage_rows as (
+    select * from account_daily_usage
+),
+
 span as (
     select
         min(hour)::date as first_day,
         max(hour)::date as last_day
-    from ticket_volume
+    from ticket_volume_rows
     where incident_id = $incident_id
 ),
 
@@ -30,7 +42,7 @@ exposed as (
         account_id,
         coalesce(quiet, false) as is_quiet,
         baseline_daily
-    from quiet_accounts
+    from quiet_account_rows
     where incident_id = $incident_id
 ),
 
@@ -49,7 +61,7 @@ daily as (
         exposed.is_quiet,
         count(*) filter (where usage.daily_usage > 0) as active_accounts,
         sum(usage.daily_usage) as usage_total
-    from account_daily_usage as usage
+    from account_daily_usage_rows as usage
     inner join exposed on exposed.account_id = usage.account_id
     inner join span on usage.day between span.first_day and span.last_day
     group by usage.day, exposed.is_quiet
