@@ -23,6 +23,18 @@
 
 with
 
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+incident_exposure_rows as not materialized (
+    select * from incident_exposure
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
 quiet as (
     -- The quiet and already quiet accounts are stored rows of quiet_accounts.
     select
@@ -32,7 +44,7 @@ quiet as (
         count(*) filter (where is_silent) as silent_quiet_accounts,
         coalesce(sum(mrr) filter (where quiet), 0) as quiet_mrr,
         count(*) filter (where recovered_by_day_30) as recovered_accounts
-    from quiet_accounts
+    from quiet_account_rows
     group by incident_id
 ),
 
@@ -43,47 +55,51 @@ control as (
         incident_id,
         measured_accounts - exposed_measured_accounts as control_accounts,
         measured_quiet_accounts - exposed_measured_quiet_accounts as control_quiet_accounts
-    from incident_exposure
+    from incident_exposure_rows
 ),
 
 counted as (
     select
-        quiet_windows.incident_id,
-        quiet_windows.not_judged_reason,
-        incident_exposure.is_exposed_on_any_feature,
-        case when quiet_windows.is_judged then coalesce(quiet.quiet_accounts, 0) end
+        quiet_window_rows.incident_id,
+        quiet_window_rows.not_judged_reason,
+        incident_exposure_rows.is_exposed_on_any_feature,
+        case when quiet_window_rows.is_judged then coalesce(quiet.quiet_accounts, 0) end
         as quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(quiet.silent_quiet_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(quiet.silent_quiet_accounts, 0) end
         as silent_quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(quiet.quiet_mrr, 0) end as quiet_mrr,
-        coalesce(incident_exposure.exposed_accounts, 0) as exposed_accounts,
-        case when quiet_windows.is_judged then coalesce(quiet.already_quiet_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(quiet.quiet_mrr, 0) end as quiet_mrr,
+        coalesce(incident_exposure_rows.exposed_accounts, 0) as exposed_accounts,
+        case when quiet_window_rows.is_judged then coalesce(quiet.already_quiet_accounts, 0) end
         as already_quiet_accounts,
         case
-            when quiet_windows.is_judged then coalesce(incident_exposure.eligible_accounts, 0)
+            when
+                quiet_window_rows.is_judged
+                then coalesce(incident_exposure_rows.eligible_accounts, 0)
         end as eligible_accounts,
-        case when quiet_windows.is_judged then coalesce(quiet.recovered_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(quiet.recovered_accounts, 0) end
         as recovered_accounts,
         case
-            when quiet_windows.has_placebo_window
-                then coalesce(incident_exposure.placebo_accounts, 0)
+            when quiet_window_rows.has_placebo_window
+                then coalesce(incident_exposure_rows.placebo_accounts, 0)
         end as placebo_accounts,
         case
-            when quiet_windows.has_placebo_window
-                then coalesce(incident_exposure.placebo_quiet_accounts, 0)
+            when quiet_window_rows.has_placebo_window
+                then coalesce(incident_exposure_rows.placebo_quiet_accounts, 0)
         end as placebo_quiet_accounts,
         case
-            when quiet_windows.has_control and quiet_windows.is_judged
+            when quiet_window_rows.has_control and quiet_window_rows.is_judged
                 then coalesce(control.control_accounts, 0)
         end as control_accounts,
         case
-            when quiet_windows.has_control and quiet_windows.is_judged
+            when quiet_window_rows.has_control and quiet_window_rows.is_judged
                 then coalesce(control.control_quiet_accounts, 0)
         end as control_quiet_accounts
-    from quiet_windows
-    left join incident_exposure on incident_exposure.incident_id = quiet_windows.incident_id
-    left join quiet on quiet.incident_id = quiet_windows.incident_id
-    left join control on control.incident_id = quiet_windows.incident_id
+    from quiet_window_rows
+    left join
+        incident_exposure_rows
+        on incident_exposure_rows.incident_id = quiet_window_rows.incident_id
+    left join quiet on quiet.incident_id = quiet_window_rows.incident_id
+    left join control on control.incident_id = quiet_window_rows.incident_id
 ),
 
 rates as (

@@ -29,30 +29,42 @@
 
 with
 
+incident_exposure_rows as (
+    select * from incident_exposure
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+account_rows as (
+    select * from accounts
+),
+
 kept as (
     select
-        incident_exposure.incident_id,
-        unnest(incident_exposure.kept_accounts, recursive := true)
-    from incident_exposure
+        incident_exposure_rows.incident_id,
+        unnest(incident_exposure_rows.kept_accounts, recursive := true)
+    from incident_exposure_rows
 ),
 
 judged as (
     select
         kept.*,
-        quiet_windows.has_baseline_window,
-        quiet_windows.is_judged,
-        quiet_windows.not_judged_reason,
-        quiet_windows.has_recovery_window
+        quiet_window_rows.has_baseline_window,
+        quiet_window_rows.is_judged,
+        quiet_window_rows.not_judged_reason,
+        quiet_window_rows.has_recovery_window
     from kept
-    inner join quiet_windows on quiet_windows.incident_id = kept.incident_id
+    inner join quiet_window_rows on quiet_window_rows.incident_id = kept.incident_id
 ),
 
 final as (
     select
         judged.incident_id,
         judged.account_id,
-        accounts.segment,
-        accounts.mrr,
+        account_rows.segment,
+        account_rows.mrr,
         case when judged.has_baseline_window then judged.baseline_daily end as baseline_daily,
         case when judged.is_judged then judged.after_daily end as after_daily,
         case
@@ -97,7 +109,7 @@ final as (
         judged.placebo_has_dropped,
         judged.active_feature_bits
     from judged
-    left join accounts on accounts.account_id = judged.account_id
+    left join account_rows on account_rows.account_id = judged.account_id
     -- Stored by incident: a page reading one incident's rows then skips the other row groups.
     order by judged.incident_id
 )

@@ -17,11 +17,39 @@
 
 with
 
+ticket_volume_rows as (
+    select * from ticket_volume
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
+usage_rows as (
+    select * from usage
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+account_daily_usage_rows as not materialized (
+    select * from account_daily_usage
+),
+
 span as (
     select
         min(hour)::date as first_day,
         max(hour)::date as last_day
-    from ticket_volume
+    from ticket_volume_rows
     where incident_id = $incident_id
 ),
 
@@ -33,20 +61,21 @@ days as (
 
 incident as (
     select
-        quiet_windows.start_day,
-        quiet_windows.exposure_first_day,
-        quiet_windows.baseline_first_day,
-        quiet_windows.has_baseline_window,
-        quiet_windows.affected_features,
-        incident_quiet.is_exposed_on_any_feature
-    from quiet_windows
-    inner join incident_quiet on incident_quiet.incident_id = quiet_windows.incident_id
-    where quiet_windows.incident_id = $incident_id
+        quiet_window_rows.start_day,
+        quiet_window_rows.exposure_first_day,
+        quiet_window_rows.baseline_first_day,
+        quiet_window_rows.has_baseline_window,
+        quiet_window_rows.affected_features,
+        incident_quiet_rows.is_exposed_on_any_feature
+    from quiet_window_rows
+    inner join incident_quiet_rows
+        on incident_quiet_rows.incident_id = quiet_window_rows.incident_id
+    where quiet_window_rows.incident_id = $incident_id
 ),
 
 exposed_ids as (
     select usage.account_id
-    from usage
+    from usage_rows as usage
     inner join incident
         on usage.day between incident.exposure_first_day and incident.start_day - 1
     where
@@ -58,7 +87,7 @@ exposed_ids as (
         )
     union
     select account_id
-    from related_tickets
+    from related_ticket_rows
     where incident_id = $incident_id and account_id is not null and link <> 'suspect'
 ),
 
@@ -66,7 +95,7 @@ quiet as (
     select
         account_id,
         baseline_daily
-    from quiet_accounts
+    from quiet_account_rows
     where incident_id = $incident_id and quiet
 ),
 
@@ -76,7 +105,7 @@ baselines as (
         sum(usage.daily_usage) as baseline_usage
     from exposed_ids
     cross join incident
-    left join account_daily_usage as usage
+    left join account_daily_usage_rows as usage
         on
             usage.account_id = exposed_ids.account_id
             and usage.day between incident.baseline_first_day and incident.start_day - 1
@@ -114,7 +143,7 @@ daily as (
         exposed.is_quiet,
         count(*) filter (where usage.daily_usage > 0) as active_accounts,
         sum(usage.daily_usage) as usage_total
-    from account_daily_usage as usage
+    from account_daily_usage_rows as usage
     inner join exposed on exposed.account_id = usage.account_id
     inner join span on usage.day between span.first_day and span.last_day
     group by usage.day, exposed.is_quiet

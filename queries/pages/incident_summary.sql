@@ -16,6 +16,14 @@
 
 with
 
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
 final as (
     select
         impact.incident_id,
@@ -58,8 +66,8 @@ final as (
         impact.customer_impact_reason,
         impact.comms_gap_reason,
         impact.customers_first_reason
-    from incident_impact as impact
-    left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
+    from incident_impact_rows as impact
+    left join incident_quiet_rows as quiet on quiet.incident_id = impact.incident_id
     where impact.incident_id = $incident_id
 )
 

@@ -16,14 +16,38 @@
 
 with
 
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+account_rows as (
+    select * from accounts
+),
+
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+load_info_rows as (
+    select * from load_info
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
+incident_voice_rows as (
+    select * from incident_voice
+),
+
 affected as (
-    select coalesce(sum(accounts.mrr), 0) as affected_mrr
+    select coalesce(sum(account_rows.mrr), 0) as affected_mrr
     from (
         select distinct account_id
-        from related_tickets
+        from related_ticket_rows
         where incident_id = $incident_id and link <> 'suspect'
     ) as related_accounts
-    inner join accounts on accounts.account_id = related_accounts.account_id
+    inner join account_rows on account_rows.account_id = related_accounts.account_id
 ),
 
 final as (
@@ -64,12 +88,12 @@ final as (
         voice.open_action_items,
         voice.overdue_action_items,
         voice.is_engineering_only,
-        load_info.data_end_at
-    from incident_impact as impact
+        load_info_rows.data_end_at
+    from incident_impact_rows as impact
     cross join affected
-    cross join load_info
-    left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
-    left join incident_voice as voice on voice.incident_id = impact.incident_id
+    cross join load_info_rows
+    left join incident_quiet_rows as quiet on quiet.incident_id = impact.incident_id
+    left join incident_voice_rows as voice on voice.incident_id = impact.incident_id
     where impact.incident_id = $incident_id
 )
 

@@ -28,16 +28,29 @@
 
 with
 
+incident_account_usage_rows as (
+    select * from incident_account_usage
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+quiet_position_rows as (
+    select * from quiet_positions
+),
+
 checked as (
     select
-        incident_account_usage.*,
-        quiet_windows.has_baseline_window,
-        quiet_windows.is_judged,
-        incident_account_usage.active_feature_bits <> 0
-        or incident_account_usage.opened_ticket as is_exposed
-    from incident_account_usage
-    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
-    where incident_account_usage.incident_index between $pass_first and $pass_last
+        incident_account_usage_rows.*,
+        quiet_window_rows.has_baseline_window,
+        quiet_window_rows.is_judged,
+        incident_account_usage_rows.active_feature_bits <> 0
+        or incident_account_usage_rows.opened_ticket as is_exposed
+    from incident_account_usage_rows
+    inner join quiet_window_rows
+        on quiet_window_rows.incident_id = incident_account_usage_rows.incident_id
+    where incident_account_usage_rows.incident_index between $pass_first and $pass_last
 ),
 
 judged as (
@@ -124,10 +137,10 @@ final as (
         counted.measured_accounts,
         counted.measured_quiet_accounts,
         counted.accounts_still_quiet,
-        quiet_positions.feature_mask = 1::uinteger << 31 as is_exposed_on_any_feature,
+        quiet_position_rows.feature_mask = 1::uinteger << 31 as is_exposed_on_any_feature,
         coalesce(counted.kept_accounts, []) as kept_accounts
     from counted
-    inner join quiet_positions on quiet_positions.incident_id = counted.incident_id
+    inner join quiet_position_rows on quiet_position_rows.incident_id = counted.incident_id
 )
 
 select * from final

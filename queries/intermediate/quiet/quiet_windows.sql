@@ -23,20 +23,28 @@
 
 with
 
+usage_rows as not materialized (
+    select * from usage
+),
+
+incident_rows as not materialized (
+    select * from incidents
+),
+
 usage_span as (
     select min(day) as usage_first_day, max(day) as usage_last_day
-    from usage
+    from usage_rows
 ),
 
 usage_features as (
     select distinct feature
-    from usage
+    from usage_rows
     where feature <> ''
 ),
 
 incident_services as (
     select distinct incident_id, lower(trim(unnest(services))) as service
-    from incidents
+    from incident_rows
 ),
 
 affected as (
@@ -50,18 +58,18 @@ affected as (
 
 days as (
     select
-        incidents.incident_id,
-        cast(incidents.started_at as date) as start_day,
-        cast(incidents.resolved_at as date) as resolved_day,
-        incidents.resolved_at is null as is_ongoing,
+        incident_rows.incident_id,
+        cast(incident_rows.started_at as date) as start_day,
+        cast(incident_rows.resolved_at as date) as resolved_day,
+        incident_rows.resolved_at is null as is_ongoing,
         coalesce(affected.affected_features, []) as affected_features,
         affected.incident_id is not null as is_feature_scoped,
         len(coalesce(affected.affected_features, []))
         < (select count(*) from usage_features) as misses_a_feature,
         usage_span.usage_first_day,
         usage_span.usage_last_day
-    from incidents
-    left join affected on affected.incident_id = incidents.incident_id
+    from incident_rows
+    left join affected on affected.incident_id = incident_rows.incident_id
     cross join usage_span
 ),
 
