@@ -6,12 +6,11 @@ import duckdb
 import pytest
 
 from aftermath import queries
-from aftermath.build.derived import build_step, create_macros
+from aftermath.build.derived import build_step
 from aftermath.build.load import load
-from aftermath.build.order import DerivedStep, derived_queries
+from aftermath.build.order import DerivedStep
 from aftermath.queries import MACROS_DIR, QUERIES_DIR
-from aftermath.settings import DEFAULTS
-from tests.helpers import write_exports
+from tests.helpers import build_load_only, write_exports
 
 ALL = sorted(q.name for q in queries.all_queries())
 
@@ -57,10 +56,7 @@ def test_query_runs_and_returns_its_declared_columns(name, small_db):
     try:
         if query.kept:
             # Dropped by the load: built again here, as temporary objects, in the load's order.
-            create_macros(con)
-            for step in derived_queries(DEFAULTS):
-                if step.query.kept:
-                    con.execute(f"{step.query.create} {step.query.sql}", step.params)
+            build_load_only(con)
             got = [r[0] for r in con.execute(f"select * from {query.table} limit 0").description]
         elif not name.startswith("pages/"):
             # Built by the load; its table must have exactly the declared columns.

@@ -8,8 +8,8 @@
 -- that comes first or the incident is still ongoing (then check_due_at and the two account counts
 -- are empty). accounts_still_quiet: exposed accounts eligible as in quiet_accounts (baseline at
 -- least the minimum, not already quiet) whose mean over days 1..$week_later_days after the
--- resolution day is at least the quiet drop below baseline; empty until the usage data covers
--- those days. repeat_ticket_accounts: accounts with a related ticket inside the customer impact
+-- resolution day is at least the quiet drop below baseline (counted in incident_exposure's pass
+-- over every account); empty until the usage data covers those days. repeat_ticket_accounts: accounts with a related ticket inside the customer impact
 -- window and a later related ticket of the same incident created after resolved_at, up to
 -- check_due_at (an unrelated ticket, say a billing question after a login outage, is no repeat).
 -- open_related_tickets: related tickets created by checked_at and not solved by then.
@@ -22,8 +22,8 @@ incident_window_rows as (
     select * from incident_windows
 ),
 
-quiet_account_rows as (
-    select * from quiet_accounts
+incident_exposure_rows as (
+    select * from incident_exposure
 ),
 
 related_ticket_rows as not materialized (
@@ -61,16 +61,6 @@ checks as (
         incident_window_rows.resolved_at + $week_later_days * interval '1 day'
         <= incident_window_rows.data_end_at as is_check_due
     from incident_window_rows
-),
-
-still_quiet as (
-    select
-        incident_id,
-        count(*) filter (
-            where has_baseline and not has_dropped_before and has_dropped_by_week
-        ) as accounts_still_quiet
-    from quiet_account_rows
-    group by incident_id
 ),
 
 impact_complainers as (
@@ -143,7 +133,7 @@ final as (
         checks.check_due_at,
         case
             when quiet_window_rows.has_week_window
-                then coalesce(still_quiet.accounts_still_quiet, 0)
+                then coalesce(incident_exposure_rows.accounts_still_quiet, 0)
         end as accounts_still_quiet,
         case
             when checks.resolved_at is not null then coalesce(repeats.repeat_ticket_accounts, 0)
@@ -154,7 +144,7 @@ final as (
         coalesce(checks.is_check_due, false) as is_check_due
     from checks
     inner join quiet_window_rows on quiet_window_rows.incident_id = checks.incident_id
-    left join still_quiet on still_quiet.incident_id = checks.incident_id
+    left join incident_exposure_rows on incident_exposure_rows.incident_id = checks.incident_id
     left join repeats on repeats.incident_id = checks.incident_id
     left join open_tickets on open_tickets.incident_id = checks.incident_id
     left join overdue on overdue.incident_id = checks.incident_id

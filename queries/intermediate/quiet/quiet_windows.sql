@@ -5,7 +5,8 @@
 -- columns: incident_id, start_day, resolved_day, is_ongoing, affected_features,
 --          is_feature_scoped, has_control, usage_first_day, usage_last_day,
 --          has_baseline_window, is_judged, not_judged_reason, has_recovery_window,
---          has_week_window, has_placebo_window, first_day, last_day
+--          has_week_window, has_placebo_window, first_day, last_day, exposure_first_day,
+--          baseline_first_day
 -- Days are calendar days (UTC). Relative to start_day: the baseline is days -$usage_baseline_days
 -- to -1 and the exposure (and already-quiet) window days -$exposure_days to -1; relative to
 -- resolved_day: "after" is days 1..$quiet_after_days, recovery the days after that up to
@@ -16,7 +17,9 @@
 -- Feature scope: the incident's services that name a usage feature (case-insensitive). Without
 -- such a match (no services, no feature column, or other names) every feature counts as touched;
 -- the unexposed control exists only when some usage feature was not touched.
--- first_day..last_day is the span of days incident_account_usage joins on.
+-- first_day..last_day is the span of days incident_account_usage joins on. exposure_first_day and
+-- baseline_first_day: where the exposure and baseline windows begin (both end the day before
+-- start_day), for the Incident page, which finds one incident's exposed accounts again.
 
 with
 
@@ -109,7 +112,9 @@ final as (
         start_day - $placebo_offset_days - greatest($usage_baseline_days, $exposure_days)
         as first_day,
         coalesce(resolved_day, start_day)
-        + greatest($quiet_after_days, $recovery_until_day, $week_later_days) as last_day
+        + greatest($quiet_after_days, $recovery_until_day, $week_later_days) as last_day,
+        start_day - $exposure_days as exposure_first_day,
+        start_day - $usage_baseline_days as baseline_first_day
     from judged
 )
 
