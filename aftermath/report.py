@@ -38,7 +38,7 @@ def md_text(text: object) -> str:
 
 def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
     """The Markdown "Customer impact" section for one incident; InputError when it is unknown."""
-    found = query_rows(con, "pages/report_summary", incident_id=incident_id)
+    found = query_rows(con, "pages/incident_summary", incident_id=incident_id)
     if not found:
         raise InputError(
             f"no incident '{incident_id}' in the database; `aftermath export incidents` lists them"

@@ -4,6 +4,10 @@ from pathlib import Path
 
 import duckdb
 
+from aftermath.build.derived import build_step, create_macros
+from aftermath.build.order import derived_queries
+from aftermath.settings import DEFAULTS, Settings
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -23,3 +27,12 @@ def rows(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
         return con.execute(sql, params or {}).fetchall()
     finally:
         con.close()
+
+
+def build_load_only(con: duckdb.DuckDBPyConnection, settings: Settings = DEFAULTS) -> None:
+    """The load-only steps a load dropped, built again as temporary objects in the load's order
+    (in passes where a step's header says so), for a test to read them."""
+    create_macros(con)
+    for step in derived_queries(settings):
+        if step.query.kept:
+            build_step(con, step)

@@ -3,10 +3,8 @@
 import duckdb
 import pytest
 
-from aftermath.build.derived import create_macros
-from aftermath.build.order import derived_queries
 from aftermath.queries import PAGES_FOLDER, all_queries
-from aftermath.settings import DEFAULTS
+from tests.helpers import build_load_only
 
 STEPS = [q for q in all_queries() if not q.name.startswith(f"{PAGES_FOLDER}/")]
 ONE_ROW = "one row"
@@ -18,10 +16,7 @@ def demo_con(demo_db, tmp_path_factory):
     copy = tmp_path_factory.mktemp("grain") / "demo.duckdb"
     copy.write_bytes(demo_db.read_bytes())
     con = duckdb.connect(str(copy))
-    create_macros(con)
-    for step in derived_queries(DEFAULTS):
-        if step.query.kept:
-            con.execute(f"{step.query.create} {step.query.sql}", step.params)
+    build_load_only(con)
     yield con
     con.close()
 

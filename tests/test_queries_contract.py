@@ -6,12 +6,12 @@ import duckdb
 import pytest
 
 from aftermath import queries
-from aftermath.build.derived import build_step, create_macros
+from aftermath.build.derived import build_step
 from aftermath.build.load import load
 from aftermath.build.order import DerivedStep, derived_queries
 from aftermath.queries import MACROS_DIR, QUERIES_DIR, SPARK_SUFFIX
 from aftermath.settings import DEFAULTS
-from tests.helpers import write_exports
+from tests.helpers import build_load_only, write_exports
 
 ALL = sorted(q.name for q in queries.all_queries())
 # A derived file's portable form for the Spark engine, beside it (aftermath/build/spark.py).
@@ -63,10 +63,7 @@ def test_query_runs_and_returns_its_declared_columns(name, small_db):
     try:
         if query.kept:
             # Dropped by the load: built again here, as temporary objects, in the load's order.
-            create_macros(con)
-            for step in derived_queries(DEFAULTS):
-                if step.query.kept:
-                    con.execute(f"{step.query.create} {step.query.sql}", step.params)
+            build_load_only(con)
             got = [r[0] for r in con.execute(f"select * from {query.table} limit 0").description]
         elif not name.startswith("pages/"):
             # Built by the load; its table must have exactly the declared columns.
@@ -138,10 +135,7 @@ def fixture_steps(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     db = tmp_path_factory.mktemp("spark_forms") / "f.duckdb"
     load(FIXTURE, db)
     con = duckdb.connect(str(db))
-    create_macros(con)
-    for step in derived_queries(DEFAULTS):
-        if step.query.kept:
-            con.execute(f"create temp table {step.query.table} as {step.query.sql}", step.params)
+    build_load_only(con)
     yield con
     con.close()
 

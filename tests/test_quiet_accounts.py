@@ -22,7 +22,7 @@ from aftermath.build.load import load
 from aftermath.export import safe_csv
 from aftermath.queries import run_query
 from aftermath.settings import DEFAULTS
-from tests.helpers import rows, write_exports
+from tests.helpers import build_load_only, rows, write_exports
 
 D0 = date(2026, 1, 5)
 LAST_D = 90
@@ -169,16 +169,18 @@ def test_each_exposed_account_gets_its_verdict(db):
         ("A_DROP", True, False, False, True, 10.0, 2.0, 80.0, False, "quiet"),
         ("A_EDGE", True, False, True, False, 4.0, 2.0, 50.0, False, "quiet"),
         ("A_GAPS", True, False, False, True, 10.0, 2.8571, 71.43, False, "quiet"),
-        ("A_LOW", None, None, False, None, 0.5, 0.0, None, None, "baseline under 1.0 a day"),
-        ("A_PLACEBO", False, False, False, False, 3.0, 6.0, -100.0, None, "not quiet"),
         ("A_RECOVER", True, False, False, True, 6.0, 0.0, 100.0, True, "quiet"),
-        ("A_STEADY", False, False, False, False, 8.0, 8.0, 0.0, None, "not quiet"),
         # Exposed by its ticket alone; no usage at all, so no baseline to judge against.
         ("A_TICKET", None, None, True, None, 0.0, 0.0, None, None, "baseline under 1.0 a day"),
     ]
-    # A_UNEXP and A_CTRL used only api: not exposed to a billing incident.
+    # Stored: the quiet, the already quiet and those that wrote in (contract section 3). A_LOW
+    # (baseline 0.5, not judged), A_PLACEBO and A_STEADY (not quiet) are exposed with nothing to
+    # report: counted in incident_quiet's 9 exposed, not stored. A_UNEXP and A_CTRL used only
+    # api: not exposed to a billing incident.
     assert rows(
-        db, "select count(*) from quiet_accounts where account_id in ('A_UNEXP', 'A_CTRL')"
+        db,
+        "select count(*) from quiet_accounts where account_id in "
+        "('A_LOW', 'A_PLACEBO', 'A_STEADY', 'A_UNEXP', 'A_CTRL')",
     ) == [(0,)]
 
 
@@ -291,20 +293,8 @@ def test_incident_counts_rates_placebo_and_control(db):
 def test_ongoing_incident_is_listed_but_not_judged(db):
     # I9 starts d88 (2026-04-03), still open. Exposure window d81..d87: every billing user with
     # usage then (A_LOW stopped at d56, A_GAPS at d66, A_RECOVER is back).
-    got = rows(
-        db,
-        "select account_id, quiet, after_daily, verdict from quiet_accounts "
-        "where incident_id = 'I9' order by account_id",
-    )
-    assert [r[0] for r in got] == [
-        "A_ALREADY",
-        "A_DROP",
-        "A_EDGE",
-        "A_PLACEBO",
-        "A_RECOVER",
-        "A_STEADY",
-    ]
-    assert {(r[1], r[2], r[3]) for r in got} == {(None, None, "ongoing: no after-window yet")}
+    # Those 6 are exposed, none is judged and none wrote in about I9: none is stored.
+    assert rows(db, "select count(*) from quiet_accounts where incident_id = 'I9'") == [(0,)]
     assert rows(
         db,
         "select quiet_accounts, silent_quiet_accounts, quiet_mrr, exposed_accounts, "
@@ -374,6 +364,42 @@ def test_quiet_rates_page_shows_counts(db):
     assert round(i1["excess_quiet_rate_pct"], 3) == 16.667
 
 
+def test_incident_timeline_draws_the_quiet_beside_the_other_exposed(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        frame = run_query(con, "pages/incident_exposed_activity", incident_id="I1")
+    finally:
+        con.close()
+    got = [
+        (
+            r.is_quiet,
+            r.day.isoformat()[:10],
+            r.accounts,
+            r.active_accounts,
+            r.usage_total,
+            round(r.usage_pct_of_baseline, 2),
+        )
+        for r in frame.itertuples()
+    ]
+    # The timeline: 1 day before the start (03-01, d55) to 7 days after resolution (03-09, d63).
+    # Quiet: A_DROP, A_EDGE, A_GAPS, A_RECOVER, baseline 10 + 4 + 10 + 6 = 30 a day. d55: 10 + 4
+    # + 6 (A_GAPS only on even days) = 20; d56: 10 + 4 + 20 + 6 = 40; after: A_DROP 2, A_EDGE 2,
+    # A_GAPS 20 on d60 only, A_RECOVER nothing until d71.
+    quiet = [(55, 3, 20.0), (56, 4, 40.0), (57, 2, 4.0), (58, 2, 4.0), (59, 2, 4.0)]
+    quiet += [(60, 3, 24.0), (61, 2, 4.0), (62, 2, 4.0), (63, 2, 4.0)]
+    # The other 5 exposed (counted at load, not stored): A_LOW (0.5 a day, 1 on even days to
+    # d56), A_ALREADY (8; 2 a day from d49), A_STEADY (8), A_PLACEBO (3; 6 a day here), A_TICKET
+    # (no usage, 0): baseline 19.5. Each day 2 + 8 + 6 = 16 from 3 accounts, and A_LOW's 1 on d56.
+    other = [(d, 4 if d == 56 else 3, 17.0 if d == 56 else 16.0) for d in range(55, 64)]
+    day = lambda d: (D0 + timedelta(days=d)).isoformat()  # noqa: E731
+    assert got == [
+        (True, day(d), 4, active, total, round(100 * total / 30, 2)) for d, active, total in quiet
+    ] + [
+        (False, day(d), 5, active, total, round(100 * total / 19.5, 2))
+        for d, active, total in other
+    ]
+
+
 # Two incidents a fortnight apart, usage without a feature column (so exposure = any activity in
 # the 7 days before, and no control group), d0..d100. I1 as above (d56); I2 2026-03-16 10:00-12:00
 # (d70): baseline d42..d69, before d63..d69, after d71..d84. I3 resolved d95: its after-window
@@ -416,12 +442,10 @@ def test_first_incidents_quiet_accounts_are_not_blamed_on_the_second(fortnight_d
     # I2: A_DROP after d71..d84 = 2 vs 6.2857: drop 68.18 %, but already quiet.
     assert got == [
         ("I1", "A_DROP", True, False, 80.0, "quiet"),
-        ("I1", "A_LATE", False, False, 0.0, "not quiet"),
-        ("I1", "A_STEADY", False, False, 0.0, "not quiet"),
         ("I2", "A_DROP", False, True, 68.18, "already quiet before the start"),
         ("I2", "A_LATE", True, False, 100.0, "quiet"),
-        ("I2", "A_STEADY", False, False, 0.0, "not quiet"),
     ]
+    # A_LATE in I1 and A_STEADY in both are not quiet and wrote nothing: counted, not stored.
 
 
 def test_without_features_every_active_account_is_exposed_and_there_is_no_control(fortnight_db):
@@ -505,10 +529,25 @@ def test_exposure_counts_exactly_the_days_before_the_start(
     exposure_folder, tmp_path, days, expected_mid, expected_early
 ):
     db = tmp_path / "e.duckdb"
-    load(exposure_folder, db, settings=DEFAULTS.with_overrides([f"exposure_days={days}"]))
-    got = rows(db, "select incident_id, account_id from quiet_accounts")
+    settings = DEFAULTS.with_overrides([f"exposure_days={days}"])
+    load(exposure_folder, db, settings=settings)
+    # The exposed are no longer stored one by one: read from the load-only view that decides
+    # them, built again, and counted in incident_quiet.
+    con = duckdb.connect(str(db))
+    try:
+        build_load_only(con, settings)
+        got = con.execute(
+            "select incident_id, account_id from incident_account_usage "
+            "where active_feature_bits <> 0 or opened_ticket"
+        ).fetchall()
+    finally:
+        con.close()
     assert {a for i, a in got if i == "I_MID"} == expected_mid
     assert {a for i, a in got if i == "I_EARLY"} == expected_early
+    assert rows(db, "select incident_id, exposed_accounts from incident_quiet order by 1") == [
+        ("I_EARLY", len(expected_early)),
+        ("I_MID", len(expected_mid)),
+    ]
 
 
 def test_exposure_days_must_be_at_least_one():

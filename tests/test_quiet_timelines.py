@@ -4,11 +4,9 @@ queries/intermediate/quiet/account_timelines.sql and queries/macros/quiet_window
 import duckdb
 import pytest
 
-from aftermath.build.derived import create_macros
 from aftermath.build.load import load
-from aftermath.build.order import derived_queries
 from aftermath.settings import DEFAULTS
-from tests.helpers import write_exports
+from tests.helpers import build_load_only, write_exports
 
 SETTINGS = DEFAULTS.with_overrides(["exposure_days=2"])
 ANY = 1 << 31  # bit 31: "any feature"
@@ -32,10 +30,7 @@ def con(tmp_path_factory: pytest.TempPathFactory):
     db = folder / "t.duckdb"
     load(folder, db, SETTINGS)
     connection = duckdb.connect(str(db))
-    create_macros(connection)
-    for step in derived_queries(SETTINGS):
-        if step.query.kept:  # dropped by the load: built again to be read here
-            connection.execute(f"{step.query.create} {step.query.sql}", step.params)
+    build_load_only(connection, SETTINGS)  # dropped by the load: built again to be read here
     yield connection
     connection.close()
 

@@ -8,12 +8,16 @@
 
 with
 
+usage_rows as (
+    select * from usage
+),
+
 final as (
     select
         account_id,
         day,
         sum(coalesce(value, 0)) as daily_usage
-    from usage
+    from usage_rows
     group by account_id, day
     -- Stored by day: a page reading an incident's days then skips the other row groups.
     order by day

@@ -18,6 +18,26 @@
 
 with
 
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+ticket_signal_rows as (
+    select * from ticket_signals
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+ticket_rows as not materialized (
+    select * from tickets
+),
+
+account_rows as (
+    select * from accounts
+),
+
 quiet as (
     select
         incident_id,
@@ -25,7 +45,7 @@ quiet as (
         drop_pct,
         is_silent,
         coalesce(is_still_quiet, false) as is_still_quiet
-    from quiet_accounts
+    from quiet_account_rows
     where quiet
 ),
 
@@ -34,23 +54,23 @@ ticket_flags as (
         ticket_id,
         bool_or(signal = 'urgent') as is_urgent,
         bool_or(signal = 'trust_loss') as is_trust_loss
-    from ticket_signals
+    from ticket_signal_rows
     group by ticket_id
 ),
 
 ticketed as (
     select
-        related_tickets.incident_id,
-        related_tickets.account_id,
+        related_ticket_rows.incident_id,
+        related_ticket_rows.account_id,
         count(*) as related_tickets,
         bool_or(coalesce(ticket_flags.is_urgent, false)) as is_urgent,
         bool_or(coalesce(ticket_flags.is_trust_loss, false)) as is_trust_loss,
-        count(*) filter (where tickets.solved_at is null) as open_tickets
-    from related_tickets
-    inner join tickets on tickets.ticket_id = related_tickets.ticket_id
-    left join ticket_flags on ticket_flags.ticket_id = related_tickets.ticket_id
-    where related_tickets.account_id is not null and related_tickets.link <> 'suspect'
-    group by related_tickets.incident_id, related_tickets.account_id
+        count(*) filter (where ticket_rows.solved_at is null) as open_tickets
+    from related_ticket_rows
+    inner join ticket_rows on ticket_rows.ticket_id = related_ticket_rows.ticket_id
+    left join ticket_flags on ticket_flags.ticket_id = related_ticket_rows.ticket_id
+    where related_ticket_rows.account_id is not null and related_ticket_rows.link <> 'suspect'
+    group by related_ticket_rows.incident_id, related_ticket_rows.account_id
 ),
 
 listed as (
@@ -80,7 +100,7 @@ last_contacts as (
     select
         account_id,
         max(created_at) as last_contact_at
-    from tickets
+    from ticket_rows
     where account_id in (select account_id from listed)
     group by account_id
 ),
@@ -88,9 +108,9 @@ last_contacts as (
 weighed as (
     select
         listed.*,
-        accounts.name as account_name,
-        accounts.segment,
-        accounts.mrr,
+        account_rows.name as account_name,
+        account_rows.segment,
+        account_rows.mrr,
         last_contacts.last_contact_at,
         list_filter(
             [
@@ -130,7 +150,7 @@ weighed as (
             case when is_still_quiet then 'still quiet' end
         ) as reasons_text
     from listed
-    left join accounts on accounts.account_id = listed.account_id
+    left join account_rows on account_rows.account_id = listed.account_id
     left join last_contacts on last_contacts.account_id = listed.account_id
 ),
 

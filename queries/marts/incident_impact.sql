@@ -35,32 +35,80 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
+incident_rows as (
+    select * from incidents
+),
+
+incident_window_rows as (
+    select * from incident_windows
+),
+
+customer_impact_window_rows as (
+    select * from customer_impact_windows
+),
+
+incident_ticket_count_rows as (
+    select * from incident_ticket_counts
+),
+
+incident_status_time_rows as (
+    select * from incident_status_times
+),
+
+incident_excess_ticket_rows as (
+    select * from incident_excess_tickets
+),
+
+incident_reach_rows as (
+    select * from incident_reach
+),
+
+incident_severity_rows as (
+    select * from incident_severity
+),
+
+first_postmortem_rows as (
+    select * from first_postmortems
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
+incident_voice_rows as (
+    select * from incident_voice
+),
+
 has_tickets as (
-    select exists(select 1 from tickets) as yes
+    select exists(select 1 from ticket_rows) as yes
 ),
 
 windows as (
     select
-        incidents.incident_id,
-        incidents.title,
-        incidents.severity,
-        incidents.started_at,
-        incidents.detected_at,
-        incidents.mitigated_at,
-        incidents.resolved_at,
-        incident_windows.ended_at,
-        incident_windows.is_ongoing,
-        incident_windows.data_end_at,
-        customer_impact_windows.first_ticket_at,
-        customer_impact_windows.customer_impact_start,
-        customer_impact_windows.customer_impact_end,
-        customer_impact_windows.customer_impact_minutes,
+        incident_rows.incident_id,
+        incident_rows.title,
+        incident_rows.severity,
+        incident_rows.started_at,
+        incident_rows.detected_at,
+        incident_rows.mitigated_at,
+        incident_rows.resolved_at,
+        incident_window_rows.ended_at,
+        incident_window_rows.is_ongoing,
+        incident_window_rows.data_end_at,
+        customer_impact_window_rows.first_ticket_at,
+        customer_impact_window_rows.customer_impact_start,
+        customer_impact_window_rows.customer_impact_end,
+        customer_impact_window_rows.customer_impact_minutes,
         has_tickets.yes as has_tickets
-    from incidents
+    from incident_rows
     cross join has_tickets
-    inner join incident_windows on incident_windows.incident_id = incidents.incident_id
-    inner join customer_impact_windows
-        on customer_impact_windows.incident_id = incidents.incident_id
+    inner join incident_window_rows on incident_window_rows.incident_id = incident_rows.incident_id
+    inner join customer_impact_window_rows
+        on customer_impact_window_rows.incident_id = incident_rows.incident_id
 ),
 
 final as (
@@ -100,38 +148,38 @@ final as (
         status_times.first_update_at,
         epoch(status_times.first_update_at - windows.first_ticket_at) / 60.0
         as customers_first_minutes,
-        incident_excess_tickets.excess_tickets,
-        incident_severity.suggested_severity,
-        windows.severity - incident_severity.suggested_severity as severity_gap,
-        incident_quiet.quiet_accounts,
-        incident_quiet.silent_quiet_accounts,
-        incident_quiet.quiet_mrr,
-        case when windows.has_tickets then incident_voice.confusion_tickets end
+        incident_excess_ticket_rows.excess_tickets,
+        incident_severity_rows.suggested_severity,
+        windows.severity - incident_severity_rows.suggested_severity as severity_gap,
+        incident_quiet_rows.quiet_accounts,
+        incident_quiet_rows.silent_quiet_accounts,
+        incident_quiet_rows.quiet_mrr,
+        case when windows.has_tickets then incident_voice_rows.confusion_tickets end
         as confusion_tickets,
-        case when windows.has_tickets then incident_voice.trust_loss_tickets end
+        case when windows.has_tickets then incident_voice_rows.trust_loss_tickets end
         as trust_loss_tickets,
-        case when windows.has_tickets then incident_voice.workaround_tickets end
+        case when windows.has_tickets then incident_voice_rows.workaround_tickets end
         as workaround_tickets,
-        case when windows.has_tickets then incident_voice.urgent_tickets end as urgent_tickets,
-        incident_voice.action_items,
-        incident_voice.action_item_teams,
-        incident_voice.theme_coverage,
-        first_postmortems.published_at as postmortem_published_at,
-        epoch(first_postmortems.published_at - windows.resolved_at) / 86400.0
+        case when windows.has_tickets then incident_voice_rows.urgent_tickets end as urgent_tickets,
+        incident_voice_rows.action_items,
+        incident_voice_rows.action_item_teams,
+        incident_voice_rows.theme_coverage,
+        first_postmortem_rows.published_at as postmortem_published_at,
+        epoch(first_postmortem_rows.published_at - windows.resolved_at) / 86400.0
         as postmortem_days_after_resolved,
         case
-            when first_postmortems.published_at is not null
+            when first_postmortem_rows.published_at is not null
                 then
-                    first_postmortems.published_at
+                    first_postmortem_rows.published_at
                     <= windows.resolved_at + $postmortem_due_days * interval '1 day'
             when windows.resolved_at + $postmortem_due_days * interval '1 day'
                 < windows.data_end_at
                 then false
         end as postmortem_on_time,
-        first_postmortems.stated_ticket_count,
+        first_postmortem_rows.stated_ticket_count,
         case
-            when first_postmortems.postmortem_id is not null
-                then coalesce(len(list_distinct(first_postmortems.named_accounts)), 0)
+            when first_postmortem_rows.postmortem_id is not null
+                then coalesce(len(list_distinct(first_postmortem_rows.named_accounts)), 0)
         end as stated_accounts,
         windows.detected_at,
         windows.mitigated_at,
@@ -140,21 +188,21 @@ final as (
         case when windows.has_tickets then coalesce(counts.related_tickets, 0) end
         as related_tickets,
         windows.customer_impact_start,
-        incident_reach.active_accounts,
-        incident_reach.reached_accounts,
-        incident_reach.reached_share_pct,
-        incident_reach.reached_mrr,
-        incident_reach.reached_mrr_pct,
-        first_postmortems.postmortem_id is not null as has_postmortem,
+        incident_reach_rows.active_accounts,
+        incident_reach_rows.reached_accounts,
+        incident_reach_rows.reached_share_pct,
+        incident_reach_rows.reached_mrr,
+        incident_reach_rows.reached_mrr_pct,
+        first_postmortem_rows.postmortem_id is not null as has_postmortem,
         case
-            when first_postmortems.postmortem_id is not null
-                then coalesce(len(first_postmortems.named_accounts), 0) > 0
+            when first_postmortem_rows.postmortem_id is not null
+                then coalesce(len(first_postmortem_rows.named_accounts), 0) > 0
         end as postmortem_names_accounts,
         case
-            when windows.has_tickets then first_postmortems.unnamed_affected_accounts
+            when windows.has_tickets then first_postmortem_rows.unnamed_affected_accounts
         end as unnamed_affected_accounts,
         case when windows.has_tickets then coalesce(counts.related_tickets, 0) end
-        - first_postmortems.stated_ticket_count as ticket_count_gap,
+        - first_postmortem_rows.stated_ticket_count as ticket_count_gap,
         case when not windows.has_tickets then 'needs tickets' end as customer_impact_reason,
         case
             when not windows.has_tickets then 'needs tickets'
@@ -166,18 +214,18 @@ final as (
             when status_times.first_update_at is null then 'no status-page update'
             when windows.first_ticket_at is null then 'no related ticket'
         end as customers_first_reason,
-        incident_quiet.not_judged_reason as quiet_reason
+        incident_quiet_rows.not_judged_reason as quiet_reason
     from windows
-    left join incident_ticket_counts as counts on counts.incident_id = windows.incident_id
-    left join incident_status_times as status_times
+    left join incident_ticket_count_rows as counts on counts.incident_id = windows.incident_id
+    left join incident_status_time_rows as status_times
         on status_times.incident_id = windows.incident_id
-    left join incident_excess_tickets
-        on incident_excess_tickets.incident_id = windows.incident_id
-    left join incident_reach on incident_reach.incident_id = windows.incident_id
-    left join incident_severity on incident_severity.incident_id = windows.incident_id
-    left join first_postmortems on first_postmortems.incident_id = windows.incident_id
-    left join incident_quiet on incident_quiet.incident_id = windows.incident_id
-    left join incident_voice on incident_voice.incident_id = windows.incident_id
+    left join incident_excess_ticket_rows
+        on incident_excess_ticket_rows.incident_id = windows.incident_id
+    left join incident_reach_rows on incident_reach_rows.incident_id = windows.incident_id
+    left join incident_severity_rows on incident_severity_rows.incident_id = windows.incident_id
+    left join first_postmortem_rows on first_postmortem_rows.incident_id = windows.incident_id
+    left join incident_quiet_rows on incident_quiet_rows.incident_id = windows.incident_id
+    left join incident_voice_rows on incident_voice_rows.incident_id = windows.incident_id
 )
 
 select * from final

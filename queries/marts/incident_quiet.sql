@@ -6,7 +6,7 @@
 --          already_quiet_accounts, eligible_accounts, quiet_rate_pct, recovered_accounts,
 --          placebo_accounts, placebo_quiet_accounts, placebo_quiet_rate_pct, control_accounts,
 --          control_quiet_accounts, control_quiet_rate_pct, excess_quiet_rate_pct,
---          excess_compared_with, not_judged_reason
+--          excess_compared_with, not_judged_reason, is_exposed_on_any_feature
 -- A rate is quiet accounts / eligible accounts, in percent: eligible = judged, baseline at least
 -- the minimum, not already quiet (quiet_accounts' rule). Placebo: the same exposed accounts, the
 -- same rule, measured $placebo_offset_days earlier (quiet_windows; empty when the usage data does
@@ -16,112 +16,90 @@
 -- usage feature untouched. excess_quiet_rate_pct = quiet_rate_pct minus the higher of the two
 -- normal rates (the one named in excess_compared_with): the share of quiet the incident explains
 -- at most. Counts are empty for incidents not judged (not_judged_reason says why); a rate is
--- empty when its eligible count is 0.
+-- empty when its eligible count is 0. The exposed, eligible, placebo and control counts come
+-- from incident_exposure (one pass over every incident and account), the quiet ones from
+-- quiet_accounts' stored rows. is_exposed_on_any_feature: incident_exposure's (empty without
+-- usage data).
 
 with
 
-exposed as (
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+incident_exposure_rows as not materialized (
+    select * from incident_exposure
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+quiet as (
+    -- The quiet and already quiet accounts are stored rows of quiet_accounts.
     select
         incident_id,
-        count(*) as exposed_accounts,
         count(*) filter (where already_quiet) as already_quiet_accounts,
-        count(*) filter (where quiet is not null and not already_quiet) as eligible_accounts,
         count(*) filter (where quiet) as quiet_accounts,
         count(*) filter (where is_silent) as silent_quiet_accounts,
         coalesce(sum(mrr) filter (where quiet), 0) as quiet_mrr,
         count(*) filter (where recovered_by_day_30) as recovered_accounts
-    from quiet_accounts
-    group by incident_id
-),
-
-placebo as (
-    select
-        quiet_accounts.incident_id,
-        count(*) as placebo_accounts,
-        count(*) filter (where quiet_accounts.placebo_has_dropped) as placebo_quiet_accounts
-    from quiet_accounts
-    inner join quiet_windows on quiet_windows.incident_id = quiet_accounts.incident_id
-    where
-        quiet_windows.has_placebo_window
-        and quiet_accounts.placebo_has_baseline
-        and not quiet_accounts.placebo_has_dropped_before
-    group by quiet_accounts.incident_id
-),
-
-measured as (
-    -- Every account the rule can judge, exposed or not: counted straight from the view's cross
-    -- join, for the incidents that have a control only.
-    select
-        incident_account_usage.incident_id,
-        count(*) as accounts,
-        count(*) filter (where incident_account_usage.has_dropped) as quiet_accounts
-    from incident_account_usage
-    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
-    where
-        quiet_windows.has_control
-        and quiet_windows.is_judged
-        and incident_account_usage.has_baseline
-        and not incident_account_usage.has_dropped_before
-    group by incident_account_usage.incident_id
-),
-
-exposed_measured as (
-    select
-        incident_id,
-        count(*) as accounts,
-        count(*) filter (where has_dropped) as quiet_accounts
-    from quiet_accounts
-    where has_baseline and not has_dropped_before
+    from quiet_account_rows
     group by incident_id
 ),
 
 control as (
-    -- The unexposed: every measured account less the exposed ones (a subset of them), so
-    -- neither table is joined to the other row by row.
+    -- The unexposed: every measured account less the exposed ones (a subset of them), both
+    -- counted in incident_exposure's one pass.
     select
-        measured.incident_id,
-        measured.accounts - coalesce(exposed_measured.accounts, 0) as control_accounts,
-        measured.quiet_accounts - coalesce(exposed_measured.quiet_accounts, 0)
-        as control_quiet_accounts
-    from measured
-    inner join quiet_windows on quiet_windows.incident_id = measured.incident_id
-    left join exposed_measured on exposed_measured.incident_id = measured.incident_id
-    where quiet_windows.has_control and quiet_windows.is_judged
+        incident_id,
+        measured_accounts - exposed_measured_accounts as control_accounts,
+        measured_quiet_accounts - exposed_measured_quiet_accounts as control_quiet_accounts
+    from incident_exposure_rows
 ),
 
 counted as (
     select
-        quiet_windows.incident_id,
-        quiet_windows.not_judged_reason,
-        case when quiet_windows.is_judged then coalesce(exposed.quiet_accounts, 0) end
+        quiet_window_rows.incident_id,
+        quiet_window_rows.not_judged_reason,
+        incident_exposure_rows.is_exposed_on_any_feature,
+        case when quiet_window_rows.is_judged then coalesce(quiet.quiet_accounts, 0) end
         as quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.silent_quiet_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(quiet.silent_quiet_accounts, 0) end
         as silent_quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.quiet_mrr, 0) end as quiet_mrr,
-        coalesce(exposed.exposed_accounts, 0) as exposed_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.already_quiet_accounts, 0) end
+        case when quiet_window_rows.is_judged then coalesce(quiet.quiet_mrr, 0) end as quiet_mrr,
+        coalesce(incident_exposure_rows.exposed_accounts, 0) as exposed_accounts,
+        case when quiet_window_rows.is_judged then coalesce(quiet.already_quiet_accounts, 0) end
         as already_quiet_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.eligible_accounts, 0) end
-        as eligible_accounts,
-        case when quiet_windows.is_judged then coalesce(exposed.recovered_accounts, 0) end
-        as recovered_accounts,
-        case when quiet_windows.has_placebo_window then coalesce(placebo.placebo_accounts, 0) end
-        as placebo_accounts,
         case
-            when quiet_windows.has_placebo_window then coalesce(placebo.placebo_quiet_accounts, 0)
+            when
+                quiet_window_rows.is_judged
+                then coalesce(incident_exposure_rows.eligible_accounts, 0)
+        end as eligible_accounts,
+        case when quiet_window_rows.is_judged then coalesce(quiet.recovered_accounts, 0) end
+        as recovered_accounts,
+        case
+            when quiet_window_rows.has_placebo_window
+                then coalesce(incident_exposure_rows.placebo_accounts, 0)
+        end as placebo_accounts,
+        case
+            when quiet_window_rows.has_placebo_window
+                then coalesce(incident_exposure_rows.placebo_quiet_accounts, 0)
         end as placebo_quiet_accounts,
         case
-            when quiet_windows.has_control and quiet_windows.is_judged
+            when quiet_window_rows.has_control and quiet_window_rows.is_judged
                 then coalesce(control.control_accounts, 0)
         end as control_accounts,
         case
-            when quiet_windows.has_control and quiet_windows.is_judged
+            when quiet_window_rows.has_control and quiet_window_rows.is_judged
                 then coalesce(control.control_quiet_accounts, 0)
         end as control_quiet_accounts
-    from quiet_windows
-    left join exposed on exposed.incident_id = quiet_windows.incident_id
-    left join placebo on placebo.incident_id = quiet_windows.incident_id
-    left join control on control.incident_id = quiet_windows.incident_id
+    from quiet_window_rows
+    left join
+        incident_exposure_rows
+        on incident_exposure_rows.incident_id = quiet_window_rows.incident_id
+    left join quiet on quiet.incident_id = quiet_window_rows.incident_id
+    left join control on control.incident_id = quiet_window_rows.incident_id
 ),
 
 rates as (
@@ -157,7 +135,8 @@ final as (
             when control_quiet_rate_pct >= coalesce(placebo_quiet_rate_pct, 0) then 'control'
             when placebo_quiet_rate_pct is not null then 'placebo'
         end as excess_compared_with,
-        not_judged_reason
+        not_judged_reason,
+        is_exposed_on_any_feature
     from rates
 )
 

@@ -17,56 +17,79 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
+ticket_surge_rows as (
+    select * from ticket_surges
+),
+
+surge_ticket_rows as (
+    select * from surge_tickets
+),
+
+incident_rows as not materialized (
+    select * from incidents
+),
+
+customer_impact_window_rows as (
+    select * from customer_impact_windows
+),
+
 has_tickets as (
     select count(*) > 0 as yes
-    from tickets
+    from ticket_rows
 ),
 
 first_surges as (
-    select ticket_surges.incident_id, min(surge_tickets.created_at) as surge_first_ticket_at
-    from ticket_surges
-    inner join surge_tickets on surge_tickets.surge_id = ticket_surges.surge_id
-    where ticket_surges.incident_id is not null
-    group by ticket_surges.incident_id
+    select ticket_surge_rows.incident_id, min(surge_ticket_rows.created_at) as surge_first_ticket_at
+    from ticket_surge_rows
+    inner join surge_ticket_rows on surge_ticket_rows.surge_id = ticket_surge_rows.surge_id
+    where ticket_surge_rows.incident_id is not null
+    group by ticket_surge_rows.incident_id
 ),
 
 noticed as (
     select
-        incidents.incident_id,
-        customer_impact_windows.first_ticket_at,
+        incident_rows.incident_id,
+        customer_impact_window_rows.first_ticket_at,
         first_surges.surge_first_ticket_at,
-        least(customer_impact_windows.first_ticket_at, first_surges.surge_first_ticket_at)
+        least(customer_impact_window_rows.first_ticket_at, first_surges.surge_first_ticket_at)
         as customers_noticed_at,
-        case when has_tickets.yes then customer_impact_windows.customer_impact_minutes end
+        case when has_tickets.yes then customer_impact_window_rows.customer_impact_minutes end
         as customer_impact_minutes
-    from incidents
+    from incident_rows
     cross join has_tickets
-    left join customer_impact_windows
-        on customer_impact_windows.incident_id = incidents.incident_id
-    left join first_surges on first_surges.incident_id = incidents.incident_id
+    left join customer_impact_window_rows
+        on customer_impact_window_rows.incident_id = incident_rows.incident_id
+    left join first_surges on first_surges.incident_id = incident_rows.incident_id
 ),
 
 final as (
     select
-        incidents.incident_id,
-        incidents.started_at,
-        incidents.detected_at,
-        incidents.acknowledged_at,
-        incidents.mitigated_at,
-        incidents.resolved_at,
-        epoch(incidents.detected_at - incidents.started_at) / 60.0 as time_to_detect_minutes,
-        epoch(incidents.acknowledged_at - incidents.started_at) / 60.0
+        incident_rows.incident_id,
+        incident_rows.started_at,
+        incident_rows.detected_at,
+        incident_rows.acknowledged_at,
+        incident_rows.mitigated_at,
+        incident_rows.resolved_at,
+        epoch(incident_rows.detected_at - incident_rows.started_at) / 60.0
+        as time_to_detect_minutes,
+        epoch(incident_rows.acknowledged_at - incident_rows.started_at) / 60.0
         as time_to_acknowledge_minutes,
-        epoch(incidents.mitigated_at - incidents.started_at) / 60.0 as time_to_mitigate_minutes,
-        epoch(incidents.resolved_at - incidents.started_at) / 60.0 as time_to_resolve_minutes,
+        epoch(incident_rows.mitigated_at - incident_rows.started_at) / 60.0
+        as time_to_mitigate_minutes,
+        epoch(incident_rows.resolved_at - incident_rows.started_at) / 60.0
+        as time_to_resolve_minutes,
         noticed.first_ticket_at,
         noticed.surge_first_ticket_at,
         noticed.customers_noticed_at,
-        epoch(noticed.customers_noticed_at - incidents.started_at) / 60.0
+        epoch(noticed.customers_noticed_at - incident_rows.started_at) / 60.0
         as customers_time_to_detect_minutes,
         noticed.customer_impact_minutes
-    from incidents
-    inner join noticed on noticed.incident_id = incidents.incident_id
+    from incident_rows
+    inner join noticed on noticed.incident_id = incident_rows.incident_id
 )
 
 select * from final

@@ -13,20 +13,32 @@
 
 with
 
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+contact_list_rows as (
+    select * from contact_list
+),
+
 hours as (
     select
         count(*) as incidents,
         coalesce(sum(outage_minutes), 0) / 60.0 as outage_hours,
         sum(customer_impact_minutes) / 60.0 as customer_impact_hours,
         count(customer_impact_minutes) as measured_incidents
-    from incident_impact
+    from incident_impact_rows
 ),
 
-tickets as (
+ticket_totals as (
     select
         count(distinct ticket_id) as related_tickets,
         count(distinct account_id) as affected_accounts
-    from related_tickets
+    from related_ticket_rows
     where link <> 'suspect'
 ),
 
@@ -34,7 +46,7 @@ quiet_once as (
     select
         account_id,
         max(mrr) as mrr
-    from contact_list
+    from contact_list_rows
     where is_quiet
     group by account_id
 ),
@@ -52,14 +64,16 @@ final as (
         hours.outage_hours,
         hours.customer_impact_hours,
         hours.measured_incidents,
-        case when hours.measured_incidents > 0 then tickets.related_tickets end as related_tickets,
         case
-            when hours.measured_incidents > 0 then tickets.affected_accounts
+            when hours.measured_incidents > 0 then ticket_totals.related_tickets
+        end as related_tickets,
+        case
+            when hours.measured_incidents > 0 then ticket_totals.affected_accounts
         end as affected_accounts,
         quiet.quiet_accounts,
         quiet.quiet_mrr
     from hours
-    cross join tickets
+    cross join ticket_totals
     cross join quiet
 )
 

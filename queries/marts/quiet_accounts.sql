@@ -1,14 +1,16 @@
 -- Which exposed accounts went quiet after each incident, and which of them never said a word.
--- grain:   one row per incident and exposed account
+-- grain:   one row per incident and exposed account that is quiet, already quiet, or opened a
+--          related ticket
 -- key:     incident_id, account_id
--- params:  $min_baseline_daily, $exposure_days, $quiet_drop_pct, $pass_first, $pass_last
+-- params:  $min_baseline_daily, $exposure_days, $quiet_drop_pct
 -- columns: incident_id, account_id, segment, mrr, baseline_daily, after_daily, drop_pct,
 --          already_quiet, quiet, opened_ticket, recovered_by_day_30, is_silent, is_still_quiet,
 --          latest_daily, recovery_daily, verdict, has_baseline, has_dropped_before, has_dropped,
 --          has_dropped_by_week, placebo_has_baseline, placebo_has_dropped_before,
 --          placebo_has_dropped, active_feature_bits
--- passes:  100 values of quiet_positions.incident_index at a time (a one-pass sort of every
---          exposed account spilled gigabytes: 57 of 125 s at 100,000 accounts)
+-- The rows are incident_exposure.kept_accounts: the other exposed accounts (judged not quiet, or
+-- not judged, and no related ticket) are counted in incident_quiet and not stored, so no stored
+-- table grows with incidents x accounts (contract section 3).
 -- quiet: the mean over the days after resolution fell at least $quiet_drop_pct % below the
 -- baseline mean, and the account was not already quiet (its mean over the $exposure_days days
 -- before the start already that far below: listed with already_quiet, not counted, so one
@@ -19,53 +21,50 @@
 -- is_still_quiet: quiet, and the mean over the latest $exposure_days days of usage data is still
 -- at least $quiet_drop_pct % below baseline. Account facts (segment, mrr) are empty for accounts
 -- missing from `accounts`. What customer success reads beside a quiet account (its name, why to
--- call, its last contact) is in contact_list, for the rows to call only: this table has a row per
--- exposed account, tens of millions for a large company. The unjudged flags of
--- incident_account_usage ride along, so incident_quiet and week_later count from this table.
+-- call, its last contact) is in contact_list, for the rows to call only.
 -- Exposed: see incident_account_usage (active_feature_bits, opened_ticket); an account that
 -- opened a related ticket but has no usage at all is exposed too, with nothing to judge.
 -- active_feature_bits: which affected features it used before the start, as bits in
--- feature_bits' order (0: not active before).
+-- feature_bits' order (0: not active before). DuckDB-only: unnest of a list of structs.
 
 with
 
-checked as (
-    -- Filtered in the view's cross join, before any window is read for the unexposed.
+incident_exposure_rows as (
+    select * from incident_exposure
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+account_rows as (
+    select * from accounts
+),
+
+kept as (
     select
-        incident_account_usage.*,
-        quiet_windows.has_baseline_window,
-        quiet_windows.is_judged,
-        quiet_windows.not_judged_reason,
-        quiet_windows.has_recovery_window
-    from incident_account_usage
-    inner join quiet_windows on quiet_windows.incident_id = incident_account_usage.incident_id
-    where
-        incident_account_usage.incident_index between $pass_first and $pass_last
-        and (
-            incident_account_usage.active_feature_bits <> 0
-            or incident_account_usage.opened_ticket
-        )
+        incident_exposure_rows.incident_id,
+        unnest(incident_exposure_rows.kept_accounts, recursive := true)
+    from incident_exposure_rows
 ),
 
 judged as (
     select
-        *,
-        case
-            when not is_judged or not has_baseline then null
-            else not has_dropped_before and has_dropped
-        end as quiet,
-        case
-            when has_baseline_window and has_baseline then has_dropped_before
-        end as already_quiet
-    from checked
+        kept.*,
+        quiet_window_rows.has_baseline_window,
+        quiet_window_rows.is_judged,
+        quiet_window_rows.not_judged_reason,
+        quiet_window_rows.has_recovery_window
+    from kept
+    inner join quiet_window_rows on quiet_window_rows.incident_id = kept.incident_id
 ),
 
 final as (
     select
         judged.incident_id,
         judged.account_id,
-        accounts.segment,
-        accounts.mrr,
+        account_rows.segment,
+        account_rows.mrr,
         case when judged.has_baseline_window then judged.baseline_daily end as baseline_daily,
         case when judged.is_judged then judged.after_daily end as after_daily,
         case
@@ -110,9 +109,8 @@ final as (
         judged.placebo_has_dropped,
         judged.active_feature_bits
     from judged
-    left join accounts on accounts.account_id = judged.account_id
-    -- Stored by incident (passes follow incident_index, the incidents' order): a page reading
-    -- one incident's rows then skips the other row groups.
+    left join account_rows on account_rows.account_id = judged.account_id
+    -- Stored by incident: a page reading one incident's rows then skips the other row groups.
     order by judged.incident_id
 )
 

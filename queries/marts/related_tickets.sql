@@ -12,32 +12,52 @@
 
 with
 
+ticket_link_rows as (
+    select * from ticket_links
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+incident_rows as (
+    select * from incidents
+),
+
+ticket_signal_rows as (
+    select * from ticket_signals
+),
+
+suggested_ticket_rows as (
+    select * from suggested_tickets
+),
+
 linked as (
     select
-        ticket_links.incident_id,
-        tickets.ticket_id,
-        tickets.account_id,
-        tickets.created_at,
-        case when ticket_links.is_suspect then 'suspect' else 'linked' end as link,
+        ticket_link_rows.incident_id,
+        ticket_rows.ticket_id,
+        ticket_rows.account_id,
+        ticket_rows.created_at,
+        case when ticket_link_rows.is_suspect then 'suspect' else 'linked' end as link,
         case
-            when ticket_links.is_suspect
+            when ticket_link_rows.is_suspect
                 then
                     'linked in the help desk, but created '
-                    || round(epoch(incidents.started_at - tickets.created_at) / 86400.0, 1)
+                    || round(epoch(incident_rows.started_at - ticket_rows.created_at) / 86400.0, 1)
                     || ' days before the incident started (more than '
                     || $link_before_hours
                     || ' hours): check the link'
-            when ticket_links.via = 'incident' then 'linked in the help desk'
-            else 'linked to postmortem ' || tickets.incident_id
+            when ticket_link_rows.via = 'incident' then 'linked in the help desk'
+            else 'linked to postmortem ' || ticket_rows.incident_id
         end as reason
-    from ticket_links
-    inner join tickets on tickets.ticket_id = ticket_links.ticket_id
-    inner join incidents on incidents.incident_id = ticket_links.incident_id
+    from ticket_link_rows
+    inner join ticket_rows on ticket_rows.ticket_id = ticket_link_rows.ticket_id
+    inner join incident_rows on incident_rows.incident_id = ticket_link_rows.incident_id
 ),
 
 signal_lists as (
     select ticket_id, array_agg(distinct signal order by signal) as signals
-    from ticket_signals
+    from ticket_signal_rows
     group by ticket_id
 ),
 
@@ -55,7 +75,7 @@ final as (
         from linked
         union all
         select incident_id, ticket_id, account_id, created_at, 'suggested', reason
-        from suggested_tickets
+        from suggested_ticket_rows
     ) as related
     left join signal_lists on signal_lists.ticket_id = related.ticket_id
     -- Stored by incident: a page reading one incident's rows then skips the other row groups.

@@ -17,6 +17,22 @@
 -- counts before each edge come from one running sum over edges and tickets together.
 with
 
+ticket_rows as not materialized (
+    select * from tickets
+),
+
+ticket_signal_rows as (
+    select * from ticket_signals
+),
+
+customer_impact_window_rows as (
+    select * from customer_impact_windows
+),
+
+incident_window_rows as (
+    select * from incident_windows
+),
+
 signals as (
     select *
     from (values ('confusion'), ('trust_loss'), ('workaround'), ('urgent')) as listed (signal)  -- noqa: AL05
@@ -25,30 +41,30 @@ signals as (
 ticket_counts as (
     -- 'all tickets' holds every ticket, whatever its signals.
     select 'all tickets' as signal, created_at, count(*) as tickets
-    from tickets
+    from ticket_rows
     group by created_at
     union all
-    select ticket_signals.signal, tickets.created_at, count(*)
-    from ticket_signals
-    inner join tickets on tickets.ticket_id = ticket_signals.ticket_id
-    group by ticket_signals.signal, tickets.created_at
+    select ticket_signal_rows.signal, ticket_rows.created_at, count(*)
+    from ticket_signal_rows
+    inner join ticket_rows on ticket_rows.ticket_id = ticket_signal_rows.ticket_id
+    group by ticket_signal_rows.signal, ticket_rows.created_at
 ),
 
 edges as (
     -- Each period as two edges: tickets created before `edge_at`.
     select
-        customer_impact_windows.incident_id,
+        customer_impact_window_rows.incident_id,
         'window' as period,
-        customer_impact_windows.customer_impact_start as from_at,
-        customer_impact_windows.customer_impact_end + interval '1 microsecond' as until_at
-    from customer_impact_windows
+        customer_impact_window_rows.customer_impact_start as from_at,
+        customer_impact_window_rows.customer_impact_end + interval '1 microsecond' as until_at
+    from customer_impact_window_rows
     union all
     select
-        incident_windows.incident_id,
+        incident_window_rows.incident_id,
         'before',
-        incident_windows.started_at - $signal_before_days * interval '1 day',
-        incident_windows.started_at
-    from incident_windows
+        incident_window_rows.started_at - $signal_before_days * interval '1 day',
+        incident_window_rows.started_at
+    from incident_window_rows
 ),
 
 edge_points as (

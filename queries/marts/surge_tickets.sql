@@ -9,28 +9,44 @@
 
 with
 
+surge_run_rows as (
+    select * from surge_runs
+),
+
+surge_hour_rows as (
+    select * from surge_hours
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+ticket_word_rows as (
+    select * from ticket_words
+),
+
 hour_tickets as (
     select
-        surge_runs.surge_id,
-        surge_hours.is_volume_surge,
-        surge_hours.surging_words,
-        tickets.ticket_id,
-        tickets.created_at,
-        tickets.account_id,
-        tickets.subject,
-        tickets.incident_id
-    from surge_runs
-    inner join surge_hours on surge_hours.hour = surge_runs.hour
-    inner join tickets on date_trunc('hour', tickets.created_at) = surge_runs.hour
+        surge_run_rows.surge_id,
+        surge_hour_rows.is_volume_surge,
+        surge_hour_rows.surging_words,
+        ticket_rows.ticket_id,
+        ticket_rows.created_at,
+        ticket_rows.account_id,
+        ticket_rows.subject,
+        ticket_rows.incident_id
+    from surge_run_rows
+    inner join surge_hour_rows on surge_hour_rows.hour = surge_run_rows.hour
+    inner join ticket_rows on date_trunc('hour', ticket_rows.created_at) = surge_run_rows.hour
 ),
 
 topic_matches as (
     select distinct hour_tickets.surge_id, hour_tickets.ticket_id
     from hour_tickets
-    inner join ticket_words on ticket_words.ticket_id = hour_tickets.ticket_id
+    inner join ticket_word_rows on ticket_word_rows.ticket_id = hour_tickets.ticket_id
     where
         not hour_tickets.is_volume_surge
-        and list_contains(hour_tickets.surging_words, ticket_words.word)
+        and list_contains(hour_tickets.surging_words, ticket_word_rows.word)
 ),
 
 final as (

@@ -12,9 +12,21 @@
 
 with
 
+related_ticket_theme_rows as (
+    select * from related_ticket_themes
+),
+
+action_item_rows as (
+    select * from action_items
+),
+
+theme_synonym_rows as (
+    select * from theme_synonyms
+),
+
 incident_themes as (
     select incident_id, theme, count(*) as tickets
-    from related_ticket_themes
+    from related_ticket_theme_rows
     group by incident_id, theme
 ),
 
@@ -28,7 +40,7 @@ action_item_texts as (
             normalise_text(description),
             array_to_string(list_transform(tags, lambda tag: normalise_text(tag)), '|')
         ) as text
-    from action_items
+    from action_item_rows
 ),
 
 covering_items as (
@@ -38,8 +50,8 @@ covering_items as (
         action_item_texts.action_item_id
     from incident_themes
     inner join action_item_texts on action_item_texts.incident_id = incident_themes.incident_id
-    inner join theme_synonyms on theme_synonyms.theme = incident_themes.theme
-    where contains(action_item_texts.text, theme_synonyms.pattern)
+    inner join theme_synonym_rows on theme_synonym_rows.theme = incident_themes.theme
+    where contains(action_item_texts.text, theme_synonym_rows.pattern)
 ),
 
 final as (

@@ -18,28 +18,48 @@
 
 with
 
+ticket_event_rows as (
+    select * from ticket_events
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+lexicon_exclusion_rows as (
+    select * from lexicon_exclusions
+),
+
+lexicon_negation_rows as (
+    select * from lexicon_negations
+),
+
+lexicon_phrase_rows as (
+    select * from lexicon_phrases
+),
+
 customer_comments as (
     select
         ticket_id,
         string_agg(normalise_text(body), '|' order by created_at) as comments
-    from ticket_events
+    from ticket_event_rows
     where author_role = 'customer' and body is not null
     group by ticket_id
 ),
 
 ticket_texts as (
     select
-        tickets.ticket_id,
+        ticket_rows.ticket_id,
         concat_ws(
             '|',
-            normalise_text(tickets.subject),
-            normalise_text(tickets.description),
+            normalise_text(ticket_rows.subject),
+            normalise_text(ticket_rows.description),
             customer_comments.comments
         ) as text
-    from tickets
-    left join customer_comments on customer_comments.ticket_id = tickets.ticket_id
+    from ticket_rows
+    left join customer_comments on customer_comments.ticket_id = ticket_rows.ticket_id
     where
-        may_hold_signal(concat_ws(' ', tickets.subject, tickets.description))
+        may_hold_signal(concat_ws(' ', ticket_rows.subject, ticket_rows.description))
         or may_hold_signal(customer_comments.comments)
 ),
 
@@ -54,9 +74,9 @@ not_counted as (
         ) as after_cues,
         (
             select coalesce(list(' ' || phrase || ' '), cast([] as varchar[]))
-            from lexicon_exclusions
+            from lexicon_exclusion_rows
         ) as exclusions
-    from lexicon_negations
+    from lexicon_negation_rows
 ),
 
 phrase_words as (
@@ -65,7 +85,7 @@ phrase_words as (
         generate_subscripts(string_split(phrase, ' '), 1) as word_number,
         unnest(string_split(phrase, ' ')) as word,
         len(string_split(phrase, ' ')) as words
-    from lexicon_phrases
+    from lexicon_phrase_rows
 ),
 
 anchors as (
@@ -85,7 +105,7 @@ anchors as (
     ) = 1
 ),
 
-ticket_words as (
+text_words as (
     select ticket_id, unnest(string_split(text, ' ')) as word
     from ticket_texts
 ),
@@ -93,18 +113,18 @@ ticket_words as (
 anchored as (
     -- An equality join on the first three letters, then the exact test.
     select distinct
-        ticket_words.ticket_id,
+        text_words.ticket_id,
         anchors.signal,
         anchors.phrase,
         anchors.pattern,
         anchors.is_prefix
-    from ticket_words
+    from text_words
     inner join anchors
         on
-            left(anchors.anchor, 3) = left(ticket_words.word, 3)
+            left(anchors.anchor, 3) = left(text_words.word, 3)
             and (
-                ticket_words.word = anchors.anchor
-                or (anchors.is_prefix_anchor and starts_with(ticket_words.word, anchors.anchor))
+                text_words.word = anchors.anchor
+                or (anchors.is_prefix_anchor and starts_with(text_words.word, anchors.anchor))
             )
 ),
 

@@ -20,17 +20,53 @@
 
 with
 
+surge_run_rows as (
+    select * from surge_runs
+),
+
+surge_hour_rows as (
+    select * from surge_hours
+),
+
+account_rows as not materialized (
+    select * from accounts
+),
+
+surge_ticket_rows as not materialized (
+    select * from surge_tickets
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+word_hourly_rows as (
+    select * from word_hourly
+),
+
+ticket_word_rows as (
+    select * from ticket_words
+),
+
+incident_window_rows as (
+    select * from incident_windows
+),
+
+customer_impact_window_rows as (
+    select * from customer_impact_windows
+),
+
 run_hours as (
     select
-        surge_runs.surge_id,
-        surge_runs.started_at,
-        surge_runs.ended_at,
-        surge_hours.hour,
-        surge_hours.is_volume_surge,
-        surge_hours.tickets,
-        surge_hours.baseline_tickets
-    from surge_runs
-    inner join surge_hours on surge_hours.hour = surge_runs.hour
+        surge_run_rows.surge_id,
+        surge_run_rows.started_at,
+        surge_run_rows.ended_at,
+        surge_hour_rows.hour,
+        surge_hour_rows.is_volume_surge,
+        surge_hour_rows.tickets,
+        surge_hour_rows.baseline_tickets
+    from surge_run_rows
+    inner join surge_hour_rows on surge_hour_rows.hour = surge_run_rows.hour
 ),
 
 runs as (
@@ -55,52 +91,52 @@ peaks as (
 
 has_accounts as (
     select count(*) > 0 as yes
-    from accounts
+    from account_rows
 ),
 
 surge_accounts as (
     select
-        surge_tickets.surge_id,
-        count(distinct surge_tickets.account_id) as accounts
-    from surge_tickets
-    group by surge_tickets.surge_id
+        surge_ticket_rows.surge_id,
+        count(distinct surge_ticket_rows.account_id) as accounts
+    from surge_ticket_rows
+    group by surge_ticket_rows.surge_id
 ),
 
 surge_mrr as (
-    select distinct_accounts.surge_id, sum(accounts.mrr) as mrr
-    from (select distinct surge_id, account_id from surge_tickets) as distinct_accounts
-    inner join accounts on accounts.account_id = distinct_accounts.account_id
+    select distinct_accounts.surge_id, sum(account_rows.mrr) as mrr
+    from (select distinct surge_id, account_id from surge_ticket_rows) as distinct_accounts
+    inner join account_rows on account_rows.account_id = distinct_accounts.account_id
     group by distinct_accounts.surge_id
 ),
 
 ticket_count as (
     select count(*) as tickets
-    from tickets
+    from ticket_rows
 ),
 
 overall_shares as (
     select
-        word_hourly.word,
-        sum(word_hourly.word_tickets) / min(ticket_count.tickets) as overall_share
-    from word_hourly
+        word_hourly_rows.word,
+        sum(word_hourly_rows.word_tickets) / min(ticket_count.tickets) as overall_share
+    from word_hourly_rows
     cross join ticket_count
-    group by word_hourly.word
+    group by word_hourly_rows.word
 ),
 
 surge_sizes as (
     select surge_id, count(*) as tickets
-    from surge_tickets
+    from surge_ticket_rows
     group by surge_id
 ),
 
 surge_words as (
     select
-        surge_tickets.surge_id,
-        ticket_words.word,
-        count(distinct surge_tickets.ticket_id) as word_tickets
-    from surge_tickets
-    inner join ticket_words on ticket_words.ticket_id = surge_tickets.ticket_id
-    group by surge_tickets.surge_id, ticket_words.word
+        surge_ticket_rows.surge_id,
+        ticket_word_rows.word,
+        count(distinct surge_ticket_rows.ticket_id) as word_tickets
+    from surge_ticket_rows
+    inner join ticket_word_rows on ticket_word_rows.ticket_id = surge_ticket_rows.ticket_id
+    group by surge_ticket_rows.surge_id, ticket_word_rows.word
 ),
 
 distinct_terms as (
@@ -132,15 +168,15 @@ top_terms as (
 
 incident_spans as (
     select
-        incident_windows.incident_id,
-        incident_windows.started_at,
+        incident_window_rows.incident_id,
+        incident_window_rows.started_at,
         greatest(
-            incident_windows.ended_at,
-            coalesce(customer_impact_windows.customer_impact_end, incident_windows.ended_at)
+            incident_window_rows.ended_at,
+            coalesce(customer_impact_window_rows.customer_impact_end, incident_window_rows.ended_at)
         ) as until_at
-    from incident_windows
-    left join customer_impact_windows
-        on customer_impact_windows.incident_id = incident_windows.incident_id
+    from incident_window_rows
+    left join customer_impact_window_rows
+        on customer_impact_window_rows.incident_id = incident_window_rows.incident_id
 ),
 
 declared as (

@@ -12,6 +12,18 @@
 
 with
 
+incident_window_rows as (
+    select * from incident_windows
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+hourly_baseline_rows as (
+    select * from hourly_baselines
+),
+
 volume_hours as (
     select
         incident_id,
@@ -22,7 +34,7 @@ volume_hours as (
                 interval '1 hour'
             )
         ) as hour
-    from incident_windows
+    from incident_window_rows
 ),
 
 related_hourly as (
@@ -30,7 +42,7 @@ related_hourly as (
         incident_id,
         date_trunc('hour', created_at) as hour,
         count(*) as related_tickets
-    from related_tickets
+    from related_ticket_rows
     where link <> 'suspect'
     group by incident_id, date_trunc('hour', created_at)
 ),
@@ -40,14 +52,14 @@ final as (
         volume_hours.incident_id,
         volume_hours.hour,
         coalesce(related_hourly.related_tickets, 0) as related_tickets,
-        coalesce(hourly_baselines.all_tickets, 0) as all_tickets,
-        hourly_baselines.baseline_tickets
+        coalesce(hourly_baseline_rows.all_tickets, 0) as all_tickets,
+        hourly_baseline_rows.baseline_tickets
     from volume_hours
     left join related_hourly
         on
             related_hourly.incident_id = volume_hours.incident_id
             and related_hourly.hour = volume_hours.hour
-    left join hourly_baselines on hourly_baselines.hour = volume_hours.hour
+    left join hourly_baseline_rows on hourly_baseline_rows.hour = volume_hours.hour
 )
 
 select * from final

@@ -8,8 +8,8 @@
 -- that comes first or the incident is still ongoing (then check_due_at and the two account counts
 -- are empty). accounts_still_quiet: exposed accounts eligible as in quiet_accounts (baseline at
 -- least the minimum, not already quiet) whose mean over days 1..$week_later_days after the
--- resolution day is at least the quiet drop below baseline; empty until the usage data covers
--- those days. repeat_ticket_accounts: accounts with a related ticket inside the customer impact
+-- resolution day is at least the quiet drop below baseline (counted in incident_exposure's pass
+-- over every account); empty until the usage data covers those days. repeat_ticket_accounts: accounts with a related ticket inside the customer impact
 -- window and a later related ticket of the same incident created after resolved_at, up to
 -- check_due_at (an unrelated ticket, say a billing question after a login outage, is no repeat).
 -- open_related_tickets: related tickets created by checked_at and not solved by then.
@@ -18,48 +18,66 @@
 
 with
 
-checks as (
-    select
-        incident_windows.incident_id,
-        incident_windows.resolved_at,
-        incident_windows.resolved_at + $week_later_days * interval '1 day' as check_due_at,
-        coalesce(
-            least(
-                incident_windows.resolved_at + $week_later_days * interval '1 day',
-                incident_windows.data_end_at
-            ),
-            incident_windows.data_end_at
-        ) as checked_at,
-        incident_windows.resolved_at + $week_later_days * interval '1 day'
-        <= incident_windows.data_end_at as is_check_due
-    from incident_windows
+incident_window_rows as (
+    select * from incident_windows
 ),
 
-still_quiet as (
+incident_exposure_rows as (
+    select * from incident_exposure
+),
+
+related_ticket_rows as not materialized (
+    select * from related_tickets
+),
+
+customer_impact_window_rows as (
+    select * from customer_impact_windows
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+action_item_rows as (
+    select * from action_items
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+checks as (
     select
-        incident_id,
-        count(*) filter (
-            where has_baseline and not has_dropped_before and has_dropped_by_week
-        ) as accounts_still_quiet
-    from quiet_accounts
-    group by incident_id
+        incident_window_rows.incident_id,
+        incident_window_rows.resolved_at,
+        incident_window_rows.resolved_at + $week_later_days * interval '1 day' as check_due_at,
+        coalesce(
+            least(
+                incident_window_rows.resolved_at + $week_later_days * interval '1 day',
+                incident_window_rows.data_end_at
+            ),
+            incident_window_rows.data_end_at
+        ) as checked_at,
+        incident_window_rows.resolved_at + $week_later_days * interval '1 day'
+        <= incident_window_rows.data_end_at as is_check_due
+    from incident_window_rows
 ),
 
 impact_complainers as (
     select
-        related_tickets.incident_id,
-        related_tickets.account_id,
-        min(related_tickets.created_at) as first_ticket_at
-    from related_tickets
-    inner join customer_impact_windows
-        on customer_impact_windows.incident_id = related_tickets.incident_id
+        related_ticket_rows.incident_id,
+        related_ticket_rows.account_id,
+        min(related_ticket_rows.created_at) as first_ticket_at
+    from related_ticket_rows
+    inner join customer_impact_window_rows
+        on customer_impact_window_rows.incident_id = related_ticket_rows.incident_id
     where
-        related_tickets.account_id is not null
-        and related_tickets.link <> 'suspect'
-        and related_tickets.created_at
-        between customer_impact_windows.customer_impact_start
-        and customer_impact_windows.customer_impact_end
-    group by related_tickets.incident_id, related_tickets.account_id
+        related_ticket_rows.account_id is not null
+        and related_ticket_rows.link <> 'suspect'
+        and related_ticket_rows.created_at
+        between customer_impact_window_rows.customer_impact_start
+        and customer_impact_window_rows.customer_impact_end
+    group by related_ticket_rows.incident_id, related_ticket_rows.account_id
 ),
 
 repeats as (
@@ -68,7 +86,7 @@ repeats as (
         count(distinct impact_complainers.account_id) as repeat_ticket_accounts
     from impact_complainers
     inner join checks on checks.incident_id = impact_complainers.incident_id
-    inner join related_tickets as later_tickets
+    inner join related_ticket_rows as later_tickets
         on
             later_tickets.incident_id = impact_complainers.incident_id
             and later_tickets.account_id = impact_complainers.account_id
@@ -82,28 +100,31 @@ repeats as (
 
 open_tickets as (
     select
-        related_tickets.incident_id,
+        related_ticket_rows.incident_id,
         count(*) as open_related_tickets
-    from related_tickets
-    inner join checks on checks.incident_id = related_tickets.incident_id
-    inner join tickets on tickets.ticket_id = related_tickets.ticket_id
+    from related_ticket_rows
+    inner join checks on checks.incident_id = related_ticket_rows.incident_id
+    inner join ticket_rows on ticket_rows.ticket_id = related_ticket_rows.ticket_id
     where
-        related_tickets.link <> 'suspect'
-        and related_tickets.created_at <= checks.checked_at
-        and (tickets.solved_at is null or tickets.solved_at > checks.checked_at)
-    group by related_tickets.incident_id
+        related_ticket_rows.link <> 'suspect'
+        and related_ticket_rows.created_at <= checks.checked_at
+        and (ticket_rows.solved_at is null or ticket_rows.solved_at > checks.checked_at)
+    group by related_ticket_rows.incident_id
 ),
 
 overdue as (
     select
-        action_items.incident_id,
+        action_item_rows.incident_id,
         count(*) as overdue_action_items
-    from action_items
-    inner join checks on checks.incident_id = action_items.incident_id
+    from action_item_rows
+    inner join checks on checks.incident_id = action_item_rows.incident_id
     where
-        action_items.due_date < cast(checks.checked_at as date)
-        and (action_items.completed_at is null or action_items.completed_at > checks.checked_at)
-    group by action_items.incident_id
+        action_item_rows.due_date < cast(checks.checked_at as date)
+        and (
+            action_item_rows.completed_at is null
+            or action_item_rows.completed_at > checks.checked_at
+        )
+    group by action_item_rows.incident_id
 ),
 
 final as (
@@ -111,7 +132,8 @@ final as (
         checks.incident_id,
         checks.check_due_at,
         case
-            when quiet_windows.has_week_window then coalesce(still_quiet.accounts_still_quiet, 0)
+            when quiet_window_rows.has_week_window
+                then coalesce(incident_exposure_rows.accounts_still_quiet, 0)
         end as accounts_still_quiet,
         case
             when checks.resolved_at is not null then coalesce(repeats.repeat_ticket_accounts, 0)
@@ -121,8 +143,8 @@ final as (
         checks.checked_at,
         coalesce(checks.is_check_due, false) as is_check_due
     from checks
-    inner join quiet_windows on quiet_windows.incident_id = checks.incident_id
-    left join still_quiet on still_quiet.incident_id = checks.incident_id
+    inner join quiet_window_rows on quiet_window_rows.incident_id = checks.incident_id
+    left join incident_exposure_rows on incident_exposure_rows.incident_id = checks.incident_id
     left join repeats on repeats.incident_id = checks.incident_id
     left join open_tickets on open_tickets.incident_id = checks.incident_id
     left join overdue on overdue.incident_id = checks.incident_id

@@ -5,11 +5,15 @@
 
 with
 
+account_rows as (
+    select * from accounts
+),
+
 final as (
     select
         coalesce(segment, '') as segment,
         count(*) as accounts
-    from accounts
+    from account_rows
     group by coalesce(segment, '')
     order by accounts desc, segment
 )

@@ -6,18 +6,26 @@
 
 with
 
+load_info_rows as (
+    select * from load_info
+),
+
+action_item_rows as (
+    select * from action_items
+),
+
 data_end as (
     select max(data_end_at) as data_end_at
-    from load_info
+    from load_info_rows
 ),
 
 items as (
     select
-        coalesce(nullif(action_items.team, ''), 'unassigned') as team,
-        action_items.completed_at is not null as is_completed,
-        action_items.completed_at is null
-        and action_items.due_date < data_end.data_end_at::date as is_overdue
-    from action_items
+        coalesce(nullif(action_item_rows.team, ''), 'unassigned') as team,
+        action_item_rows.completed_at is not null as is_completed,
+        action_item_rows.completed_at is null
+        and action_item_rows.due_date < data_end.data_end_at::date as is_overdue
+    from action_item_rows
     cross join data_end
 ),
 

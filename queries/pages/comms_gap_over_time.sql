@@ -7,6 +7,10 @@
 
 with
 
+incident_impact_rows as (
+    select * from incident_impact
+),
+
 final as (
     select
         incident_id,
@@ -15,7 +19,7 @@ final as (
         started_at,
         comms_gap_minutes,
         customers_first_minutes
-    from incident_impact
+    from incident_impact_rows
     order by started_at
 )
 

@@ -12,31 +12,39 @@
 
 with
 
+contact_list_rows as (
+    select * from contact_list
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
-        contact_list.priority,
-        contact_list.account_name,
-        contact_list.why,
-        contact_list.mrr,
-        contact_list.segment,
-        contact_list.drop_pct,
-        contact_list.last_contact_at,
-        contact_list.related_tickets,
-        contact_list.reasons,
-        contact_list.account_id,
-        contact_list.incident_id,
-        incidents.title as incident_title
-    from contact_list
-    inner join incidents on incidents.incident_id = contact_list.incident_id
+        contact_list_rows.priority,
+        contact_list_rows.account_name,
+        contact_list_rows.why,
+        contact_list_rows.mrr,
+        contact_list_rows.segment,
+        contact_list_rows.drop_pct,
+        contact_list_rows.last_contact_at,
+        contact_list_rows.related_tickets,
+        contact_list_rows.reasons,
+        contact_list_rows.account_id,
+        contact_list_rows.incident_id,
+        incident_rows.title as incident_title
+    from contact_list_rows
+    inner join incident_rows on incident_rows.incident_id = contact_list_rows.incident_id
     where
-        ($incident_id is null or contact_list.incident_id = $incident_id)
-        and ($segment is null or contact_list.segment = lower($segment))
-        and ($min_mrr is null or contact_list.mrr >= $min_mrr)
-        and ($reason is null or list_contains(contact_list.reasons, $reason))
+        ($incident_id is null or contact_list_rows.incident_id = $incident_id)
+        and ($segment is null or contact_list_rows.segment = lower($segment))
+        and ($min_mrr is null or contact_list_rows.mrr >= $min_mrr)
+        and ($reason is null or list_contains(contact_list_rows.reasons, $reason))
     order by
-        coalesce(contact_list.mrr, 0) * contact_list.reason_weight desc,
-        contact_list.priority,
-        contact_list.incident_id
+        coalesce(contact_list_rows.mrr, 0) * contact_list_rows.reason_weight desc,
+        contact_list_rows.priority,
+        contact_list_rows.incident_id
     limit $max_rows
 )
 

@@ -7,12 +7,16 @@
 
 with
 
+contact_list_rows as (
+    select * from contact_list
+),
+
 listed as (
     select
         account_id,
         mrr,
         list_contains(reasons, 'silent_quiet') as is_silent_quiet
-    from contact_list
+    from contact_list_rows
     where
         ($incident_id is null or incident_id = $incident_id)
         and ($segment is null or segment = lower($segment))

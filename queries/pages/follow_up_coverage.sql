@@ -10,11 +10,19 @@
 
 with
 
+incident_voice_rows as (
+    select * from incident_voice
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
         voice.incident_id,
-        incidents.title,
-        incidents.started_at,
+        incident_rows.title,
+        incident_rows.started_at,
         100.0 * voice.theme_coverage as theme_coverage_pct,
         array_to_string(voice.uncovered_themes, ', ') as uncovered_themes,
         voice.action_items,
@@ -22,9 +30,9 @@ final as (
         voice.open_action_items,
         voice.overdue_action_items,
         voice.is_engineering_only
-    from incident_voice as voice
-    inner join incidents on incidents.incident_id = voice.incident_id
-    order by incidents.started_at desc, voice.incident_id
+    from incident_voice_rows as voice
+    inner join incident_rows on incident_rows.incident_id = voice.incident_id
+    order by incident_rows.started_at desc, voice.incident_id
 )
 
 select * from final

@@ -6,11 +6,23 @@
 
 with
 
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+account_rows as (
+    select * from accounts
+),
+
 ticket_accounts as (
     select
         account_id,
         count(*) as related_tickets
-    from related_tickets
+    from related_ticket_rows
     where incident_id = $incident_id and account_id is not null and link <> 'suspect'
     group by account_id
 ),
@@ -22,7 +34,7 @@ quiet as (
         already_quiet,
         drop_pct,
         recovered_by_day_30
-    from quiet_accounts
+    from quiet_account_rows
     where incident_id = $incident_id and (quiet or already_quiet)
 ),
 
@@ -35,9 +47,9 @@ reached as (
 final as (
     select
         reached.account_id,
-        accounts.name,
-        accounts.segment,
-        accounts.mrr,
+        account_rows.name,
+        account_rows.segment,
+        account_rows.mrr,
         coalesce(ticket_accounts.related_tickets, 0) as related_tickets,
         coalesce(quiet.quiet, false) as quiet,
         coalesce(quiet.already_quiet, false) as already_quiet,
@@ -45,10 +57,10 @@ final as (
         quiet.drop_pct,
         quiet.recovered_by_day_30
     from reached
-    left join accounts on accounts.account_id = reached.account_id
+    left join account_rows on account_rows.account_id = reached.account_id
     left join ticket_accounts on ticket_accounts.account_id = reached.account_id
     left join quiet on quiet.account_id = reached.account_id
-    order by quiet desc, accounts.mrr desc nulls last, reached.account_id
+    order by quiet desc, account_rows.mrr desc nulls last, reached.account_id
 )
 
 select * from final

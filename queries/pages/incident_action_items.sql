@@ -7,9 +7,17 @@
 
 with
 
+load_info_rows as (
+    select * from load_info
+),
+
+action_item_rows as (
+    select * from action_items
+),
+
 data_end as (
     select max(data_end_at) as data_end_at
-    from load_info
+    from load_info_rows
 ),
 
 final as (
@@ -22,7 +30,7 @@ final as (
         items.completed_at,
         items.completed_at is null
         and items.due_date < data_end.data_end_at::date as is_overdue
-    from action_items as items
+    from action_item_rows as items
     cross join data_end
     where items.incident_id = $incident_id
     order by items.due_date nulls last, items.action_item_id

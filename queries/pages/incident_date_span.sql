@@ -5,12 +5,16 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
         min(started_at) as first_started_at,
         max(started_at) as last_started_at,
         count(*) as incidents
-    from incidents
+    from incident_rows
 )
 
 select * from final

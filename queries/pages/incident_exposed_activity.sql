@@ -2,8 +2,14 @@
 -- grain:   one row per day of the incident's timeline (ticket_volume's hours) and group
 -- params:  $incident_id
 -- columns: day, is_quiet, accounts, active_accounts, usage_total, usage_pct_of_baseline
--- Exposed accounts are quiet_accounts' rows for the incident, in two groups: quiet (is_quiet)
--- and every other exposed account. usage_pct_of_baseline: the group's usage that day as a share
+-- Exposed accounts in two groups: quiet (is_quiet: quiet_accounts' quiet rows for the incident)
+-- and every other exposed account. Those others are not stored one by one (no stored table grows
+-- with incidents x accounts), so they are found again here for the one incident, by the load's
+-- rule: usage above 0 on an affected feature (any feature when incident_quiet says so, every
+-- feature for a row without one) in the days from quiet_windows.exposure_first_day to the day
+-- before the start, or a related ticket (suspect links aside); their baseline daily mean is
+-- their usage from baseline_first_day to the day before the start over those days (empty when
+-- that window is outside the usage data). A test holds their count to incident_quiet's. usage_pct_of_baseline: the group's usage that day as a share
 -- of its baseline (the sum of its accounts' baseline daily means), so a small quiet group's fall
 -- shows beside the weekend dip of the rest; empty when the group has no baseline. Usage is
 -- account_daily_usage (all features of a day together); days without a row count as 0. Days are
@@ -11,11 +17,39 @@
 
 with
 
+ticket_volume_rows as (
+    select * from ticket_volume
+),
+
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
+usage_rows as (
+    select * from usage
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+account_daily_usage_rows as not materialized (
+    select * from account_daily_usage
+),
+
 span as (
     select
         min(hour)::date as first_day,
         max(hour)::date as last_day
-    from ticket_volume
+    from ticket_volume_rows
     where incident_id = $incident_id
 ),
 
@@ -25,13 +59,73 @@ days as (
     where first_day is not null
 ),
 
-exposed as (
+incident as (
+    select
+        quiet_window_rows.start_day,
+        quiet_window_rows.exposure_first_day,
+        quiet_window_rows.baseline_first_day,
+        quiet_window_rows.has_baseline_window,
+        quiet_window_rows.affected_features,
+        incident_quiet_rows.is_exposed_on_any_feature
+    from quiet_window_rows
+    inner join incident_quiet_rows
+        on incident_quiet_rows.incident_id = quiet_window_rows.incident_id
+    where quiet_window_rows.incident_id = $incident_id
+),
+
+exposed_ids as (
+    select usage.account_id
+    from usage_rows as usage
+    inner join incident
+        on usage.day between incident.exposure_first_day and incident.start_day - 1
+    where
+        usage.value > 0
+        and (
+            incident.is_exposed_on_any_feature
+            or usage.feature = ''
+            or list_contains(incident.affected_features, usage.feature)
+        )
+    union
+    select account_id
+    from related_ticket_rows
+    where incident_id = $incident_id and account_id is not null and link <> 'suspect'
+),
+
+quiet as (
     select
         account_id,
-        coalesce(quiet, false) as is_quiet,
         baseline_daily
-    from quiet_accounts
-    where incident_id = $incident_id
+    from quiet_account_rows
+    where incident_id = $incident_id and quiet
+),
+
+baselines as (
+    select
+        exposed_ids.account_id,
+        sum(usage.daily_usage) as baseline_usage
+    from exposed_ids
+    cross join incident
+    left join account_daily_usage_rows as usage
+        on
+            usage.account_id = exposed_ids.account_id
+            and usage.day between incident.baseline_first_day and incident.start_day - 1
+    group by exposed_ids.account_id
+),
+
+exposed as (
+    select
+        baselines.account_id,
+        quiet.account_id is not null as is_quiet,
+        case
+            when quiet.account_id is not null then quiet.baseline_daily
+            when incident.has_baseline_window
+                then
+                    coalesce(baselines.baseline_usage, 0)
+                    / date_diff('day', incident.baseline_first_day, incident.start_day)
+        end as baseline_daily
+    from baselines
+    cross join incident
+    left join quiet on quiet.account_id = baselines.account_id
 ),
 
 groups as (
@@ -49,7 +143,7 @@ daily as (
         exposed.is_quiet,
         count(*) filter (where usage.daily_usage > 0) as active_accounts,
         sum(usage.daily_usage) as usage_total
-    from account_daily_usage as usage
+    from account_daily_usage_rows as usage
     inner join exposed on exposed.account_id = usage.account_id
     inner join span on usage.day between span.first_day and span.last_day
     group by usage.day, exposed.is_quiet

@@ -5,13 +5,17 @@
 
 with
 
+ticket_volume_rows as (
+    select * from ticket_volume
+),
+
 final as (
     select
         hour,
         related_tickets,
         all_tickets,
         baseline_tickets
-    from ticket_volume
+    from ticket_volume_rows
     where incident_id = $incident_id
     order by hour
 )

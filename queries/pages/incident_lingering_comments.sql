@@ -7,12 +7,28 @@
 
 with
 
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+ticket_volume_rows as (
+    select * from ticket_volume
+),
+
+ticket_event_rows as (
+    select * from ticket_events
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
 incident as (
     select
         impact.resolved_at,
         max(volume.hour) + interval '1 hour' as timeline_end_at
-    from incident_impact as impact
-    inner join ticket_volume as volume on volume.incident_id = impact.incident_id
+    from incident_impact_rows as impact
+    inner join ticket_volume_rows as volume on volume.incident_id = impact.incident_id
     where impact.incident_id = $incident_id
     group by impact.resolved_at
 ),
@@ -22,8 +38,8 @@ comments as (
         events.ticket_id,
         events.created_at,
         events.author_role
-    from ticket_events as events
-    inner join related_tickets as related on related.ticket_id = events.ticket_id
+    from ticket_event_rows as events
+    inner join related_ticket_rows as related on related.ticket_id = events.ticket_id
     cross join incident
     where
         related.incident_id = $incident_id

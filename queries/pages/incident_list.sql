@@ -5,13 +5,17 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
         incident_id,
         title,
         severity,
         started_at
-    from incidents
+    from incident_rows
     order by started_at desc, incident_id
 )
 

@@ -9,11 +9,19 @@
 
 with
 
+incident_response_time_rows as (
+    select * from incident_response_times
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
         times.incident_id,
-        incidents.title,
-        incidents.severity,
+        incident_rows.title,
+        incident_rows.severity,
         times.started_at,
         times.time_to_detect_minutes,
         times.time_to_acknowledge_minutes,
@@ -21,12 +29,12 @@ final as (
         times.time_to_resolve_minutes,
         times.customers_time_to_detect_minutes,
         times.customer_impact_minutes
-    from incident_response_times as times
-    inner join incidents on incidents.incident_id = times.incident_id
+    from incident_response_time_rows as times
+    inner join incident_rows on incident_rows.incident_id = times.incident_id
     where
-        ($service is null or list_contains(incidents.services, $service))
+        ($service is null or list_contains(incident_rows.services, $service))
         and ($severities is null or len($severities) = 0
-            or list_contains($severities, incidents.severity))
+            or list_contains($severities, incident_rows.severity))
     order by times.started_at desc
 )
 

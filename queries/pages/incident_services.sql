@@ -6,11 +6,15 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
 incident_services as (
     select
         incident_id,
         unnest(services) as service
-    from incidents
+    from incident_rows
 ),
 
 final as (

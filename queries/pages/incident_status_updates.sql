@@ -5,12 +5,16 @@
 
 with
 
+status_update_rows as (
+    select * from status_updates
+),
+
 final as (
     select
         posted_at,
         status,
         body
-    from status_updates
+    from status_update_rows
     where incident_id = $incident_id
     order by posted_at
 )

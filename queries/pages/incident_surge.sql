@@ -7,6 +7,10 @@
 
 with
 
+ticket_surge_rows as (
+    select * from ticket_surges
+),
+
 final as (
     select
         surge_id,
@@ -19,7 +23,7 @@ final as (
         peak_tickets,
         peak_baseline_tickets,
         peak_ratio
-    from ticket_surges
+    from ticket_surge_rows
     where incident_id = $incident_id
     order by started_at
 )

@@ -6,13 +6,17 @@
 
 with
 
+theme_coverage_rows as (
+    select * from theme_coverage
+),
+
 final as (
     select
         theme,
         tickets,
         covered,
         array_to_string(action_item_ids, ', ') as action_item_ids
-    from theme_coverage
+    from theme_coverage_rows
     where incident_id = $incident_id
     order by covered, tickets desc, theme
 )

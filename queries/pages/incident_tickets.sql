@@ -8,6 +8,22 @@
 
 with
 
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+ticket_signal_rows as (
+    select * from ticket_signals
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+account_rows as (
+    select * from accounts
+),
+
 related as (
     select
         incident_id,
@@ -16,23 +32,23 @@ related as (
         created_at,
         link,
         reason
-    from related_tickets
+    from related_ticket_rows
     where incident_id = $incident_id
 ),
 
 -- Only this incident's tickets: aggregating every ticket's signals first costs a full scan.
 ticket_signal_lists as (
     select
-        ticket_signals.ticket_id,
-        string_agg(ticket_signals.signal, ', ' order by ticket_signals.signal) as signals,
+        ticket_signal_rows.ticket_id,
+        string_agg(ticket_signal_rows.signal, ', ' order by ticket_signal_rows.signal) as signals,
         string_agg(
-            ticket_signals.signal || ': ' || ticket_signals.evidence,
+            ticket_signal_rows.signal || ': ' || ticket_signal_rows.evidence,
             '; '
-            order by ticket_signals.signal
+            order by ticket_signal_rows.signal
         ) as evidence
-    from ticket_signals
-    inner join related on related.ticket_id = ticket_signals.ticket_id
-    group by ticket_signals.ticket_id
+    from ticket_signal_rows
+    inner join related on related.ticket_id = ticket_signal_rows.ticket_id
+    group by ticket_signal_rows.ticket_id
 ),
 
 final as (
@@ -40,17 +56,17 @@ final as (
         related.created_at,
         related.ticket_id,
         related.account_id,
-        accounts.name as account_name,
+        account_rows.name as account_name,
         related.link,
         related.reason,
         coalesce(ticket_signal_lists.signals, '') as signals,
         coalesce(ticket_signal_lists.evidence, '') as evidence,
-        tickets.subject,
-        left(tickets.description, 200) as quote,
-        tickets.solved_at
+        ticket_rows.subject,
+        left(ticket_rows.description, 200) as quote,
+        ticket_rows.solved_at
     from related
-    inner join tickets on tickets.ticket_id = related.ticket_id
-    left join accounts on accounts.account_id = related.account_id
+    inner join ticket_rows on ticket_rows.ticket_id = related.ticket_id
+    left join account_rows on account_rows.account_id = related.account_id
     left join ticket_signal_lists on ticket_signal_lists.ticket_id = related.ticket_id
     order by related.created_at, related.ticket_id
 )

@@ -6,6 +6,10 @@
 
 with
 
+incident_impact_rows as (
+    select * from incident_impact
+),
+
 final as (
     select
         incident_id,
@@ -14,7 +18,7 @@ final as (
         linked_tickets,
         suggested_tickets,
         100.0 * linked_tickets / nullif(linked_tickets + suggested_tickets, 0) as linked_pct
-    from incident_impact
+    from incident_impact_rows
     order by started_at
 )
 

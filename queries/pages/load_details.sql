@@ -5,13 +5,17 @@
 
 with
 
+load_info_rows as (
+    select * from load_info
+),
+
 final as (
     select
         loaded_at,
         source,
         data_end_at,
         settings
-    from load_info
+    from load_info_rows
 )
 
 select * from final

@@ -5,6 +5,10 @@
 
 with
 
+load_report_rows as (
+    select * from load_report
+),
+
 final as (
     select
         table_name,
@@ -14,7 +18,7 @@ final as (
         rows_rejected,
         duplicates_merged,
         warnings
-    from load_report
+    from load_report_rows
     order by table_name, file
 )
 

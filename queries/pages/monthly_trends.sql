@@ -13,9 +13,29 @@
 
 with
 
+incident_rows as not materialized (
+    select * from incidents
+),
+
+hourly_baseline_rows as not materialized (
+    select * from hourly_baselines
+),
+
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
+ticket_surge_rows as (
+    select * from ticket_surges
+),
+
 chosen as (
     select incident_id
-    from incidents
+    from incident_rows
     where
         ($service is null or list_contains(services, $service))
         and ($severities is null or len($severities) = 0 or list_contains($severities, severity))
@@ -24,10 +44,12 @@ chosen as (
 span as (
     select
         date_trunc('month', least(
-            (select min(started_at) from incidents), (select min(hour) from hourly_baselines)
+            (select min(started_at) from incident_rows),
+            (select min(hour) from hourly_baseline_rows)
         )) as first_month,
         date_trunc('month', greatest(
-            (select max(started_at) from incidents), (select max(hour) from hourly_baselines)
+            (select max(started_at) from incident_rows),
+            (select max(hour) from hourly_baseline_rows)
         )) as last_month
 ),
 
@@ -45,15 +67,15 @@ incident_months as (
         sum(quiet.quiet_mrr) as quiet_mrr,
         median(impact.comms_gap_minutes) as median_comms_gap_minutes,
         count(*) filter (where not impact.postmortem_on_time) as late_postmortems
-    from incident_impact as impact
+    from incident_impact_rows as impact
     inner join chosen on chosen.incident_id = impact.incident_id
-    left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
+    left join incident_quiet_rows as quiet on quiet.incident_id = impact.incident_id
     group by date_trunc('month', impact.started_at)
 ),
 
 surge_months as (
     select date_trunc('month', started_at) as month, count(*) as undeclared_surges
-    from ticket_surges
+    from ticket_surge_rows
     where incident_id is null
     group by date_trunc('month', started_at)
 ),

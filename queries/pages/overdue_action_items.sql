@@ -9,29 +9,41 @@
 
 with
 
+load_info_rows as (
+    select * from load_info
+),
+
+action_item_rows as (
+    select * from action_items
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 as_of as (
     select cast(max(data_end_at) as date) as as_of_date
-    from load_info
+    from load_info_rows
 ),
 
 final as (
     select
-        action_items.incident_id,
-        incidents.title as incident_title,
-        action_items.action_item_id,
-        action_items.title,
-        action_items.team,
-        action_items.owner,
-        action_items.due_date,
-        date_diff('day', action_items.due_date, as_of.as_of_date) as days_overdue
-    from action_items
+        action_item_rows.incident_id,
+        incident_rows.title as incident_title,
+        action_item_rows.action_item_id,
+        action_item_rows.title,
+        action_item_rows.team,
+        action_item_rows.owner,
+        action_item_rows.due_date,
+        date_diff('day', action_item_rows.due_date, as_of.as_of_date) as days_overdue
+    from action_item_rows
     cross join as_of
-    left join incidents on incidents.incident_id = action_items.incident_id
+    left join incident_rows on incident_rows.incident_id = action_item_rows.incident_id
     where
-        action_items.completed_at is null
-        and action_items.due_date < as_of.as_of_date
-        and ($incident_id is null or action_items.incident_id = $incident_id)
-    order by days_overdue desc, action_items.incident_id, action_items.action_item_id
+        action_item_rows.completed_at is null
+        and action_item_rows.due_date < as_of.as_of_date
+        and ($incident_id is null or action_item_rows.incident_id = $incident_id)
+    order by days_overdue desc, action_item_rows.incident_id, action_item_rows.action_item_id
 )
 
 select * from final

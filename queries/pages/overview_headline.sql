@@ -13,9 +13,29 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+contact_list_rows as (
+    select * from contact_list
+),
+
+overview_total_rows as (
+    select * from overview_totals
+),
+
 chosen as (
     select incident_id
-    from incidents
+    from incident_rows
     where
         ($started_from is null or started_at >= $started_from)
         and ($started_before is null or started_at < $started_before)
@@ -29,15 +49,15 @@ hours as (
         coalesce(sum(impact.outage_minutes), 0) / 60.0 as outage_hours,
         sum(impact.customer_impact_minutes) / 60.0 as customer_impact_hours,
         count(impact.customer_impact_minutes) as measured_incidents
-    from incident_impact as impact
+    from incident_impact_rows as impact
     inner join chosen on chosen.incident_id = impact.incident_id
 ),
 
-tickets as (
+ticket_totals as (
     select
         count(distinct related.ticket_id) as related_tickets,
         count(distinct related.account_id) as affected_accounts
-    from related_tickets as related
+    from related_ticket_rows as related
     inner join chosen on chosen.incident_id = related.incident_id
     where related.link <> 'suspect'
 ),
@@ -46,7 +66,7 @@ quiet_once as (
     select
         quiet.account_id,
         max(quiet.mrr) as mrr
-    from contact_list as quiet
+    from contact_list_rows as quiet
     inner join chosen on chosen.incident_id = quiet.incident_id
     where quiet.is_quiet
     group by quiet.account_id
@@ -65,19 +85,21 @@ filtered as (
         hours.outage_hours,
         hours.customer_impact_hours,
         hours.measured_incidents,
-        case when hours.measured_incidents > 0 then tickets.related_tickets end as related_tickets,
         case
-            when hours.measured_incidents > 0 then tickets.affected_accounts
+            when hours.measured_incidents > 0 then ticket_totals.related_tickets
+        end as related_tickets,
+        case
+            when hours.measured_incidents > 0 then ticket_totals.affected_accounts
         end as affected_accounts,
         quiet.quiet_accounts,
         quiet.quiet_mrr
     from hours
-    cross join tickets
+    cross join ticket_totals
     cross join quiet
 ),
 
 final as (
-    select * from overview_totals
+    select * from overview_total_rows
     where
         $started_from is null
         and $started_before is null

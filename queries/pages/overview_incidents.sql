@@ -11,11 +11,23 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
 chosen as (
     select
         incident_id,
         array_to_string(services, ', ') as services
-    from incidents
+    from incident_rows
     where
         ($started_from is null or started_at >= $started_from)
         and ($started_before is null or started_at < $started_before)
@@ -44,9 +56,9 @@ final as (
         impact.suggested_severity,
         impact.severity_gap,
         impact.comms_gap_minutes
-    from incident_impact as impact
+    from incident_impact_rows as impact
     inner join chosen on chosen.incident_id = impact.incident_id
-    left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
+    left join incident_quiet_rows as quiet on quiet.incident_id = impact.incident_id
     order by impact.started_at desc
 )
 

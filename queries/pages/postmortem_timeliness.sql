@@ -8,6 +8,10 @@
 
 with
 
+incident_impact_rows as (
+    select * from incident_impact
+),
+
 final as (
     select
         incident_id,
@@ -21,7 +25,7 @@ final as (
             when postmortem_on_time is not null then 'missing'
             else 'not due yet'
         end as postmortem_status
-    from incident_impact
+    from incident_impact_rows
     where not ongoing
     order by resolved_at
 )

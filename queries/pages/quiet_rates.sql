@@ -11,30 +11,38 @@
 
 with
 
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
-        incident_quiet.incident_id,
-        incidents.title,
-        incidents.started_at,
-        incident_quiet.quiet_accounts,
-        incident_quiet.eligible_accounts,
-        incident_quiet.quiet_rate_pct,
-        incident_quiet.placebo_quiet_accounts,
-        incident_quiet.placebo_accounts,
-        incident_quiet.placebo_quiet_rate_pct,
-        incident_quiet.control_quiet_accounts,
-        incident_quiet.control_accounts,
-        incident_quiet.control_quiet_rate_pct,
-        incident_quiet.excess_quiet_rate_pct,
-        incident_quiet.excess_compared_with,
-        incident_quiet.silent_quiet_accounts,
-        incident_quiet.quiet_mrr,
-        incident_quiet.already_quiet_accounts,
-        incident_quiet.exposed_accounts,
-        incident_quiet.not_judged_reason
-    from incident_quiet
-    inner join incidents on incidents.incident_id = incident_quiet.incident_id
-    order by incidents.started_at desc, incident_quiet.incident_id
+        incident_quiet_rows.incident_id,
+        incident_rows.title,
+        incident_rows.started_at,
+        incident_quiet_rows.quiet_accounts,
+        incident_quiet_rows.eligible_accounts,
+        incident_quiet_rows.quiet_rate_pct,
+        incident_quiet_rows.placebo_quiet_accounts,
+        incident_quiet_rows.placebo_accounts,
+        incident_quiet_rows.placebo_quiet_rate_pct,
+        incident_quiet_rows.control_quiet_accounts,
+        incident_quiet_rows.control_accounts,
+        incident_quiet_rows.control_quiet_rate_pct,
+        incident_quiet_rows.excess_quiet_rate_pct,
+        incident_quiet_rows.excess_compared_with,
+        incident_quiet_rows.silent_quiet_accounts,
+        incident_quiet_rows.quiet_mrr,
+        incident_quiet_rows.already_quiet_accounts,
+        incident_quiet_rows.exposed_accounts,
+        incident_quiet_rows.not_judged_reason
+    from incident_quiet_rows
+    inner join incident_rows on incident_rows.incident_id = incident_quiet_rows.incident_id
+    order by incident_rows.started_at desc, incident_quiet_rows.incident_id
 )
 
 select * from final

@@ -5,6 +5,10 @@
 
 with
 
+reject_rows as (
+    select * from rejects
+),
+
 final as (
     select
         file,
@@ -13,7 +17,7 @@ final as (
         kind,
         count(*) as rows,
         min(row_number) as first_row_number
-    from rejects
+    from reject_rows
     group by file, "column", reason, kind
     order by kind, rows desc, file, "column"
 )

@@ -6,6 +6,10 @@
 
 with
 
+reject_rows as (
+    select * from rejects
+),
+
 final as (
     select
         file,
@@ -14,7 +18,7 @@ final as (
         value,
         reason,
         kind
-    from rejects
+    from reject_rows
     order by file, row_number, "column"
     limit coalesce($max_rows, 9223372036854775807)
 )

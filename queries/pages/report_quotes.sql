@@ -11,10 +11,26 @@
 
 with
 
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+ticket_event_rows as (
+    select * from ticket_events
+),
+
+ticket_signal_rows as (
+    select * from ticket_signals
+),
+
 related as (
     -- Only tickets that show a signal can give a quote (related_tickets carries their signals).
     select ticket_id, created_at, link
-    from related_tickets
+    from related_ticket_rows
     where incident_id = $incident_id and len(signals) > 0 and link <> 'suspect'
 ),
 
@@ -25,11 +41,11 @@ related_span as (
 ),
 
 related_texts as (
-    select related.ticket_id, tickets.subject, tickets.description
+    select related.ticket_id, ticket_rows.subject, ticket_rows.description
     from related
-    inner join tickets on tickets.ticket_id = related.ticket_id
+    inner join ticket_rows on ticket_rows.ticket_id = related.ticket_id
     cross join related_span
-    where tickets.created_at between related_span.first_at and related_span.last_at
+    where ticket_rows.created_at between related_span.first_at and related_span.last_at
 ),
 
 texts as (
@@ -39,10 +55,10 @@ texts as (
     select ticket_id, 2, description
     from related_texts
     union all
-    select related.ticket_id, 3, ticket_events.body
+    select related.ticket_id, 3, ticket_event_rows.body
     from related
-    inner join ticket_events on ticket_events.ticket_id = related.ticket_id
-    where ticket_events.author_role = 'customer'
+    inner join ticket_event_rows on ticket_event_rows.ticket_id = related.ticket_id
+    where ticket_event_rows.author_role = 'customer'
 ),
 
 sentences as (
@@ -56,12 +72,12 @@ sentences as (
 
 evidence_words as (
     select
-        ticket_signals.ticket_id,
-        ticket_signals.signal,
-        ticket_signals.evidence,
-        unnest(string_split(ticket_signals.evidence, ', ')) as word
-    from ticket_signals
-    inner join related on related.ticket_id = ticket_signals.ticket_id
+        ticket_signal_rows.ticket_id,
+        ticket_signal_rows.signal,
+        ticket_signal_rows.evidence,
+        unnest(string_split(ticket_signal_rows.evidence, ', ')) as word
+    from ticket_signal_rows
+    inner join related on related.ticket_id = ticket_signal_rows.ticket_id
 ),
 
 showing as (

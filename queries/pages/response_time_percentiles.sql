@@ -10,14 +10,22 @@
 
 with
 
+incident_response_time_rows as (
+    select * from incident_response_times
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 chosen as (
     select times.*
-    from incident_response_times as times
-    inner join incidents on incidents.incident_id = times.incident_id
+    from incident_response_time_rows as times
+    inner join incident_rows on incident_rows.incident_id = times.incident_id
     where
-        ($service is null or list_contains(incidents.services, $service))
+        ($service is null or list_contains(incident_rows.services, $service))
         and ($severities is null or len($severities) = 0
-            or list_contains($severities, incidents.severity))
+            or list_contains($severities, incident_rows.severity))
 ),
 
 measures as (

@@ -9,11 +9,23 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
+incident_impact_rows as (
+    select * from incident_impact
+),
+
+incident_quiet_rows as (
+    select * from incident_quiet
+),
+
 chosen as (
     select
         incident_id,
         unnest(case when len(services) > 0 then services else ['(none)'] end) as service
-    from incidents
+    from incident_rows
     where $severities is null or len($severities) = 0 or list_contains($severities, severity)
 ),
 
@@ -26,9 +38,9 @@ final as (
         sum(impact.customer_impact_minutes) / 60.0 as customer_impact_hours,
         sum(quiet.quiet_mrr) as quiet_mrr,
         count(*) filter (where not impact.postmortem_on_time) as late_postmortems
-    from incident_impact as impact
+    from incident_impact_rows as impact
     inner join chosen on chosen.incident_id = impact.incident_id
-    left join incident_quiet as quiet on quiet.incident_id = impact.incident_id
+    left join incident_quiet_rows as quiet on quiet.incident_id = impact.incident_id
     group by date_trunc('month', impact.started_at), chosen.service
     order by month, service
 )

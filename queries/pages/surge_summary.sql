@@ -8,35 +8,47 @@
 
 with
 
+surge_ticket_rows as (
+    select * from surge_tickets
+),
+
+ticket_surge_rows as (
+    select * from ticket_surges
+),
+
+load_info_rows as (
+    select * from load_info
+),
+
 first_tickets as (
     select min(created_at) as first_ticket_at
-    from surge_tickets
+    from surge_ticket_rows
     where surge_id = $surge_id
 ),
 
 final as (
     select
-        ticket_surges.surge_id,
-        ticket_surges.started_at,
-        ticket_surges.ended_at,
-        ticket_surges.surge_kind,
-        ticket_surges.tickets,
-        ticket_surges.baseline_tickets,
-        ticket_surges.excess_tickets,
-        ticket_surges.accounts,
-        ticket_surges.mrr,
-        ticket_surges.top_terms,
-        ticket_surges.incident_id,
-        ticket_surges.peak_at,
-        ticket_surges.peak_tickets,
-        ticket_surges.peak_baseline_tickets,
-        ticket_surges.peak_ratio,
+        ticket_surge_rows.surge_id,
+        ticket_surge_rows.started_at,
+        ticket_surge_rows.ended_at,
+        ticket_surge_rows.surge_kind,
+        ticket_surge_rows.tickets,
+        ticket_surge_rows.baseline_tickets,
+        ticket_surge_rows.excess_tickets,
+        ticket_surge_rows.accounts,
+        ticket_surge_rows.mrr,
+        ticket_surge_rows.top_terms,
+        ticket_surge_rows.incident_id,
+        ticket_surge_rows.peak_at,
+        ticket_surge_rows.peak_tickets,
+        ticket_surge_rows.peak_baseline_tickets,
+        ticket_surge_rows.peak_ratio,
         first_tickets.first_ticket_at,
-        load_info.data_end_at
-    from ticket_surges
+        load_info_rows.data_end_at
+    from ticket_surge_rows
     cross join first_tickets
-    cross join load_info
-    where ticket_surges.surge_id = $surge_id
+    cross join load_info_rows
+    where ticket_surge_rows.surge_id = $surge_id
 )
 
 select * from final

@@ -9,22 +9,34 @@
 
 with
 
+surge_ticket_rows as (
+    select * from surge_tickets
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+account_rows as (
+    select * from accounts
+),
+
 final as (
     select
-        surge_tickets.ticket_id,
-        surge_tickets.created_at,
-        coalesce(surge_tickets.account_id, '–') as account_id,
-        coalesce(accounts.name, '–') as account_name,
-        coalesce(accounts.segment, '–') as segment,
-        accounts.mrr,
-        coalesce(surge_tickets.subject, '–') as subject,
-        coalesce(tickets.description, '–') as description,
-        coalesce(surge_tickets.incident_id, '–') as incident_id
-    from surge_tickets
-    inner join tickets on tickets.ticket_id = surge_tickets.ticket_id
-    left join accounts on accounts.account_id = surge_tickets.account_id
-    where surge_tickets.surge_id = $surge_id
-    order by surge_tickets.created_at, surge_tickets.ticket_id
+        surge_ticket_rows.ticket_id,
+        surge_ticket_rows.created_at,
+        coalesce(surge_ticket_rows.account_id, '–') as account_id,
+        coalesce(account_rows.name, '–') as account_name,
+        coalesce(account_rows.segment, '–') as segment,
+        account_rows.mrr,
+        coalesce(surge_ticket_rows.subject, '–') as subject,
+        coalesce(ticket_rows.description, '–') as description,
+        coalesce(surge_ticket_rows.incident_id, '–') as incident_id
+    from surge_ticket_rows
+    inner join ticket_rows on ticket_rows.ticket_id = surge_ticket_rows.ticket_id
+    left join account_rows on account_rows.account_id = surge_ticket_rows.account_id
+    where surge_ticket_rows.surge_id = $surge_id
+    order by surge_ticket_rows.created_at, surge_ticket_rows.ticket_id
 )
 
 select * from final

@@ -7,21 +7,33 @@
 
 with
 
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
         related.incident_id,
         related.ticket_id,
         related.account_id,
         related.created_at,
-        tickets.subject,
+        ticket_rows.subject,
         related.reason
-    from related_tickets as related
-    inner join tickets on tickets.ticket_id = related.ticket_id
-    inner join incidents on incidents.incident_id = related.incident_id
+    from related_ticket_rows as related
+    inner join ticket_rows on ticket_rows.ticket_id = related.ticket_id
+    inner join incident_rows on incident_rows.incident_id = related.incident_id
     where
         related.link = 'suspect'
         and ($incident_id is null or related.incident_id = $incident_id)
-    order by incidents.started_at desc, related.created_at
+    order by incident_rows.started_at desc, related.created_at
 )
 
 select * from final

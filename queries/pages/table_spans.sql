@@ -6,32 +6,64 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
+status_update_rows as (
+    select * from status_updates
+),
+
+postmortem_rows as (
+    select * from postmortems
+),
+
+action_item_rows as (
+    select * from action_items
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+ticket_event_rows as (
+    select * from ticket_events
+),
+
+account_rows as (
+    select * from accounts
+),
+
+usage_rows as (
+    select * from usage
+),
+
 spans as (
     select 1 as position, 'incidents' as table_name, 'started_at' as time_column, count(*) as rows,
         min(started_at) as first_at, max(started_at) as last_at
-    from incidents
+    from incident_rows
     union all
     select 2, 'status_updates', 'posted_at', count(*), min(posted_at), max(posted_at)
-    from status_updates
+    from status_update_rows
     union all
     select 3, 'postmortems', 'published_at', count(*), min(published_at), max(published_at)
-    from postmortems
+    from postmortem_rows
     union all
     select
         4, 'action_items', 'due_date', count(*), min(due_date)::timestamp, max(due_date)::timestamp
-    from action_items
+    from action_item_rows
     union all
     select 5, 'tickets', 'created_at', count(*), min(created_at), max(created_at)
-    from tickets
+    from ticket_rows
     union all
     select 6, 'ticket_events', 'created_at', count(*), min(created_at), max(created_at)
-    from ticket_events
+    from ticket_event_rows
     union all
     select 7, 'accounts', '', count(*), null, null
-    from accounts
+    from account_rows
     union all
     select 8, 'usage', 'day', count(*), min(day)::timestamp, max(day)::timestamp
-    from usage
+    from usage_rows
 ),
 
 final as (

@@ -6,17 +6,25 @@
 
 with
 
+theme_coverage_rows as (
+    select * from theme_coverage
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 final as (
     select
         coverage.incident_id,
-        coverage.incident_id || ' · ' || coalesce(incidents.title, '') as incident_label,
-        incidents.started_at,
+        coverage.incident_id || ' · ' || coalesce(incident_rows.title, '') as incident_label,
+        incident_rows.started_at,
         coverage.theme,
         coverage.tickets,
         coverage.covered
-    from theme_coverage as coverage
-    inner join incidents on incidents.incident_id = coverage.incident_id
-    order by incidents.started_at, coverage.theme
+    from theme_coverage_rows as coverage
+    inner join incident_rows on incident_rows.incident_id = coverage.incident_id
+    order by incident_rows.started_at, coverage.theme
 )
 
 select * from final

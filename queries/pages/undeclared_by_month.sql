@@ -10,11 +10,23 @@
 
 with
 
+hourly_baseline_rows as (
+    select * from hourly_baselines
+),
+
+account_rows as (
+    select * from accounts
+),
+
+ticket_surge_rows as (
+    select * from ticket_surges
+),
+
 span as (
     select
         date_trunc('month', min(hour)) as first_month,
         date_trunc('month', max(hour)) as last_month
-    from hourly_baselines
+    from hourly_baseline_rows
 ),
 
 months as (
@@ -24,7 +36,7 @@ months as (
 
 has_accounts as (
     select count(*) > 0 as yes
-    from accounts
+    from account_rows
 ),
 
 per_month as (
@@ -36,7 +48,7 @@ per_month as (
         sum(accounts * epoch(ended_at - started_at) / 3600.0)
             filter (where incident_id is null) as undeclared_customer_hours,
         sum(mrr) filter (where incident_id is null) as undeclared_mrr
-    from ticket_surges
+    from ticket_surge_rows
     group by date_trunc('month', started_at)
 ),
 

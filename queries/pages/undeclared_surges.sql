@@ -8,6 +8,10 @@
 
 with
 
+ticket_surge_rows as (
+    select * from ticket_surges
+),
+
 final as (
     select
         surge_id,
@@ -22,7 +26,7 @@ final as (
         coalesce(top_terms, '–') as top_terms,
         peak_at,
         peak_ratio
-    from ticket_surges
+    from ticket_surge_rows
     where incident_id is null
     order by excess_tickets desc, started_at
 )

@@ -113,37 +113,46 @@ class Records:
     sideloads: dict[str, str]
 
 
-def records(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    source: str,
-    *,
-    lists: tuple[str, ...] = (),
-    singles: tuple[str, ...] = (),
-    markers: tuple[str, ...] = (),
-    needs: tuple[str, ...] = (),
-    sideloads: tuple[str, ...] = (),
-    expected: str,
-) -> Records:
-    """The vendor's records, one JSON object each, numbered in file order.
+@dataclass(frozen=True)
+class Layout:
+    """Where one vendor export keeps one kind of record, and what it says when a file is not it.
 
     A top-level value gives its records by the first rule that fits: an array under one of
     `lists` (its elements), an object under one of `singles`, or the value itself when it has
     one of the `markers` keys. Values that fit none are skipped (an array of ids next to the
-    incident files, say). When nothing fits, or no record has any of the `needs` keys, the
-    file is not this vendor's export and the error says what was `expected`. `sideloads`
-    are lists that an API response carries beside its records (users, metric sets).
+    incident files, say). When nothing fits, or no record has any of the `needs` keys (the
+    markers unless said), the file is not this vendor's export and the error says what was
+    `expected`. `sideloads` are lists that an API response carries beside its records (users,
+    metric sets).
     """
+
+    source: str
+    expected: str
+    lists: tuple[str, ...] = ()
+    singles: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    needs: tuple[str, ...] | None = None
+    sideloads: tuple[str, ...] = ()
+
+    def records(self, con: duckdb.DuckDBPyConnection, path: Path) -> Records:
+        """This layout's records in `path`, one JSON object each, numbered in file order."""
+        return records(con, path, self)
+
+
+def records(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout) -> Records:
+    """The records `layout` says where to find, one JSON object each, numbered in file order."""
+    source, expected = layout.source, layout.expected
+    needs = layout.markers if layout.needs is None else layout.needs
     files = json_files(path)
     if not files:
         raise SourceError(
             f"{label(path, source)}: the folder holds no .json files; expected {expected}."
         )
     found = None
-    if lists or singles:
-        found = _wrapped(con, path, files, source, lists, singles, markers, sideloads, expected)
+    if layout.lists or layout.singles:
+        found = _wrapped(con, path, files, layout)
     if found is None:
-        found = _values(con, path, files, source, lists, singles, markers, sideloads, expected)
+        found = _values(con, path, files, layout)
     if needs:
         has = " or ".join(f"(rec -> $n{i}::varchar) is not null" for i in range(len(needs)))
         bad = con.execute(
@@ -167,21 +176,19 @@ def _files_param(files: list[Path]) -> dict:
 
 
 def _wrapped(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    files: list[Path],
-    source: str,
-    lists: tuple[str, ...],
-    singles: tuple[str, ...],
-    markers: tuple[str, ...],
-    sideloads: tuple[str, ...],
-    expected: str,
+    con: duckdb.DuckDBPyConnection, path: Path, files: list[Path], layout: Layout
 ) -> Records | None:
     """Records under list or object keys, parsing only those keys (fast on one huge object).
 
     None when some top-level value has none of the keys (it may be a record itself, which
     `_values` reads), is not an object, or holds one of the keys with another type.
     """
+    source, lists, singles, sideloads = (
+        layout.source,
+        layout.lists,
+        layout.singles,
+        layout.sideloads,
+    )
     columns = {key: "JSON[]" for key in (*lists, *sideloads)} | {key: "JSON" for key in singles}
     docs = temp_name(source)
     try:
@@ -198,7 +205,7 @@ def _wrapped(
         # A key of another type (or a value that is no object): read whole values instead.
         if "Expected OBJECT" in str(e) or "Expected ARRAY" in str(e):
             return None
-        raise SourceError(_unreadable(path, files, source, e, expected)) from None
+        raise SourceError(_unreadable(path, files, source, e, layout.expected)) from None
     try:
         # A value holds records under its first key that is present (lists before singles).
         present = " or ".join(f'"{key}" is not null' for key in (*lists, *singles))
@@ -206,7 +213,7 @@ def _wrapped(
             f"select count(*) filter (where {present}), count(*) filter (where not ({present})) "
             f"from {docs}"
         ).fetchone()
-        if not with_keys or (without and markers):
+        if not with_keys or (without and layout.markers):
             return None
         recs = [f'"{key}"' for key in lists] + [
             f'case when "{key}" is not null then ["{key}"] end' for key in singles
@@ -244,18 +251,10 @@ def _numbered(picked: str) -> str:
 
 
 def _values(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    files: list[Path],
-    source: str,
-    lists: tuple[str, ...],
-    singles: tuple[str, ...],
-    markers: tuple[str, ...],
-    sideloads: tuple[str, ...],
-    expected: str,
+    con: duckdb.DuckDBPyConnection, path: Path, files: list[Path], layout: Layout
 ) -> Records:
     """Records from whole top-level values: JSON lines, an array, or files of any JSON."""
-    docs = temp_name(source)
+    docs = temp_name(layout.source)
     try:
         con.execute(
             f"create temp table {docs} as select row_number() over (order by filename, _seq) "
@@ -267,24 +266,15 @@ def _values(
     except duckdb.OutOfMemoryException:
         raise  # the load's memory limit, reported by load()
     except duckdb.Error as e:
-        raise SourceError(_unreadable(path, files, source, e, expected)) from None
+        raise SourceError(_unreadable(path, files, layout.source, e, layout.expected)) from None
     try:
-        return _pick(con, path, source, docs, lists, singles, markers, sideloads, expected)
+        return _pick(con, path, docs, layout)
     finally:
         con.execute(f"drop table {docs}")
 
 
-def _pick(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    source: str,
-    docs: str,
-    lists: tuple[str, ...],
-    singles: tuple[str, ...],
-    markers: tuple[str, ...],
-    sideloads: tuple[str, ...],
-    expected: str,
-) -> Records:
+def _pick(con: duckdb.DuckDBPyConnection, path: Path, docs: str, layout: Layout) -> Records:
+    source, lists, singles, markers = layout.source, layout.lists, layout.singles, layout.markers
     params: dict[str, str] = {}
     rules = ["when json_type(doc) <> 'OBJECT' then null"]
     for n, key in enumerate(lists):
@@ -312,9 +302,9 @@ def _pick(
             "select count(*), list_sort(list_distinct(flatten(list(json_keys(doc))))) "
             f"from {docs} where json_type(doc) = 'OBJECT'"
         ).fetchone()
-        raise SourceError(f"{label(path, source)}: {_not_this_vendor(found, expected)}")
+        raise SourceError(f"{label(path, source)}: {_not_this_vendor(found, layout.expected)}")
     loaded = {}
-    for key in sideloads:
+    for key in layout.sideloads:
         loaded[key] = temp_name(source)
         con.execute(
             f"create temp table {loaded[key]} as select _doc, unnest(json_extract(doc, "
@@ -391,6 +381,38 @@ def materialize(
 ) -> duckdb.DuckDBPyRelation:
     """The mapping run once (see `stage`), as the relation the loader reads."""
     return con.table(stage(con, source, sql, params))
+
+
+def split_help_desk_tickets(
+    con: duckdb.DuckDBPyConnection, fields: str, is_incident: str, severity: str = ""
+) -> tuple[duckdb.DuckDBPyRelation, duckdb.DuckDBPyRelation]:
+    """(tickets, incidents) from a help desk's staged tickets, where the ones marked by the
+    boolean column `is_incident` are incident records (Zendesk problems, Intercom trackers);
+    `severity`, when given, is the column that holds an incident's severity."""
+    tickets = con.sql(
+        f"""
+        select
+            _row, ticket_id, created_at, account_id, subject, description, tags, channel,
+            priority, solved_at, incident_id
+        from {fields}
+        where not {is_incident}
+        """
+    )
+    severity_column = f"{severity} as severity," if severity else ""
+    incidents = con.sql(
+        f"""
+        select
+            _row,
+            ticket_id as incident_id,
+            subject as title,
+            {severity_column}
+            created_at as started_at,
+            solved_at as resolved_at
+        from {fields}
+        where {is_incident}
+        """
+    )
+    return tickets, incidents
 
 
 def iso_from_epoch(expr: str) -> str:

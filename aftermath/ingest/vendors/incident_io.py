@@ -21,6 +21,16 @@ EXPECTED = (
 INCIDENT_KEYS = ("incident_timestamp_values", "incident_status")
 # Custom fields whose values name the affected services (catalog entries or options).
 SERVICE_FIELDS = ("affected services", "services", "service", "affected products", "product")
+# Where the export keeps each kind of record it holds (common.Layout).
+ANY_RECORDS = common.Layout(
+    NAME, EXPECTED, lists=("incidents", "follow_ups"), needs=(*INCIDENT_KEYS, "incident_id")
+)
+INCIDENTS = common.Layout(
+    NAME, EXPECTED, lists=("incidents",), singles=("incident",), markers=INCIDENT_KEYS
+)
+FOLLOW_UPS = common.Layout(
+    NAME, EXPECTED, lists=("follow_ups",), singles=("follow_up",), markers=("incident_id",)
+)
 
 
 def _kind(found: common.Shape | None) -> str | None:
@@ -74,14 +84,7 @@ def read(
     follow_up_files = _files(path, "follow_ups")
     if not incident_files and not follow_up_files:
         # The reader says what is wrong (not JSON, another export); else the lists are empty.
-        common.records(
-            con,
-            path,
-            NAME,
-            lists=("incidents", "follow_ups"),
-            needs=(*INCIDENT_KEYS, "incident_id"),
-            expected=EXPECTED,
-        )
+        ANY_RECORDS.records(con, path)
         return {}
     incidents = [_incidents(con, f) for f in incident_files]
     result = {}
@@ -126,16 +129,7 @@ def read(
 
 def _incidents(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     """A temp table of one file's incidents in contract columns (plus id, postmortem url)."""
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("incidents",),
-        singles=("incident",),
-        markers=INCIDENT_KEYS,
-        needs=INCIDENT_KEYS,
-        expected=EXPECTED,
-    )
+    recs = INCIDENTS.records(con, path)
     services = (
         "list_distinct(flatten(list_transform(list_filter("
         "json_extract(rec, '$.custom_field_entries[*]'), "
@@ -170,16 +164,7 @@ def _incidents(con: duckdb.DuckDBPyConnection, path: Path) -> str:
 
 def _follow_ups(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     """SQL selecting one file's follow-ups in contract columns."""
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("follow_ups",),
-        singles=("follow_up",),
-        markers=("incident_id",),
-        needs=("incident_id",),
-        expected=EXPECTED,
-    )
+    recs = FOLLOW_UPS.records(con, path)
     return f"""
         select
             _row,

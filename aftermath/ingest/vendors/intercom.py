@@ -21,6 +21,10 @@ EXPECTED = (
     "search endpoints"
 )
 MARKS = ("conversation_parts", "ticket_parts", "ticket_attributes")
+# Where the export keeps each kind of record it holds (common.Layout).
+CONVERSATIONS = common.Layout(
+    NAME, EXPECTED, lists=("conversations", "tickets"), markers=MARKS, needs=(*MARKS, "source")
+)
 
 # Intercom authors: users and leads are the customers; bots and workflows are the system.
 ROLE_SQL = """
@@ -55,15 +59,7 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("conversations", "tickets"),
-        markers=MARKS,
-        needs=(*MARKS, "source"),
-        expected=EXPECTED,
-    )
+    recs = CONVERSATIONS.records(con, path)
     # `pages.next` names the next page of a list or search response (null on the last).
     common.warn_if_more_pages(
         con,
@@ -124,27 +120,7 @@ def read(
         {"field": link_field} if link_field else {},
     )
     # A tracker ticket is the incident; the others are what customers raised.
-    tickets = con.sql(
-        f"""
-        select
-            _row, ticket_id, created_at, account_id, subject, description, tags, channel,
-            priority, solved_at, incident_id
-        from {fields}
-        where not is_tracker
-        """
-    )
-    incidents = con.sql(
-        f"""
-        select
-            _row,
-            ticket_id as incident_id,
-            subject as title,
-            created_at as started_at,
-            solved_at as resolved_at
-        from {fields}
-        where is_tracker
-        """
-    )
+    tickets, incidents = common.split_help_desk_tickets(con, fields, "is_tracker")
     part_at = common.iso_from_epoch("p ->> 'created_at'")
     part_body = common.strip_html("p ->> 'body'")
     events = common.materialize(

@@ -20,6 +20,8 @@ EXPECTED = (
     "from GET /rest/api/3/issue/KEY"
 )
 DEFAULT_LABEL_PREFIX = "incident:"
+# Where the export keeps each kind of record it holds (common.Layout).
+ISSUES = common.Layout(NAME, EXPECTED, lists=("issues",), markers=("fields",))
 
 # Atlassian Document Format (v3) keeps text in "text" nodes; v2 gives a plain string.
 ADF_TEXT_SQL = """
@@ -69,15 +71,7 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The action_items table, with `_row` = the issue's position in the file."""
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("issues",),
-        markers=("fields",),
-        needs=("fields",),
-        expected=EXPECTED,
-    )
+    recs = ISSUES.records(con, path)
     # Search pages say `total` (v2 and v3 search) or `isLast` (the newer /search/jql).
     common.warn_if_more_pages(
         con,

@@ -19,6 +19,10 @@ EXPECTED = (
     '{"incident": {...}} from GET /incidents/ID, or {"data": [...]} from '
     "POST /analytics/raw/incidents"
 )
+# Where the export keeps each kind of record it holds (common.Layout).
+INCIDENTS = common.Layout(
+    NAME, EXPECTED, lists=("incidents", "data"), singles=("incident",), markers=("incident_number",)
+)
 
 # Without a priority, urgency says how bad: high pages someone now, low waits for office hours.
 URGENCY_LEVEL_SQL = "case lower(rec ->> 'urgency') when 'high' then 2 when 'low' then 4 end"
@@ -58,16 +62,7 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The incidents table, with `_row` = the incident's position in the file."""
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("incidents", "data"),
-        singles=("incident",),
-        markers=("incident_number",),
-        needs=("incident_number",),
-        expected=EXPECTED,
-    )
+    recs = INCIDENTS.records(con, path)
     common.warn_if_more_pages(
         con, path, NAME, "try_cast(json ->> 'more' as boolean)", "'more': true"
     )

@@ -17,6 +17,14 @@ EXPECTED = (
     'a Statuspage incidents export: {"incidents": [...]} from /api/v2/incidents.json, '
     '{"incident": {...}} files from /api/v2/incidents/ID.json, or JSON lines of incidents'
 )
+# Where the export keeps each kind of record it holds (common.Layout).
+INCIDENTS = common.Layout(
+    NAME,
+    EXPECTED,
+    lists=("incidents",),
+    singles=("incident",),
+    markers=("incident_updates", "updates"),
+)
 
 # Statuspage impact → our 1..5 (1 worst); planned maintenance is the mildest.
 IMPACT_SQL = (
@@ -105,16 +113,7 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the incident's position."""
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("incidents",),
-        singles=("incident",),
-        markers=("incident_updates", "updates"),
-        needs=("incident_updates", "updates"),
-        expected=EXPECTED,
-    )
+    recs = INCIDENTS.records(con, path)
     incidents = common.materialize(
         con,
         NAME,

@@ -20,6 +20,27 @@ EXPECTED = (
     '/api/v2/incremental/tickets.json, {"comments": [...]} from '
     '/api/v2/tickets/ID/comments.json, or {"audits": [...]}'
 )
+# Where the export keeps each kind of record it holds (common.Layout).
+TICKETS = common.Layout(
+    NAME,
+    EXPECTED,
+    lists=("tickets", "results"),
+    singles=("ticket",),
+    markers=("requester_id",),
+    needs=("requester_id", "via"),
+    sideloads=("metric_sets",),
+)
+COMMENTS = common.Layout(
+    NAME,
+    EXPECTED,
+    lists=("comments",),
+    singles=("comment",),
+    markers=("author_id",),
+    sideloads=("users",),
+)
+AUDITS = common.Layout(
+    NAME, EXPECTED, lists=("audits",), singles=("audit",), markers=("events",), sideloads=("users",)
+)
 
 PRIORITY_LEVEL_SQL = (
     "case lower(rec ->> 'priority') when 'urgent' then 1 when 'high' then 2 "
@@ -72,10 +93,8 @@ def read(
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
     kind = _kind(common.shape(path)) or "tickets"
-    if kind == "comments":
-        return {"ticket_events": _comments(con, path)}
-    if kind == "audits":
-        return {"ticket_events": _audits(con, path)}
+    if kind in ("comments", "audits"):
+        return {"ticket_events": _comment_events(con, path, kind)}
     tables = _tickets(con, path, options.get("link_field", ""))
     common.warn_if_more_pages(con, path, NAME, MORE_PAGES_SQL, MORE_PAGES)
     return tables
@@ -84,17 +103,7 @@ def read(
 def _tickets(
     con: duckdb.DuckDBPyConnection, path: Path, link_field: str
 ) -> dict[str, duckdb.DuckDBPyRelation]:
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("tickets", "results"),
-        singles=("ticket",),
-        markers=("requester_id",),
-        needs=("requester_id", "via"),
-        sideloads=("metric_sets",),
-        expected=EXPECTED,
-    )
+    recs = TICKETS.records(con, path)
     linked, params = _link_sql(link_field)
     # Every ticket's fields in one pass over the JSON; the three tables select from it.
     fields = common.stage(
@@ -131,28 +140,7 @@ def _tickets(
         """,
         params,
     )
-    tickets = con.sql(
-        f"""
-        select
-            _row, ticket_id, created_at, account_id, subject, description, tags, channel,
-            priority, solved_at, incident_id
-        from {fields}
-        where not is_problem
-        """
-    )
-    incidents = con.sql(
-        f"""
-        select
-            _row,
-            ticket_id as incident_id,
-            subject as title,
-            priority_level as severity,
-            created_at as started_at,
-            solved_at as resolved_at
-        from {fields}
-        where is_problem
-        """
-    )
+    tickets, incidents = common.split_help_desk_tickets(con, fields, "is_problem", "priority_level")
     # Full JSON exports embed each ticket's comments; the first one repeats the description.
     events = con.sql(
         f"""
@@ -193,87 +181,66 @@ def _link_sql(link_field: str) -> tuple[str, dict[str, str]]:
     return sql, {"field": link_field}
 
 
-def _role(comment: str, via: str) -> str:
-    """SQL for a comment's author role; Zendesk end-users are the customers."""
-    return f"""
-    case
-        when ({via} ->> '$.channel') in ('rule', 'automation') then 'system'
-        when u.role = 'end-user' then 'customer'
-        when u.role in ('agent', 'admin') then 'agent'
-        when ({comment} ->> 'public') = 'false' then 'agent'
-    end
-    """
+# Each comment feed's comments as (_row, _doc, ticket_id, created_at, via, comment). The comments
+# endpoint does not repeat the ticket id: it comes from the file name (12345.json,
+# ticket_12345_comments.json) unless the record carries one. An audit holds its comment among
+# its events.
+COMMENT_ROWS = {
+    "comments": """
+        select
+            _row,
+            _doc,
+            coalesce(
+                rec ->> 'ticket_id',
+                nullif(regexp_extract(parse_filename(_file, true), '(\\d+)', 1), '')
+            ) as ticket_id,
+            rec ->> 'created_at' as created_at,
+            rec -> 'via' as via,
+            rec as comment
+        from {records}
+        """,
+    "audits": """
+        select _row, _doc, ticket_id, created_at, via, comment
+        from (
+            select
+                _row,
+                _doc,
+                rec ->> 'ticket_id' as ticket_id,
+                rec ->> 'created_at' as created_at,
+                rec -> 'via' as via,
+                unnest(json_extract(rec, '$.events[*]')) as comment
+            from {records}
+        )
+        where (comment ->> 'type') = 'Comment'
+        """,
+}
 
 
-def _users(sideload: str) -> str:
-    return (
-        f"(select _doc, rec ->> 'id' as user_id, any_value(rec ->> 'role') as role "
-        f"from {sideload} group by all)"
-    )
-
-
-def _comments(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation:
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("comments",),
-        singles=("comment",),
-        markers=("author_id",),
-        needs=("author_id",),
-        sideloads=("users",),
-        expected=EXPECTED,
-    )
-    # The comments endpoint does not repeat the ticket id: it comes from the file name
-    # (12345.json, ticket_12345_comments.json) unless the record carries one.
+def _comment_events(
+    con: duckdb.DuckDBPyConnection, path: Path, kind: str
+) -> duckdb.DuckDBPyRelation:
+    """ticket_events from a comments or an audits export; Zendesk end-users are the customers."""
+    recs = (COMMENTS if kind == "comments" else AUDITS).records(con, path)
     return common.materialize(
         con,
         NAME,
         f"""
         select
             c._row,
-            coalesce(
-                c.rec ->> 'ticket_id',
-                nullif(regexp_extract(parse_filename(c._file, true), '(\\d+)', 1), '')
-            ) as ticket_id,
-            c.rec ->> 'created_at' as created_at,
-            {_role("c.rec", "c.rec -> 'via'")} as author_role,
-            coalesce(c.rec ->> 'plain_body', c.rec ->> 'body') as body
-        from {recs.table} as c
-        left join {_users(recs.sideloads["users"])} as u
-            on u._doc = c._doc and u.user_id = (c.rec ->> 'author_id')
-        """,
-    )
-
-
-def _audits(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation:
-    recs = common.records(
-        con,
-        path,
-        NAME,
-        lists=("audits",),
-        singles=("audit",),
-        markers=("events",),
-        needs=("events",),
-        sideloads=("users",),
-        expected=EXPECTED,
-    )
-    return common.materialize(
-        con,
-        NAME,
-        f"""
-        select
-            a._row,
-            a.rec ->> 'ticket_id' as ticket_id,
-            a.rec ->> 'created_at' as created_at,
-            {_role("c", "a.rec -> 'via'")} as author_role,
-            coalesce(c ->> 'plain_body', c ->> 'body') as body
-        from (
-            select _row, _doc, rec, unnest(json_extract(rec, '$.events[*]')) as c
-            from {recs.table}
-        ) as a
-        left join {_users(recs.sideloads["users"])} as u
-            on u._doc = a._doc and u.user_id = (c ->> 'author_id')
-        where (c ->> 'type') = 'Comment'
+            c.ticket_id,
+            c.created_at,
+            case
+                when (c.via ->> '$.channel') in ('rule', 'automation') then 'system'
+                when u.role = 'end-user' then 'customer'
+                when u.role in ('agent', 'admin') then 'agent'
+                when (c.comment ->> 'public') = 'false' then 'agent'
+            end as author_role,
+            coalesce(c.comment ->> 'plain_body', c.comment ->> 'body') as body
+        from ({COMMENT_ROWS[kind].format(records=recs.table)}) as c
+        left join (
+            select _doc, rec ->> 'id' as user_id, any_value(rec ->> 'role') as role
+            from {recs.sideloads["users"]}
+            group by all
+        ) as u on u._doc = c._doc and u.user_id = (c.comment ->> 'author_id')
         """,
     )

@@ -9,6 +9,14 @@
 
 with
 
+postmortem_rows as (
+    select * from postmortems
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
 ranked as (
     select
         incident_id,
@@ -19,7 +27,7 @@ ranked as (
         row_number() over (
             partition by incident_id order by published_at nulls last, postmortem_id
         ) as rank_in_incident
-    from postmortems
+    from postmortem_rows
 ),
 
 firsts as (
@@ -30,7 +38,7 @@ firsts as (
 
 affected as (
     select distinct incident_id, account_id
-    from related_tickets
+    from related_ticket_rows
     where account_id is not null and link <> 'suspect'
 ),
 

@@ -9,9 +9,17 @@
 
 with
 
+account_daily_usage_rows as (
+    select * from account_daily_usage
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 account_spans as (
     select account_id, min(day) as first_day, max(day) as last_day
-    from account_daily_usage
+    from account_daily_usage_rows
     where daily_usage > 0
     group by account_id
 ),
@@ -31,10 +39,10 @@ span_day_counts as (
 final as (
     -- begun before the start, minus those whose last use was before the baseline period
     select
-        incidents.incident_id,
+        incident_rows.incident_id,
         coalesce(
             sum(span_day_counts.started) filter (
-                where span_day_counts.day < cast(incidents.started_at as date)
+                where span_day_counts.day < cast(incident_rows.started_at as date)
             ),
             0
         )
@@ -42,13 +50,13 @@ final as (
             sum(span_day_counts.ended) filter (
                 where
                     span_day_counts.day
-                    < cast(incidents.started_at as date) - $usage_baseline_days
+                    < cast(incident_rows.started_at as date) - $usage_baseline_days
             ),
             0
         ) as active_accounts
-    from incidents
+    from incident_rows
     left join span_day_counts on true
-    group by incidents.incident_id
+    group by incident_rows.incident_id
 )
 
 select * from final

@@ -8,27 +8,41 @@
 
 with
 
+customer_impact_window_rows as (
+    select * from customer_impact_windows
+),
+
+incident_window_rows as (
+    select * from incident_windows
+),
+
+ticket_volume_rows as (
+    select * from ticket_volume
+),
+
 final as (
     select
-        customer_impact_windows.incident_id,
+        customer_impact_window_rows.incident_id,
         coalesce(
             sum(
                 greatest(
-                    ticket_volume.all_tickets - coalesce(ticket_volume.baseline_tickets, 0), 0
+                    ticket_volume_rows.all_tickets
+                    - coalesce(ticket_volume_rows.baseline_tickets, 0),
+                    0
                 )
             ),
             0
         ) as excess_tickets
-    from customer_impact_windows
-    inner join incident_windows
-        on incident_windows.incident_id = customer_impact_windows.incident_id
-    left join ticket_volume
+    from customer_impact_window_rows
+    inner join incident_window_rows
+        on incident_window_rows.incident_id = customer_impact_window_rows.incident_id
+    left join ticket_volume_rows
         on
-            ticket_volume.incident_id = customer_impact_windows.incident_id
-            and ticket_volume.hour >= date_trunc('hour', incident_windows.started_at)
-            and ticket_volume.hour <= customer_impact_windows.customer_impact_end
-    where customer_impact_windows.customer_impact_end is not null
-    group by customer_impact_windows.incident_id
+            ticket_volume_rows.incident_id = customer_impact_window_rows.incident_id
+            and ticket_volume_rows.hour >= date_trunc('hour', incident_window_rows.started_at)
+            and ticket_volume_rows.hour <= customer_impact_window_rows.customer_impact_end
+    where customer_impact_window_rows.customer_impact_end is not null
+    group by customer_impact_window_rows.incident_id
 )
 
 select * from final

@@ -12,13 +12,37 @@
 
 with
 
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+quiet_account_rows as (
+    select * from quiet_accounts
+),
+
+account_rows as not materialized (
+    select * from accounts
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+incident_rows as (
+    select * from incidents
+),
+
+incident_active_account_rows as (
+    select * from incident_active_accounts
+),
+
 reached as (
     select incident_id, account_id
-    from related_tickets
+    from related_ticket_rows
     where account_id is not null and link <> 'suspect'
     union
     select incident_id, account_id
-    from quiet_accounts
+    from quiet_account_rows
     where quiet
 ),
 
@@ -26,26 +50,26 @@ reached_totals as (
     select
         reached.incident_id,
         count(*) as reached_accounts,
-        coalesce(sum(accounts.mrr), 0) as reached_mrr
+        coalesce(sum(account_rows.mrr), 0) as reached_mrr
     from reached
-    left join accounts on accounts.account_id = reached.account_id
+    left join account_rows on account_rows.account_id = reached.account_id
     group by reached.incident_id
 ),
 
 account_totals as (
     select
-        (select nullif(count(*), 0) from accounts) as listed_accounts,
-        (select nullif(count(distinct account_id), 0) from tickets) as ticket_accounts,
-        (select sum(mrr) from accounts) as total_mrr
+        (select nullif(count(*), 0) from account_rows) as listed_accounts,
+        (select nullif(count(distinct account_id), 0) from ticket_rows) as ticket_accounts,
+        (select sum(mrr) from account_rows) as total_mrr
 ),
 
 reach as (
     select
-        incidents.incident_id,
+        incident_rows.incident_id,
         coalesce(reached_totals.reached_accounts, 0) as reached_accounts,
         greatest(
             coalesce(
-                nullif(incident_active_accounts.active_accounts, 0),
+                nullif(incident_active_account_rows.active_accounts, 0),
                 account_totals.listed_accounts,
                 account_totals.ticket_accounts
             ),
@@ -53,11 +77,11 @@ reach as (
         ) as active_accounts,
         coalesce(reached_totals.reached_mrr, 0) as reached_mrr,
         account_totals.total_mrr
-    from incidents
+    from incident_rows
     cross join account_totals
-    left join incident_active_accounts
-        on incident_active_accounts.incident_id = incidents.incident_id
-    left join reached_totals on reached_totals.incident_id = incidents.incident_id
+    left join incident_active_account_rows
+        on incident_active_account_rows.incident_id = incident_rows.incident_id
+    left join reached_totals on reached_totals.incident_id = incident_rows.incident_id
 ),
 
 final as (

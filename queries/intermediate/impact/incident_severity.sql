@@ -12,29 +12,37 @@
 
 with
 
+incident_reach_rows as (
+    select * from incident_reach
+),
+
+customer_impact_window_rows as (
+    select * from customer_impact_windows
+),
+
 levels as (
     select
-        incident_reach.incident_id,
-        incident_reach.reached_accounts,
-        customer_impact_windows.customer_impact_minutes,
+        incident_reach_rows.incident_id,
+        incident_reach_rows.reached_accounts,
+        customer_impact_window_rows.customer_impact_minutes,
         case
-            when incident_reach.reached_share_pct >= $sev1_min_pct then 1
-            when incident_reach.reached_share_pct >= $sev2_min_pct then 2
-            when incident_reach.reached_share_pct >= $sev3_min_pct then 3
-            when incident_reach.reached_share_pct >= $sev4_min_pct then 4
+            when incident_reach_rows.reached_share_pct >= $sev1_min_pct then 1
+            when incident_reach_rows.reached_share_pct >= $sev2_min_pct then 2
+            when incident_reach_rows.reached_share_pct >= $sev3_min_pct then 3
+            when incident_reach_rows.reached_share_pct >= $sev4_min_pct then 4
             else 5
         end as accounts_level,
         case
-            when incident_reach.reached_mrr_pct >= $sev1_min_pct then 1
-            when incident_reach.reached_mrr_pct >= $sev2_min_pct then 2
-            when incident_reach.reached_mrr_pct >= $sev3_min_pct then 3
-            when incident_reach.reached_mrr_pct >= $sev4_min_pct then 4
+            when incident_reach_rows.reached_mrr_pct >= $sev1_min_pct then 1
+            when incident_reach_rows.reached_mrr_pct >= $sev2_min_pct then 2
+            when incident_reach_rows.reached_mrr_pct >= $sev3_min_pct then 3
+            when incident_reach_rows.reached_mrr_pct >= $sev4_min_pct then 4
             else 5
         end as mrr_level
-    from incident_reach
-    inner join customer_impact_windows
-        on customer_impact_windows.incident_id = incident_reach.incident_id
-    where customer_impact_windows.customer_impact_minutes is not null
+    from incident_reach_rows
+    inner join customer_impact_window_rows
+        on customer_impact_window_rows.incident_id = incident_reach_rows.incident_id
+    where customer_impact_window_rows.customer_impact_minutes is not null
 ),
 
 final as (

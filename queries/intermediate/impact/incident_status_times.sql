@@ -7,12 +7,16 @@
 
 with
 
+status_update_rows as (
+    select * from status_updates
+),
+
 final as (
     select
         incident_id,
         min(posted_at) as first_update_at,
         min(posted_at) filter (where status = 'resolved') as status_resolved_at
-    from status_updates
+    from status_update_rows
     group by incident_id
 )
 

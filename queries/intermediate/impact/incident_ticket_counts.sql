@@ -11,49 +11,62 @@
 
 with
 
+ticket_event_rows as (
+    select * from ticket_events
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+incident_window_rows as (
+    select * from incident_windows
+),
+
 last_comments as (
     select ticket_id, max(created_at) as last_comment_at
-    from ticket_events
+    from ticket_event_rows
     where coalesce(author_role, '') <> 'system'
     group by ticket_id
 ),
 
 final as (
     select
-        related_tickets.incident_id,
-        count(*) filter (where related_tickets.link <> 'suspect') as related_tickets,
-        count(*) filter (where related_tickets.link = 'linked') as linked_tickets,
-        count(*) filter (where related_tickets.link = 'suggested') as suggested_tickets,
-        count(*) filter (where related_tickets.link = 'suspect') as suspect_links,
-        count(distinct related_tickets.account_id) filter (
-            where related_tickets.link <> 'suspect'
+        related_ticket_rows.incident_id,
+        count(*) filter (where related_ticket_rows.link <> 'suspect') as related_tickets,
+        count(*) filter (where related_ticket_rows.link = 'linked') as linked_tickets,
+        count(*) filter (where related_ticket_rows.link = 'suggested') as suggested_tickets,
+        count(*) filter (where related_ticket_rows.link = 'suspect') as suspect_links,
+        count(distinct related_ticket_rows.account_id) filter (
+            where related_ticket_rows.link <> 'suspect'
         ) as affected_accounts,
         case
-            when not any_value(incident_windows.is_ongoing)
+            when not any_value(incident_window_rows.is_ongoing)
                 then
                     count(*) filter (
                         where
-                            related_tickets.link <> 'suspect'
-                            and related_tickets.created_at > incident_windows.resolved_at
+                            related_ticket_rows.link <> 'suspect'
+                            and related_ticket_rows.created_at > incident_window_rows.resolved_at
                     )
         end as tickets_after_resolved,
         case
-            when not any_value(incident_windows.is_ongoing)
+            when not any_value(incident_window_rows.is_ongoing)
                 then
                     count(*) filter (
                         where
-                            related_tickets.link <> 'suspect'
-                            and related_tickets.created_at
-                            > incident_windows.resolved_at + $long_tail_days * interval '1 day'
+                            related_ticket_rows.link <> 'suspect'
+                            and related_ticket_rows.created_at
+                            > incident_window_rows.resolved_at + $long_tail_days * interval '1 day'
                     )
         end as long_tail_tickets,
-        max(greatest(related_tickets.created_at, last_comments.last_comment_at)) filter (
-            where related_tickets.link <> 'suspect'
+        max(greatest(related_ticket_rows.created_at, last_comments.last_comment_at)) filter (
+            where related_ticket_rows.link <> 'suspect'
         ) as last_related_activity_at
-    from related_tickets
-    inner join incident_windows on incident_windows.incident_id = related_tickets.incident_id
-    left join last_comments on last_comments.ticket_id = related_tickets.ticket_id
-    group by related_tickets.incident_id
+    from related_ticket_rows
+    inner join incident_window_rows
+        on incident_window_rows.incident_id = related_ticket_rows.incident_id
+    left join last_comments on last_comments.ticket_id = related_ticket_rows.ticket_id
+    group by related_ticket_rows.incident_id
 )
 
 select * from final

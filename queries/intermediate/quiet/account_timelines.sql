@@ -29,29 +29,47 @@
 
 with recursive
 
+usage_rows as not materialized (
+    select * from usage
+),
+
+feature_bit_rows as (
+    select * from feature_bits
+),
+
+quiet_position_rows as not materialized (
+    select * from quiet_positions
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
 span as (
     select
         min(day) as first_day,
         date_diff('day', min(day), max(day)) + 1 as day_count
-    from usage
+    from usage_rows
 ),
 
 account_days as (
     select
-        usage.account_id,
-        date_diff('day', span.first_day, usage.day) as day_index,
-        sum(coalesce(usage.value, 0)) as daily_usage,
+        usage_rows.account_id,
+        date_diff('day', span.first_day, usage_rows.day) as day_index,
+        sum(coalesce(usage_rows.value, 0)) as daily_usage,
         bit_or(
             case
-                when not usage.value > 0 then 0::uinteger
-                when usage.feature = '' then ~0::uinteger
-                else (1::uinteger << 31) | coalesce(1::uinteger << feature_bits.bit, 0::uinteger)
+                when not usage_rows.value > 0 then 0::uinteger
+                when usage_rows.feature = '' then ~0::uinteger
+                else
+                    (1::uinteger << 31)
+                    | coalesce(1::uinteger << feature_bit_rows.bit, 0::uinteger)
             end
         ) as day_features
-    from usage
+    from usage_rows
     cross join span
-    left join feature_bits on feature_bits.feature = usage.feature
-    group by usage.account_id, day_index
+    left join feature_bit_rows on feature_bit_rows.feature = usage_rows.feature
+    group by usage_rows.account_id, day_index
 ),
 
 running as (
@@ -131,16 +149,17 @@ blocks (account_id, width, features) as (
 complaints as (
     -- One bit per incident, set by folding the account's incident numbers into a zero string.
     select
-        related_tickets.account_id,
+        related_ticket_rows.account_id,
         list_reduce(
-            list(distinct quiet_positions.incident_index),
+            list(distinct quiet_position_rows.incident_index),
             lambda bits, incident_index: set_bit(bits, incident_index, 1),
-            repeat('0', (select count(*) from quiet_positions)::bigint)::bit
+            repeat('0', (select count(*) from quiet_position_rows)::bigint)::bit
         ) as complained_incidents
-    from related_tickets
-    inner join quiet_positions on quiet_positions.incident_id = related_tickets.incident_id
-    where related_tickets.account_id is not null and related_tickets.link <> 'suspect'
-    group by related_tickets.account_id
+    from related_ticket_rows
+    inner join quiet_position_rows
+        on quiet_position_rows.incident_id = related_ticket_rows.incident_id
+    where related_ticket_rows.account_id is not null and related_ticket_rows.link <> 'suspect'
+    group by related_ticket_rows.account_id
 ),
 
 final as (

@@ -10,9 +10,13 @@
 
 with
 
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
 named as (
     select distinct unnest(affected_features) as feature
-    from quiet_windows
+    from quiet_window_rows
 ),
 
 final as (

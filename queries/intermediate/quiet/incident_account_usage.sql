@@ -24,75 +24,85 @@
 
 with
 
+quiet_position_rows as (
+    select * from quiet_positions
+),
+
+account_timeline_rows as (
+    select * from account_timelines
+),
+
 pairs as (
     select
-        quiet_positions.incident_id,
-        quiet_positions.incident_index,
-        account_timelines.account_id,
+        quiet_position_rows.incident_id,
+        quiet_position_rows.incident_index,
+        account_timeline_rows.account_id,
         (
-            coalesce(account_timelines.feature_blocks[quiet_positions.first_block], 0)
-            | coalesce(account_timelines.feature_blocks[quiet_positions.last_block], 0)
+            coalesce(account_timeline_rows.feature_blocks[quiet_position_rows.first_block], 0)
+            | coalesce(account_timeline_rows.feature_blocks[quiet_position_rows.last_block], 0)
         )
-        & quiet_positions.feature_mask as active_feature_bits,
+        & quiet_position_rows.feature_mask as active_feature_bits,
         coalesce(
-            get_bit(account_timelines.complained_incidents, quiet_positions.incident_index) = 1,
+            get_bit(
+                account_timeline_rows.complained_incidents, quiet_position_rows.incident_index
+            ) = 1,
             false
         ) as opened_ticket,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.baseline_from,
-            quiet_positions.baseline_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.baseline_from,
+            quiet_position_rows.baseline_to
         ) as baseline_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.before_from,
-            quiet_positions.before_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.before_from,
+            quiet_position_rows.before_to
         ) as before_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.after_from,
-            quiet_positions.after_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.after_from,
+            quiet_position_rows.after_to
         ) as after_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.recovery_from,
-            quiet_positions.recovery_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.recovery_from,
+            quiet_position_rows.recovery_to
         ) as recovery_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.week_from,
-            quiet_positions.week_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.week_from,
+            quiet_position_rows.week_to
         ) as week_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.placebo_baseline_from,
-            quiet_positions.placebo_baseline_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.placebo_baseline_from,
+            quiet_position_rows.placebo_baseline_to
         ) as placebo_baseline_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.placebo_before_from,
-            quiet_positions.placebo_before_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.placebo_before_from,
+            quiet_position_rows.placebo_before_to
         ) as placebo_before_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.placebo_after_from,
-            quiet_positions.placebo_after_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.placebo_after_from,
+            quiet_position_rows.placebo_after_to
         ) as placebo_after_usage,
         window_usage(
-            account_timelines.usage_to_date,
-            quiet_positions.latest_from,
-            quiet_positions.latest_to
+            account_timeline_rows.usage_to_date,
+            quiet_position_rows.latest_from,
+            quiet_position_rows.latest_to
         ) as latest_usage,
-        quiet_positions.baseline_days,
-        quiet_positions.exposure_days,
-        quiet_positions.after_days,
-        quiet_positions.recovery_days,
-        quiet_positions.week_days,
-        quiet_positions.drop_pct,
-        quiet_positions.min_baseline_daily,
-        quiet_positions.recovered_pct
-    from quiet_positions
-    cross join account_timelines
+        quiet_position_rows.baseline_days,
+        quiet_position_rows.exposure_days,
+        quiet_position_rows.after_days,
+        quiet_position_rows.recovery_days,
+        quiet_position_rows.week_days,
+        quiet_position_rows.drop_pct,
+        quiet_position_rows.min_baseline_daily,
+        quiet_position_rows.recovered_pct
+    from quiet_position_rows
+    cross join account_timeline_rows
 ),
 
 final as (

@@ -24,14 +24,22 @@
 
 with
 
+quiet_window_rows as (
+    select * from quiet_windows
+),
+
+feature_bit_rows as (
+    select * from feature_bits
+),
+
 incidents_indexed as (
     select
-        quiet_windows.*,
-        (row_number() over (order by quiet_windows.incident_id) - 1)::integer as incident_index,
+        quiet_window_rows.*,
+        (row_number() over (order by quiet_window_rows.incident_id) - 1)::integer as incident_index,
         date_diff('day', usage_first_day, start_day) as start_index,
         date_diff('day', usage_first_day, resolved_day) as resolved_index,
         date_diff('day', usage_first_day, usage_last_day) + 1 as day_count
-    from quiet_windows
+    from quiet_window_rows
     where usage_first_day is not null
 ),
 
@@ -41,13 +49,13 @@ masks as (
         case
             when
                 not incidents_indexed.is_feature_scoped
-                or count(feature_bits.bit) < len(incidents_indexed.affected_features)
+                or count(feature_bit_rows.bit) < len(incidents_indexed.affected_features)
                 then 1::uinteger << 31
-            else bit_or(1::uinteger << feature_bits.bit)
+            else bit_or(1::uinteger << feature_bit_rows.bit)
         end as feature_mask
     from incidents_indexed
-    left join feature_bits
-        on list_contains(incidents_indexed.affected_features, feature_bits.feature)
+    left join feature_bit_rows
+        on list_contains(incidents_indexed.affected_features, feature_bit_rows.feature)
     group by
         incidents_indexed.incident_id,
         incidents_indexed.is_feature_scoped,

@@ -5,7 +5,8 @@
 -- columns: incident_id, start_day, resolved_day, is_ongoing, affected_features,
 --          is_feature_scoped, has_control, usage_first_day, usage_last_day,
 --          has_baseline_window, is_judged, not_judged_reason, has_recovery_window,
---          has_week_window, has_placebo_window, first_day, last_day
+--          has_week_window, has_placebo_window, first_day, last_day, exposure_first_day,
+--          baseline_first_day
 -- Days are calendar days (UTC). Relative to start_day: the baseline is days -$usage_baseline_days
 -- to -1 and the exposure (and already-quiet) window days -$exposure_days to -1; relative to
 -- resolved_day: "after" is days 1..$quiet_after_days, recovery the days after that up to
@@ -16,24 +17,34 @@
 -- Feature scope: the incident's services that name a usage feature (case-insensitive). Without
 -- such a match (no services, no feature column, or other names) every feature counts as touched;
 -- the unexposed control exists only when some usage feature was not touched.
--- first_day..last_day is the span of days incident_account_usage joins on.
+-- first_day..last_day is the span of days incident_account_usage joins on. exposure_first_day and
+-- baseline_first_day: where the exposure and baseline windows begin (both end the day before
+-- start_day), for the Incident page, which finds one incident's exposed accounts again.
 
 with
 
+usage_rows as not materialized (
+    select * from usage
+),
+
+incident_rows as not materialized (
+    select * from incidents
+),
+
 usage_span as (
     select min(day) as usage_first_day, max(day) as usage_last_day
-    from usage
+    from usage_rows
 ),
 
 usage_features as (
     select distinct feature
-    from usage
+    from usage_rows
     where feature <> ''
 ),
 
 incident_services as (
     select distinct incident_id, lower(trim(unnest(services))) as service
-    from incidents
+    from incident_rows
 ),
 
 affected as (
@@ -47,18 +58,18 @@ affected as (
 
 days as (
     select
-        incidents.incident_id,
-        cast(incidents.started_at as date) as start_day,
-        cast(incidents.resolved_at as date) as resolved_day,
-        incidents.resolved_at is null as is_ongoing,
+        incident_rows.incident_id,
+        cast(incident_rows.started_at as date) as start_day,
+        cast(incident_rows.resolved_at as date) as resolved_day,
+        incident_rows.resolved_at is null as is_ongoing,
         coalesce(affected.affected_features, []) as affected_features,
         affected.incident_id is not null as is_feature_scoped,
         len(coalesce(affected.affected_features, []))
         < (select count(*) from usage_features) as misses_a_feature,
         usage_span.usage_first_day,
         usage_span.usage_last_day
-    from incidents
-    left join affected on affected.incident_id = incidents.incident_id
+    from incident_rows
+    left join affected on affected.incident_id = incident_rows.incident_id
     cross join usage_span
 ),
 
@@ -101,7 +112,9 @@ final as (
         start_day - $placebo_offset_days - greatest($usage_baseline_days, $exposure_days)
         as first_day,
         coalesce(resolved_day, start_day)
-        + greatest($quiet_after_days, $recovery_until_day, $week_later_days) as last_day
+        + greatest($quiet_after_days, $recovery_until_day, $week_later_days) as last_day,
+        start_day - $exposure_days as exposure_first_day,
+        start_day - $usage_baseline_days as baseline_first_day
     from judged
 )
 

@@ -21,6 +21,26 @@
 
 with
 
+hourly_baseline_rows as (
+    select * from hourly_baselines
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
+word_hourly_rows as not materialized (
+    select * from word_hourly
+),
+
+baseline_hour_rows as (
+    select * from baseline_hours
+),
+
+ticket_word_rows as not materialized (
+    select * from ticket_words
+),
+
 rules as (
     select
         $surge_min_ratio::double as min_ratio,
@@ -30,19 +50,22 @@ rules as (
 ),
 
 volume_candidates as (
-    select hourly_baselines.hour, hourly_baselines.all_tickets, hourly_baselines.baseline_tickets
-    from hourly_baselines
+    select
+        hourly_baseline_rows.hour,
+        hourly_baseline_rows.all_tickets,
+        hourly_baseline_rows.baseline_tickets
+    from hourly_baseline_rows
     cross join rules
     where
-        hourly_baselines.all_tickets >= rules.min_ratio * hourly_baselines.baseline_tickets
-        and hourly_baselines.all_tickets - hourly_baselines.baseline_tickets
+        hourly_baseline_rows.all_tickets >= rules.min_ratio * hourly_baseline_rows.baseline_tickets
+        and hourly_baseline_rows.all_tickets - hourly_baseline_rows.baseline_tickets
         >= rules.min_excess_tickets
 ),
 
 volume_accounts as (
-    select volume_candidates.hour, count(distinct tickets.account_id) as accounts
+    select volume_candidates.hour, count(distinct ticket_rows.account_id) as accounts
     from volume_candidates
-    inner join tickets on date_trunc('hour', tickets.created_at) = volume_candidates.hour
+    inner join ticket_rows on date_trunc('hour', ticket_rows.created_at) = volume_candidates.hour
     group by volume_candidates.hour
 ),
 
@@ -61,10 +84,10 @@ volume_hours as (
 ),
 
 word_candidates as (
-    select word_hourly.word, word_hourly.hour, word_hourly.word_tickets
-    from word_hourly
+    select word_hourly_rows.word, word_hourly_rows.hour, word_hourly_rows.word_tickets
+    from word_hourly_rows
     cross join rules
-    where word_hourly.word_tickets >= rules.min_excess_tickets
+    where word_hourly_rows.word_tickets >= rules.min_excess_tickets
 ),
 
 word_past_counts as (
@@ -73,9 +96,9 @@ word_past_counts as (
         word_candidates.hour,
         coalesce(past.word_tickets, 0) as past_tickets
     from word_candidates
-    inner join baseline_hours on baseline_hours.hour = word_candidates.hour
-    left join word_hourly as past
-        on past.word = word_candidates.word and past.hour = baseline_hours.past_hour
+    inner join baseline_hour_rows on baseline_hour_rows.hour = word_candidates.hour
+    left join word_hourly_rows as past
+        on past.word = word_candidates.word and past.hour = baseline_hour_rows.past_hour
 ),
 
 word_baselines as (
@@ -106,10 +129,10 @@ word_accounts as (
         word_passing.word,
         word_passing.hour,
         min(word_passing.baseline_tickets) as baseline_tickets,
-        count(distinct ticket_words.account_id) as accounts
+        count(distinct ticket_word_rows.account_id) as accounts
     from word_passing
-    inner join ticket_words
-        on ticket_words.word = word_passing.word and ticket_words.hour = word_passing.hour
+    inner join ticket_word_rows
+        on ticket_word_rows.word = word_passing.word and ticket_word_rows.hour = word_passing.hour
     group by word_passing.word, word_passing.hour
 ),
 
@@ -126,13 +149,13 @@ surging_words as (
 topic_hours as (
     select
         surging_words.hour,
-        count(distinct ticket_words.ticket_id) as tickets,
+        count(distinct ticket_word_rows.ticket_id) as tickets,
         max(surging_words.baseline_tickets) as baseline_tickets,
-        count(distinct ticket_words.account_id) as accounts,
+        count(distinct ticket_word_rows.account_id) as accounts,
         list(distinct surging_words.word order by surging_words.word) as surging_words
     from surging_words
-    inner join ticket_words
-        on ticket_words.word = surging_words.word and ticket_words.hour = surging_words.hour
+    inner join ticket_word_rows
+        on ticket_word_rows.word = surging_words.word and ticket_word_rows.hour = surging_words.hour
     group by surging_words.hour
 ),
 

@@ -12,11 +12,15 @@
 
 with
 
+surge_hour_rows as (
+    select * from surge_hours
+),
+
 gaps as (
     select
         hour,
         hour - lag(hour) over (order by hour) as since_last
-    from surge_hours
+    from surge_hour_rows
 ),
 
 numbered as (

@@ -13,13 +13,21 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
+stop_word_rows as (
+    select * from stop_words
+),
+
 texts as (
     select
         ticket_id,
         date_trunc('hour', created_at) as hour,
         account_id,
         concat_ws(' ', subject, array_to_string(tags, ' ')) as body
-    from tickets
+    from ticket_rows
 ),
 
 tokens as (
@@ -34,9 +42,9 @@ tokens as (
 final as (
     select tokens.ticket_id, tokens.hour, tokens.account_id, tokens.word
     from tokens
-    left join stop_words on stop_words.word = tokens.word
+    left join stop_word_rows on stop_word_rows.word = tokens.word
     where
-        stop_words.word is null
+        stop_word_rows.word is null
         and length(tokens.word) >= 3
         and not regexp_full_match(tokens.word, '[0-9]+')
 )

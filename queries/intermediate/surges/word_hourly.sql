@@ -9,9 +9,13 @@
 
 with
 
+ticket_word_rows as (
+    select * from ticket_words
+),
+
 final as (
     select word, hour, count(*) as word_tickets
-    from ticket_words
+    from ticket_word_rows
     group by word, hour
 )
 

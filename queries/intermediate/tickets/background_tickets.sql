@@ -11,11 +11,23 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
+ticket_link_rows as (
+    select * from ticket_links
+),
+
+suggestion_window_day_rows as (
+    select * from suggestion_window_days
+),
+
 unlinked as (
-    select tickets.ticket_id, tickets.created_at
-    from tickets
-    left join ticket_links on ticket_links.ticket_id = tickets.ticket_id
-    where ticket_links.ticket_id is null
+    select ticket_rows.ticket_id, ticket_rows.created_at
+    from ticket_rows
+    left join ticket_link_rows on ticket_link_rows.ticket_id = ticket_rows.ticket_id
+    where ticket_link_rows.ticket_id is null
 ),
 
 sample_every as (
@@ -33,11 +45,11 @@ sampled as (
 windowed as (
     select distinct sampled.ticket_id
     from sampled
-    inner join suggestion_window_days
-        on suggestion_window_days.day = date_trunc('day', sampled.created_at)
+    inner join suggestion_window_day_rows
+        on suggestion_window_day_rows.day = date_trunc('day', sampled.created_at)
     where
         sampled.created_at
-        between suggestion_window_days.suggest_from and suggestion_window_days.suggest_until
+        between suggestion_window_day_rows.suggest_from and suggestion_window_day_rows.suggest_until
 ),
 
 windows_hold_nearly_all as (

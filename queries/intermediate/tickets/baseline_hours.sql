@@ -13,13 +13,25 @@
 
 with
 
+tickets_hourly_rows as (
+    select * from tickets_hourly
+),
+
+load_info_rows as (
+    select * from load_info
+),
+
+incident_window_rows as (
+    select * from incident_windows
+),
+
 data_span as (
     select
-        min(tickets_hourly.hour) as first_hour,
-        greatest(max(tickets_hourly.hour), date_trunc('hour', min(load_info.data_end_at)))
+        min(tickets_hourly_rows.hour) as first_hour,
+        greatest(max(tickets_hourly_rows.hour), date_trunc('hour', min(load_info_rows.data_end_at)))
         as last_hour
-    from tickets_hourly
-    cross join load_info
+    from tickets_hourly_rows
+    cross join load_info_rows
 ),
 
 hours as (
@@ -32,7 +44,7 @@ incident_hours as (
         unnest(
             generate_series(date_trunc('hour', started_at), ended_at, interval '1 hour')
         ) as hour
-    from incident_windows
+    from incident_window_rows
 ),
 
 weeks_back as (

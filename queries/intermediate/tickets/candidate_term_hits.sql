@@ -8,18 +8,30 @@
 
 with
 
+ticket_token_rows as (
+    select * from ticket_tokens
+),
+
+suggestion_candidate_rows as (
+    select * from suggestion_candidates
+),
+
+term_form_rows as (
+    select * from term_forms
+),
+
 final as (
     select distinct
-        ticket_tokens.ticket_id,
-        ticket_tokens.field,
-        term_forms.term,
-        ticket_tokens.word,
-        suggestion_candidates.created_at,
-        suggestion_candidates.created_day
-    from ticket_tokens
-    inner join suggestion_candidates
-        on suggestion_candidates.ticket_id = ticket_tokens.ticket_id
-    inner join term_forms on term_forms.form = ticket_tokens.word
+        ticket_token_rows.ticket_id,
+        ticket_token_rows.field,
+        term_form_rows.term,
+        ticket_token_rows.word,
+        suggestion_candidate_rows.created_at,
+        suggestion_candidate_rows.created_day
+    from ticket_token_rows
+    inner join suggestion_candidate_rows
+        on suggestion_candidate_rows.ticket_id = ticket_token_rows.ticket_id
+    inner join term_form_rows on term_form_rows.form = ticket_token_rows.word
 )
 
 select * from final

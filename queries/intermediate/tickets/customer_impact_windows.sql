@@ -14,21 +14,34 @@
 
 with
 
+related_ticket_rows as not materialized (
+    select * from related_tickets
+),
+
+incident_window_rows as not materialized (
+    select * from incident_windows
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
 after_end as (
     select
-        related_tickets.incident_id,
-        related_tickets.created_at,
-        related_tickets.created_at - coalesce(
-            lag(related_tickets.created_at) over (
-                partition by related_tickets.incident_id order by related_tickets.created_at
+        related_ticket_rows.incident_id,
+        related_ticket_rows.created_at,
+        related_ticket_rows.created_at - coalesce(
+            lag(related_ticket_rows.created_at) over (
+                partition by related_ticket_rows.incident_id order by related_ticket_rows.created_at
             ),
-            incident_windows.ended_at
+            incident_window_rows.ended_at
         ) as gap
-    from related_tickets
-    inner join incident_windows on incident_windows.incident_id = related_tickets.incident_id
+    from related_ticket_rows
+    inner join incident_window_rows
+        on incident_window_rows.incident_id = related_ticket_rows.incident_id
     where
-        related_tickets.link <> 'suspect'
-        and related_tickets.created_at > incident_windows.ended_at
+        related_ticket_rows.link <> 'suspect'
+        and related_ticket_rows.created_at > incident_window_rows.ended_at
 ),
 
 first_breaks as (
@@ -48,38 +61,39 @@ run_ends as (
 
 first_tickets as (
     select incident_id, min(created_at) as first_ticket_at
-    from related_tickets
+    from related_ticket_rows
     where link <> 'suspect'
     group by incident_id
 ),
 
 has_tickets as (
-    select exists(select 1 from tickets) as yes
+    select exists(select 1 from ticket_rows) as yes
 ),
 
 windows as (
     select
-        incident_windows.incident_id,
+        incident_window_rows.incident_id,
         first_tickets.first_ticket_at,
-        least(incident_windows.started_at, first_tickets.first_ticket_at) as customer_impact_start,
-        coalesce(run_ends.last_run_ticket_at, incident_windows.ended_at) as customer_impact_end
-    from incident_windows
+        least(incident_window_rows.started_at, first_tickets.first_ticket_at)
+        as customer_impact_start,
+        coalesce(run_ends.last_run_ticket_at, incident_window_rows.ended_at) as customer_impact_end
+    from incident_window_rows
     -- no row at all when the data holds no ticket
     inner join has_tickets on has_tickets.yes
-    left join first_tickets on first_tickets.incident_id = incident_windows.incident_id
-    left join run_ends on run_ends.incident_id = incident_windows.incident_id
+    left join first_tickets on first_tickets.incident_id = incident_window_rows.incident_id
+    left join run_ends on run_ends.incident_id = incident_window_rows.incident_id
 ),
 
 final as (
     select
-        incident_windows.incident_id,
+        incident_window_rows.incident_id,
         windows.first_ticket_at,
         windows.customer_impact_start,
         windows.customer_impact_end,
         epoch(windows.customer_impact_end - windows.customer_impact_start) / 60.0
         as customer_impact_minutes
-    from incident_windows
-    left join windows on windows.incident_id = incident_windows.incident_id
+    from incident_window_rows
+    left join windows on windows.incident_id = incident_window_rows.incident_id
 )
 
 select * from final

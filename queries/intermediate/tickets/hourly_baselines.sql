@@ -10,12 +10,24 @@
 
 with
 
+baseline_hour_rows as (
+    select * from baseline_hours
+),
+
+tickets_hourly_rows as not materialized (
+    select * from tickets_hourly
+),
+
+load_info_rows as (
+    select * from load_info
+),
+
 past_counts as (
     select
-        baseline_hours.hour,
-        coalesce(tickets_hourly.all_tickets, 0) as all_tickets
-    from baseline_hours
-    left join tickets_hourly on tickets_hourly.hour = baseline_hours.past_hour
+        baseline_hour_rows.hour,
+        coalesce(tickets_hourly_rows.all_tickets, 0) as all_tickets
+    from baseline_hour_rows
+    left join tickets_hourly_rows on tickets_hourly_rows.hour = baseline_hour_rows.past_hour
 ),
 
 baselines as (
@@ -28,11 +40,11 @@ baselines as (
 
 span as (
     select
-        min(tickets_hourly.hour) as first_hour,
-        greatest(max(tickets_hourly.hour), date_trunc('hour', min(load_info.data_end_at)))
+        min(tickets_hourly_rows.hour) as first_hour,
+        greatest(max(tickets_hourly_rows.hour), date_trunc('hour', min(load_info_rows.data_end_at)))
         as last_hour
-    from tickets_hourly
-    cross join load_info
+    from tickets_hourly_rows
+    cross join load_info_rows
 ),
 
 every_hour as (
@@ -43,10 +55,10 @@ every_hour as (
 final as (
     select
         every_hour.hour,
-        coalesce(tickets_hourly.all_tickets, 0) as all_tickets,
+        coalesce(tickets_hourly_rows.all_tickets, 0) as all_tickets,
         baselines.baseline_tickets
     from every_hour
-    left join tickets_hourly on tickets_hourly.hour = every_hour.hour
+    left join tickets_hourly_rows on tickets_hourly_rows.hour = every_hour.hour
     left join baselines on baselines.hour = every_hour.hour
 )
 

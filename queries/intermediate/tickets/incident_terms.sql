@@ -12,6 +12,14 @@
 
 with
 
+text_term_rows as not materialized (
+    select * from text_terms
+),
+
+ticket_link_rows as not materialized (
+    select * from ticket_links
+),
+
 rules as (
     select
         $vocabulary_min_tickets::integer as vocabulary_min_tickets,
@@ -20,18 +28,18 @@ rules as (
 
 background_size as (
     select count(distinct source_id) as tickets
-    from text_terms
+    from text_term_rows
     where source = 'background_ticket'
 ),
 
 background_terms as (
     select
-        text_terms.term,
-        100.0 * count(distinct text_terms.source_id) / background_size.tickets as background_pct
-    from text_terms
+        text_term_rows.term,
+        100.0 * count(distinct text_term_rows.source_id) / background_size.tickets as background_pct
+    from text_term_rows
     cross join background_size
-    where text_terms.source = 'background_ticket'
-    group by text_terms.term, background_size.tickets
+    where text_term_rows.source = 'background_ticket'
+    group by text_term_rows.term, background_size.tickets
 ),
 
 own_terms as (
@@ -40,7 +48,7 @@ own_terms as (
         case field when 'services' then 'service' else 'title' end as kind,
         term,
         word
-    from text_terms
+    from text_term_rows
     where source = 'incident'
 ),
 
@@ -65,25 +73,27 @@ main_terms as (
 
 linked_counts as (
     select incident_id, count(*) as linked_tickets
-    from ticket_links
+    from ticket_link_rows
     where not is_suspect
     group by incident_id
 ),
 
 linked_words as (
     select
-        ticket_links.incident_id,
-        text_terms.term,
-        min(text_terms.word) as word,
-        count(distinct ticket_links.ticket_id) as tickets,
-        100.0 * count(distinct ticket_links.ticket_id) / min(linked_counts.linked_tickets)
+        ticket_link_rows.incident_id,
+        text_term_rows.term,
+        min(text_term_rows.word) as word,
+        count(distinct ticket_link_rows.ticket_id) as tickets,
+        100.0 * count(distinct ticket_link_rows.ticket_id) / min(linked_counts.linked_tickets)
         as linked_pct
-    from ticket_links
-    inner join linked_counts on linked_counts.incident_id = ticket_links.incident_id
-    inner join text_terms
-        on text_terms.source = 'linked_ticket' and text_terms.source_id = ticket_links.ticket_id
-    where not ticket_links.is_suspect
-    group by ticket_links.incident_id, text_terms.term
+    from ticket_link_rows
+    inner join linked_counts on linked_counts.incident_id = ticket_link_rows.incident_id
+    inner join text_term_rows
+        on
+            text_term_rows.source = 'linked_ticket'
+            and text_term_rows.source_id = ticket_link_rows.ticket_id
+    where not ticket_link_rows.is_suspect
+    group by ticket_link_rows.incident_id, text_term_rows.term
 ),
 
 vocabulary as (

@@ -10,14 +10,22 @@
 
 with
 
+incident_rows as (
+    select * from incidents
+),
+
+load_info_rows as (
+    select * from load_info
+),
+
 incidents_with_data_end as (
     select
-        incidents.incident_id,
-        incidents.started_at,
-        incidents.resolved_at,
-        load_info.data_end_at
-    from incidents
-    cross join load_info
+        incident_rows.incident_id,
+        incident_rows.started_at,
+        incident_rows.resolved_at,
+        load_info_rows.data_end_at
+    from incident_rows
+    cross join load_info_rows
 ),
 
 final as (

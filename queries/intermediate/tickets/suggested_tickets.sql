@@ -26,32 +26,56 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
+surging_ticket_term_rows as (
+    select * from surging_ticket_terms
+),
+
+candidate_term_hit_rows as (
+    select * from candidate_term_hits
+),
+
+incident_term_rows as (
+    select * from incident_terms
+),
+
+suggestion_candidate_rows as (
+    select * from suggestion_candidates
+),
+
+incident_window_rows as (
+    select * from incident_windows
+),
+
 help_desk as (
     select
         count(*) / (date_diff('day', min(created_at), max(created_at)) + 1)
         >= $large_help_desk_daily_tickets as is_large
-    from tickets
+    from ticket_rows
 ),
 
 matches as (
     select
-        incident_terms.incident_id,
-        candidate_term_hits.ticket_id,
-        incident_terms.kind,
-        incident_terms.term,
-        incident_terms.word as incident_word,
-        incident_terms.background_pct,
-        candidate_term_hits.field,
-        candidate_term_hits.word as ticket_word
-    from surging_ticket_terms
-    inner join candidate_term_hits
+        incident_term_rows.incident_id,
+        candidate_term_hit_rows.ticket_id,
+        incident_term_rows.kind,
+        incident_term_rows.term,
+        incident_term_rows.word as incident_word,
+        incident_term_rows.background_pct,
+        candidate_term_hit_rows.field,
+        candidate_term_hit_rows.word as ticket_word
+    from surging_ticket_term_rows
+    inner join candidate_term_hit_rows
         on
-            candidate_term_hits.ticket_id = surging_ticket_terms.ticket_id
-            and candidate_term_hits.term = surging_ticket_terms.term
-    inner join incident_terms
+            candidate_term_hit_rows.ticket_id = surging_ticket_term_rows.ticket_id
+            and candidate_term_hit_rows.term = surging_ticket_term_rows.term
+    inner join incident_term_rows
         on
-            incident_terms.incident_id = surging_ticket_terms.incident_id
-            and incident_terms.term = surging_ticket_terms.term
+            incident_term_rows.incident_id = surging_ticket_term_rows.incident_id
+            and incident_term_rows.term = surging_ticket_term_rows.term
 ),
 
 service_reasons as (
@@ -95,8 +119,8 @@ passing as (
     select
         scored.incident_id,
         scored.ticket_id,
-        suggestion_candidates.account_id,
-        suggestion_candidates.created_at,
+        suggestion_candidate_rows.account_id,
+        suggestion_candidate_rows.created_at,
         concat_ws(
             '; ',
             service_reason_lists.service_reason,
@@ -104,8 +128,8 @@ passing as (
             'words of linked tickets: ' || scored.vocabulary_words
         ) as reason
     from scored
-    inner join suggestion_candidates
-        on suggestion_candidates.ticket_id = scored.ticket_id
+    inner join suggestion_candidate_rows
+        on suggestion_candidate_rows.ticket_id = scored.ticket_id
     left join service_reason_lists
         on
             service_reason_lists.incident_id = scored.incident_id
@@ -140,13 +164,13 @@ final as (
         passing.created_at,
         passing.reason
     from passing
-    inner join incident_windows on incident_windows.incident_id = passing.incident_id
+    inner join incident_window_rows on incident_window_rows.incident_id = passing.incident_id
     cross join help_desk
     qualify
         not help_desk.is_large
         or row_number() over (
             partition by passing.ticket_id
-            order by incident_windows.started_at desc, passing.incident_id
+            order by incident_window_rows.started_at desc, passing.incident_id
         ) = 1
 )
 

@@ -8,6 +8,10 @@
 
 with
 
+incident_window_rows as (
+    select * from incident_windows
+),
+
 final as (
     select
         incident_id,
@@ -20,7 +24,7 @@ final as (
                 )
             ) as date
         ) as day
-    from incident_windows
+    from incident_window_rows
 )
 
 select * from final

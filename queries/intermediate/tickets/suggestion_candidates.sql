@@ -8,19 +8,37 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
+ticket_link_rows as (
+    select * from ticket_links
+),
+
+suggestion_window_day_rows as (
+    select * from suggestion_window_days
+),
+
+suggestion_baseline_day_rows as (
+    select * from suggestion_baseline_days
+),
+
 final as (
     select
-        tickets.ticket_id,
-        tickets.account_id,
-        tickets.created_at,
-        date_trunc('day', tickets.created_at) as created_day
-    from tickets
-    left join ticket_links on ticket_links.ticket_id = tickets.ticket_id
+        ticket_rows.ticket_id,
+        ticket_rows.account_id,
+        ticket_rows.created_at,
+        date_trunc('day', ticket_rows.created_at) as created_day
+    from ticket_rows
+    left join ticket_link_rows on ticket_link_rows.ticket_id = ticket_rows.ticket_id
     where
-        ticket_links.ticket_id is null
+        ticket_link_rows.ticket_id is null
         and (
-            date_trunc('day', tickets.created_at) in (select day from suggestion_window_days)
-            or cast(tickets.created_at as date) in (select day from suggestion_baseline_days)
+            date_trunc('day', ticket_rows.created_at)
+            in (select day from suggestion_window_day_rows)
+            or cast(ticket_rows.created_at as date)
+            in (select day from suggestion_baseline_day_rows)
         )
 )
 

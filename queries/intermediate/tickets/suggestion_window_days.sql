@@ -9,6 +9,10 @@
 
 with
 
+incident_window_rows as (
+    select * from incident_windows
+),
+
 final as (
     select
         incident_id,
@@ -17,7 +21,7 @@ final as (
         ) as day,
         suggest_from,
         suggest_until
-    from incident_windows
+    from incident_window_rows
 )
 
 select * from final

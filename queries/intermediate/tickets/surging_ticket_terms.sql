@@ -13,9 +13,25 @@
 
 with
 
+candidate_term_hit_rows as (
+    select * from candidate_term_hits
+),
+
+incident_term_rows as not materialized (
+    select * from incident_terms
+),
+
+suggestion_baseline_day_rows as (
+    select * from suggestion_baseline_days
+),
+
+suggestion_window_day_rows as (
+    select * from suggestion_window_days
+),
+
 ticket_terms as materialized (
     select distinct ticket_id, term, created_at, created_day
-    from candidate_term_hits
+    from candidate_term_hit_rows
 ),
 
 term_hours as (
@@ -33,28 +49,29 @@ term_days as (
 
 usual_rates as (
     select
-        suggestion_baseline_days.incident_id,
+        suggestion_baseline_day_rows.incident_id,
         incident_term_list.term,
         median(coalesce(term_days.tickets, 0)) / 24.0 as usual_hourly
-    from (select distinct incident_id, term from incident_terms) as incident_term_list
-    inner join suggestion_baseline_days
-        on suggestion_baseline_days.incident_id = incident_term_list.incident_id
+    from (select distinct incident_id, term from incident_term_rows) as incident_term_list
+    inner join suggestion_baseline_day_rows
+        on suggestion_baseline_day_rows.incident_id = incident_term_list.incident_id
     left join term_days
         on
             term_days.term = incident_term_list.term
-            and term_days.day = suggestion_baseline_days.day
-    group by suggestion_baseline_days.incident_id, incident_term_list.term
+            and term_days.day = suggestion_baseline_day_rows.day
+    group by suggestion_baseline_day_rows.incident_id, incident_term_list.term
 ),
 
 window_terms as materialized (
     select distinct
-        suggestion_window_days.incident_id,
-        suggestion_window_days.day,
-        suggestion_window_days.suggest_from,
-        suggestion_window_days.suggest_until,
-        incident_terms.term
-    from suggestion_window_days
-    inner join incident_terms on incident_terms.incident_id = suggestion_window_days.incident_id
+        suggestion_window_day_rows.incident_id,
+        suggestion_window_day_rows.day,
+        suggestion_window_day_rows.suggest_from,
+        suggestion_window_day_rows.suggest_until,
+        incident_term_rows.term
+    from suggestion_window_day_rows
+    inner join incident_term_rows
+        on incident_term_rows.incident_id = suggestion_window_day_rows.incident_id
 ),
 
 final as (

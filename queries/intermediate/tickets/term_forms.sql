@@ -10,9 +10,17 @@
 
 with
 
+incident_term_rows as (
+    select * from incident_terms
+),
+
+stop_word_rows as (
+    select * from stop_words
+),
+
 terms as (
     select distinct term
-    from incident_terms
+    from incident_term_rows
 ),
 
 term_bases as (
@@ -37,8 +45,8 @@ final as (
     select distinct term_bases.term, term_bases.base || endings.ending as form
     from term_bases
     cross join (values (''), ('s'), ('es'), ('d'), ('ed'), ('ing'), ('ings')) as endings (ending)
-    left join stop_words on stop_words.word = term_bases.base || endings.ending
-    where stop_words.word is null
+    left join stop_word_rows on stop_word_rows.word = term_bases.base || endings.ending
+    where stop_word_rows.word is null
 )
 
 select * from final

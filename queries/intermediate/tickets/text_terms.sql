@@ -13,12 +13,32 @@
 
 with
 
+incident_rows as not materialized (
+    select * from incidents
+),
+
+ticket_token_rows as not materialized (
+    select * from ticket_tokens
+),
+
+ticket_link_rows as (
+    select * from ticket_links
+),
+
+background_ticket_rows as (
+    select * from background_tickets
+),
+
+stop_word_rows as not materialized (
+    select * from stop_words
+),
+
 incident_texts as (
     select incident_id, 'title' as field, title as body
-    from incidents
+    from incident_rows
     union all
     select incident_id, 'services', array_to_string(services, ' ')
-    from incidents
+    from incident_rows
 ),
 
 incident_tokens as (
@@ -33,21 +53,26 @@ incident_tokens as (
 kept as (
     select
         'linked_ticket' as source,
-        ticket_tokens.ticket_id as source_id,
-        ticket_tokens.field,
-        ticket_tokens.word
-    from ticket_tokens
-    inner join ticket_links on ticket_links.ticket_id = ticket_tokens.ticket_id
+        ticket_token_rows.ticket_id as source_id,
+        ticket_token_rows.field,
+        ticket_token_rows.word
+    from ticket_token_rows
+    inner join ticket_link_rows on ticket_link_rows.ticket_id = ticket_token_rows.ticket_id
     union all
-    select 'background_ticket', ticket_tokens.ticket_id, ticket_tokens.field, ticket_tokens.word
-    from ticket_tokens
-    inner join background_tickets on background_tickets.ticket_id = ticket_tokens.ticket_id
+    select
+        'background_ticket',
+        ticket_token_rows.ticket_id,
+        ticket_token_rows.field,
+        ticket_token_rows.word
+    from ticket_token_rows
+    inner join background_ticket_rows
+        on background_ticket_rows.ticket_id = ticket_token_rows.ticket_id
     union all
     select 'incident', incident_tokens.incident_id, incident_tokens.field, incident_tokens.word
     from incident_tokens
-    left join stop_words on stop_words.word = incident_tokens.word
+    left join stop_word_rows on stop_word_rows.word = incident_tokens.word
     where
-        stop_words.word is null
+        stop_word_rows.word is null
         and length(incident_tokens.word) >= 2
         and not regexp_full_match(incident_tokens.word, '[0-9]+')
 ),
@@ -110,8 +135,8 @@ final as (
         stemmed.term,
         min(stemmed.word) as word
     from stemmed
-    left join stop_words on stop_words.word = stemmed.term
-    where stop_words.word is null
+    left join stop_word_rows on stop_word_rows.word = stemmed.term
+    where stop_word_rows.word is null
     group by stemmed.source, stemmed.source_id, stemmed.field, stemmed.term
 )
 

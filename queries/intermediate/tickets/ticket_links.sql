@@ -11,27 +11,40 @@
 
 with
 
+incident_rows as not materialized (
+    select * from incidents
+),
+
+postmortem_rows as (
+    select * from postmortems
+),
+
+ticket_rows as (
+    select * from tickets
+),
+
 references_to_incidents as (
     select incident_id as reference, incident_id, 'incident' as via
-    from incidents
+    from incident_rows
     union all
-    select postmortems.postmortem_id, postmortems.incident_id, 'postmortem'
-    from postmortems
-    inner join incidents on incidents.incident_id = postmortems.incident_id
-    left join incidents as same_id on same_id.incident_id = postmortems.postmortem_id
+    select postmortem_rows.postmortem_id, postmortem_rows.incident_id, 'postmortem'
+    from postmortem_rows
+    inner join incident_rows on incident_rows.incident_id = postmortem_rows.incident_id
+    left join incident_rows as same_id on same_id.incident_id = postmortem_rows.postmortem_id
     where same_id.incident_id is null
 ),
 
 final as (
     select
-        tickets.ticket_id,
+        ticket_rows.ticket_id,
         references_to_incidents.incident_id,
         references_to_incidents.via,
-        tickets.created_at
-        < incidents.started_at - $link_before_hours * interval '1 hour' as is_suspect
-    from tickets
-    inner join references_to_incidents on references_to_incidents.reference = tickets.incident_id
-    inner join incidents on incidents.incident_id = references_to_incidents.incident_id
+        ticket_rows.created_at
+        < incident_rows.started_at - $link_before_hours * interval '1 hour' as is_suspect
+    from ticket_rows
+    inner join references_to_incidents
+        on references_to_incidents.reference = ticket_rows.incident_id
+    inner join incident_rows on incident_rows.incident_id = references_to_incidents.incident_id
 )
 
 select * from final

@@ -13,26 +13,46 @@
 
 with
 
+ticket_link_rows as (
+    select * from ticket_links
+),
+
+background_ticket_rows as (
+    select * from background_tickets
+),
+
+suggestion_candidate_rows as (
+    select * from suggestion_candidates
+),
+
+ticket_rows as not materialized (
+    select * from tickets
+),
+
+stop_word_rows as (
+    select * from stop_words
+),
+
 read_tickets as (
-    select ticket_id from ticket_links
+    select ticket_id from ticket_link_rows
     union
-    select ticket_id from background_tickets
+    select ticket_id from background_ticket_rows
     union
-    select ticket_id from suggestion_candidates
+    select ticket_id from suggestion_candidate_rows
 ),
 
 texts as (
-    select tickets.ticket_id, 'subject' as field, tickets.subject as body
+    select ticket_rows.ticket_id, 'subject' as field, ticket_rows.subject as body
     from read_tickets
-    inner join tickets on tickets.ticket_id = read_tickets.ticket_id
+    inner join ticket_rows on ticket_rows.ticket_id = read_tickets.ticket_id
     union all
-    select tickets.ticket_id, 'description', left(tickets.description, 2000)
+    select ticket_rows.ticket_id, 'description', left(ticket_rows.description, 2000)
     from read_tickets
-    inner join tickets on tickets.ticket_id = read_tickets.ticket_id
+    inner join ticket_rows on ticket_rows.ticket_id = read_tickets.ticket_id
     union all
-    select tickets.ticket_id, 'tags', array_to_string(tickets.tags, ' ')
+    select ticket_rows.ticket_id, 'tags', array_to_string(ticket_rows.tags, ' ')
     from read_tickets
-    inner join tickets on tickets.ticket_id = read_tickets.ticket_id
+    inner join ticket_rows on ticket_rows.ticket_id = read_tickets.ticket_id
 ),
 
 tokens as (
@@ -47,9 +67,9 @@ tokens as (
 final as (
     select distinct tokens.ticket_id, tokens.field, tokens.word
     from tokens
-    left join stop_words on stop_words.word = tokens.word
+    left join stop_word_rows on stop_word_rows.word = tokens.word
     where
-        stop_words.word is null
+        stop_word_rows.word is null
         and length(tokens.word) >= 2
         and not regexp_full_match(tokens.word, '[0-9]+')
 )

@@ -8,11 +8,15 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
 final as (
     select
         date_trunc('hour', created_at) as hour,
         count(*) as all_tickets
-    from tickets
+    from ticket_rows
     group by date_trunc('hour', created_at)
 )
 

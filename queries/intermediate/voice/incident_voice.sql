@@ -17,38 +17,66 @@
 
 with
 
+related_ticket_rows as (
+    select * from related_tickets
+),
+
+ticket_signal_rows as (
+    select * from ticket_signals
+),
+
+related_ticket_theme_rows as (
+    select * from related_ticket_themes
+),
+
+theme_coverage_rows as not materialized (
+    select * from theme_coverage
+),
+
+action_item_rows as (
+    select * from action_items
+),
+
+load_info_rows as (
+    select * from load_info
+),
+
+incident_rows as (
+    select * from incidents
+),
+
 related_signals as (
     select
-        related_tickets.incident_id,
-        count(distinct related_tickets.ticket_id) filter (
-            where ticket_signals.signal = 'confusion'
+        related_ticket_rows.incident_id,
+        count(distinct related_ticket_rows.ticket_id) filter (
+            where ticket_signal_rows.signal = 'confusion'
         ) as confusion_tickets,
-        count(distinct related_tickets.ticket_id) filter (
-            where ticket_signals.signal = 'trust_loss'
+        count(distinct related_ticket_rows.ticket_id) filter (
+            where ticket_signal_rows.signal = 'trust_loss'
         ) as trust_loss_tickets,
-        count(distinct related_tickets.ticket_id) filter (
-            where ticket_signals.signal = 'workaround'
+        count(distinct related_ticket_rows.ticket_id) filter (
+            where ticket_signal_rows.signal = 'workaround'
         ) as workaround_tickets,
-        count(distinct related_tickets.ticket_id) filter (
-            where ticket_signals.signal = 'urgent'
+        count(distinct related_ticket_rows.ticket_id) filter (
+            where ticket_signal_rows.signal = 'urgent'
         ) as urgent_tickets
-    from related_tickets
-    inner join ticket_signals on ticket_signals.ticket_id = related_tickets.ticket_id
-    where related_tickets.link <> 'suspect'
-    group by related_tickets.incident_id
+    from related_ticket_rows
+    inner join ticket_signal_rows on ticket_signal_rows.ticket_id = related_ticket_rows.ticket_id
+    where related_ticket_rows.link <> 'suspect'
+    group by related_ticket_rows.incident_id
 ),
 
 ticket_coverage as (
     select
-        related_ticket_themes.incident_id,
-        related_ticket_themes.ticket_id,
-        bool_and(theme_coverage.covered) as is_covered
-    from related_ticket_themes
-    inner join theme_coverage
+        related_ticket_theme_rows.incident_id,
+        related_ticket_theme_rows.ticket_id,
+        bool_and(theme_coverage_rows.covered) as is_covered
+    from related_ticket_theme_rows
+    inner join theme_coverage_rows
         on
-            theme_coverage.incident_id = related_ticket_themes.incident_id
-            and theme_coverage.theme = related_ticket_themes.theme
-    group by related_ticket_themes.incident_id, related_ticket_themes.ticket_id
+            theme_coverage_rows.incident_id = related_ticket_theme_rows.incident_id
+            and theme_coverage_rows.theme = related_ticket_theme_rows.theme
+    group by related_ticket_theme_rows.incident_id, related_ticket_theme_rows.ticket_id
 ),
 
 coverage as (
@@ -64,33 +92,33 @@ uncovered as (
     select
         incident_id,
         list(theme order by tickets desc, theme) as uncovered_themes
-    from theme_coverage
+    from theme_coverage_rows
     where not covered
     group by incident_id
 ),
 
 follow_ups as (
     select
-        action_items.incident_id,
+        action_item_rows.incident_id,
         count(*) as action_items,
-        list(distinct action_items.team order by action_items.team) filter (
-            where action_items.team is not null
+        list(distinct action_item_rows.team order by action_item_rows.team) filter (
+            where action_item_rows.team is not null
         ) as action_item_teams,
-        count(*) filter (where action_items.team = 'engineering') as engineering_items,
-        count(*) filter (where action_items.completed_at is null) as open_action_items,
+        count(*) filter (where action_item_rows.team = 'engineering') as engineering_items,
+        count(*) filter (where action_item_rows.completed_at is null) as open_action_items,
         count(*) filter (
             where
-                action_items.completed_at is null
-                and action_items.due_date < cast(load_info.data_end_at as date)
+                action_item_rows.completed_at is null
+                and action_item_rows.due_date < cast(load_info_rows.data_end_at as date)
         ) as overdue_action_items
-    from action_items
-    cross join load_info
-    group by action_items.incident_id
+    from action_item_rows
+    cross join load_info_rows
+    group by action_item_rows.incident_id
 ),
 
 final as (
     select
-        incidents.incident_id,
+        incident_rows.incident_id,
         coalesce(related_signals.confusion_tickets, 0) as confusion_tickets,
         coalesce(related_signals.trust_loss_tickets, 0) as trust_loss_tickets,
         coalesce(related_signals.workaround_tickets, 0) as workaround_tickets,
@@ -108,11 +136,11 @@ final as (
             and related_signals.confusion_tickets + related_signals.workaround_tickets > 0,
             false
         ) as is_engineering_only
-    from incidents
-    left join related_signals on related_signals.incident_id = incidents.incident_id
-    left join coverage on coverage.incident_id = incidents.incident_id
-    left join uncovered on uncovered.incident_id = incidents.incident_id
-    left join follow_ups on follow_ups.incident_id = incidents.incident_id
+    from incident_rows
+    left join related_signals on related_signals.incident_id = incident_rows.incident_id
+    left join coverage on coverage.incident_id = incident_rows.incident_id
+    left join uncovered on uncovered.incident_id = incident_rows.incident_id
+    left join follow_ups on follow_ups.incident_id = incident_rows.incident_id
 )
 
 select * from final

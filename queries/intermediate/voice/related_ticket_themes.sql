@@ -9,28 +9,44 @@
 
 with
 
+ticket_rows as (
+    select * from tickets
+),
+
+ticket_signal_rows as (
+    select * from ticket_signals
+),
+
+theme_tag_rows as (
+    select * from theme_tags
+),
+
+related_ticket_rows as (
+    select * from related_tickets
+),
+
 ticket_tags as (
     select ticket_id, trim(normalise_text(tag)) as tag
-    from (select ticket_id, unnest(tags) as tag from tickets) as listed
+    from (select ticket_id, unnest(tags) as tag from ticket_rows) as listed
 ),
 
 ticket_themes as (
     select ticket_id, signal as theme
-    from ticket_signals
+    from ticket_signal_rows
     union
-    select ticket_tags.ticket_id, theme_tags.theme
+    select ticket_tags.ticket_id, theme_tag_rows.theme
     from ticket_tags
-    inner join theme_tags on theme_tags.tag = ticket_tags.tag
+    inner join theme_tag_rows on theme_tag_rows.tag = ticket_tags.tag
 ),
 
 final as (
     select
-        related_tickets.incident_id,
-        related_tickets.ticket_id,
+        related_ticket_rows.incident_id,
+        related_ticket_rows.ticket_id,
         ticket_themes.theme
-    from related_tickets
-    inner join ticket_themes on ticket_themes.ticket_id = related_tickets.ticket_id
-    where related_tickets.link <> 'suspect'
+    from related_ticket_rows
+    inner join ticket_themes on ticket_themes.ticket_id = related_ticket_rows.ticket_id
+    where related_ticket_rows.link <> 'suspect'
 )
 
 select * from final
