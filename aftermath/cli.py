@@ -81,7 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--spark-master",
         metavar="URL",
-        help="with --engine spark: the Spark master (default local[*]; spark://host:7077)",
+        help="with --engine spark: the Spark master (default local[*], or spark-submit's; "
+        "spark://host:7077 for a standalone cluster)",
+    )
+    p.add_argument(
+        "--spark-dir",
+        type=Path,
+        metavar="DIR",
+        help="with --engine spark: where Spark's Parquet files go during the load (default "
+        "beside the database; on a cluster, a folder every worker can reach)",
     )
 
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
@@ -148,8 +156,8 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         return 2
     options = {"link_field": args.link_field} if args.link_field else {}
     progress = Progress(enabled=not args.quiet)
-    if args.spark_master and args.engine != "spark":
-        print("aftermath load: --spark-master needs --engine spark", file=sys.stderr)
+    if (args.spark_master or args.spark_dir) and args.engine != "spark":
+        print("aftermath load: --spark-master and --spark-dir need --engine spark", file=sys.stderr)
         return 2
     result = load(
         args.dir,
@@ -162,6 +170,7 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         progress,
         engine=args.engine,
         spark_master=args.spark_master,
+        spark_dir=args.spark_dir,
     )
     print(result.summary())
     return 0

@@ -18,6 +18,7 @@ import pytest
 from aftermath.build.load import load
 from aftermath.build.order import derived_queries
 from aftermath.settings import DEFAULTS
+from tests.helpers import write_exports
 
 MISSING = (
     "pyspark is missing (pip install -e '.[spark]')"
@@ -110,3 +111,54 @@ def test_demo_same_on_both_engines(demo, table):
 @pytest.mark.parametrize("table", DERIVED)
 def test_impact_fixture_same_on_both_engines(impact_fixture, table):
     assert differences(*impact_fixture, table) == []
+
+
+def test_the_report_reads_the_same_from_both_engines(impact_fixture):
+    from aftermath.report import render_report
+
+    reports = []
+    for db in impact_fixture:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            ids = [
+                i for (i,) in con.execute("select incident_id from incidents order by 1").fetchall()
+            ]
+            reports.append([render_report(con, i) for i in ids])
+        finally:
+            con.close()
+    assert len(reports[0]) == 4 and reports[0] == reports[1]
+
+
+def test_bad_input_on_the_spark_path_is_one_message_and_exit_1(tmp_path, capsys):
+    from aftermath.cli import main
+
+    folder = write_exports(
+        tmp_path / "bad",
+        {"incidents.csv": "incident_id,started_at\nI1,2026-07-14T10:00:00Z\n"},
+    )
+    db = tmp_path / "a.duckdb"
+    code = main(
+        ["load", str(folder), "--db", str(db), "--engine", "spark", "--spark-master", MASTER]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("aftermath: no tickets file") and "Traceback" not in err
+    assert not db.exists()
+
+
+def test_a_failed_spark_step_leaves_the_previous_database(tmp_path, capsys, monkeypatch):
+    from aftermath.build import spark
+    from aftermath.cli import main
+
+    db = tmp_path / "kept.duckdb"
+    load(FIXTURES / "impact", db)
+    before = db.read_bytes()
+    # A step Spark cannot run, as a cluster's failure would reach us: one line, the old file kept.
+    monkeypatch.setattr(spark, "spark_sql", lambda query, macros: "select * from no_such_table")
+    args = ["load", str(FIXTURES / "impact"), "--db", str(db), "--engine", "spark"]
+    code = main([*args, "--spark-master", MASTER, "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert err.startswith("aftermath: Spark could not build ") and err.count("\n") == 1
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.duckdb"]

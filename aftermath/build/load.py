@@ -64,11 +64,13 @@ def load(
     progress: Progress = SILENT,
     engine: str = "duckdb",
     spark_master: str | None = None,
+    spark_dir: Path | None = None,
 ) -> LoadResult:
     """Validate and import the exports, compute the derived tables, swap the database in.
     DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database;
     `progress` hears of every step as it ends. With engine "spark" the derived tables are
-    computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored the same."""
+    computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored the same;
+    its Parquet files go below `spark_dir` (default beside the database), removed afterwards."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}'; known: {', '.join(ENGINES)}")
     db_path = Path(db_path)
@@ -79,7 +81,9 @@ def load(
     _remove(tmp_path)
     spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
     # Spark's Parquet files, inputs and derived tables, for the length of the load.
-    spark_dir = db_path.with_name(f".{db_path.name}.spark-{os.getpid()}")
+    spark_dir = (Path(spark_dir) if spark_dir else db_path.parent) / (
+        f".{db_path.name}.spark-{os.getpid()}"
+    )
     stage = "opening the database"
     con = duckdb.connect(str(tmp_path))
     try:
@@ -106,10 +110,10 @@ def load(
             store_lexicon(con)
             create_macros(con)
         if engine == "spark":
-            from aftermath.build.spark import DEFAULT_MASTER, build_on_spark
+            from aftermath.build.spark import build_on_spark
 
             stage = "computing the derived tables on Spark"
-            build_on_spark(con, settings, spark_dir, spark_master or DEFAULT_MASTER, progress)
+            build_on_spark(con, settings, spark_dir, spark_master, progress)
         for step in derived_queries(settings) if engine == "duckdb" else ():
             stage = f"building {step.query.table}"
             with progress.step(stage) as said:

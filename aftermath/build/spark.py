@@ -1,9 +1,11 @@
 """The derived tables computed on Apache Spark (`aftermath load --engine spark`).
 
 Each derived file's DuckDB SQL runs on Spark as it is, transpiled by sqlglot at run time with the
-shared macros expanded in its syntax tree first; a file sqlglot cannot carry faithfully (lists read
-by position, bitstrings, a recursive CTE) has its Spark form beside it as `<name>.spark.sql`, and
-both headers say they must agree (tests/test_spark_engine.py holds them to each other). Every
+shared macros expanded in its syntax tree first and the DuckDB-only forms sqlglot leaves alone
+rewritten (below); a file it cannot carry faithfully (bitstrings, unsigned integers, an ASOF join)
+has a portable form beside it as `<name>.spark.sql`, transpiled the same way, and both headers say
+they must agree (tests/test_queries_contract.py holds them to each other on DuckDB,
+tests/test_spark_engine.py the two engines' tables). Every
 step is written as Parquet and read back, so no plan grows longer than one file's; the dashboard's
 DuckDB file is then filled from those Parquet files, each column cast to the type the DuckDB
 engine gives it, so pages, `export` and `report` cannot tell which engine ran.
@@ -34,7 +36,7 @@ from aftermath.settings import Settings
 
 DEFAULT_MASTER = "local[*]"
 # Tables the derived SQL reads besides the contract's inputs: the lexicon and the load's facts.
-LEXICON_TABLES = (
+LOADED_TABLES = (
     "lexicon_phrases",
     "lexicon_negations",
     "lexicon_exclusions",
@@ -47,10 +49,10 @@ SHUFFLE_PARTITIONS = "4"
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
 
-def spark_session(master: str = DEFAULT_MASTER, conf: dict[str, str] | None = None):
+def spark_session(master: str | None = None, conf: dict[str, str] | None = None):
     """The process's SparkSession on `master`, made on first use (a master that differs from the
-    running session's stops it first); UTC, timestamps without zone as DuckDB's, no UI. `conf`
-    adds or overrides Spark settings for a new session."""
+    running session's stops it first); UTC, timestamps without zone as DuckDB's, no UI. Without
+    a master: spark-submit's when it runs us, else local[*]. `conf` adds Spark settings."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -62,14 +64,18 @@ def spark_session(master: str = DEFAULT_MASTER, conf: dict[str, str] | None = No
         raise InputError("--engine spark needs a Java runtime (17 or newer): none is on PATH")
     # PySpark logs each failed statement's whole Java stack; the load says it in one line.
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    # Under spark-submit the JVM is already up (its gateway port is set) with the master it was
+    # given; outside it, local mode unless told otherwise.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    master = master or (None if submitted else DEFAULT_MASTER)
     active = SparkSession.getActiveSession()
-    if active is not None and active.sparkContext.master != master:
+    if active is not None and master and active.sparkContext.master != master:
         active.stop()
     # Local mode listens on the loopback address only.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
     builder = (
-        SparkSession.builder.master(master)
-        .appName("aftermath load")
+        builder.appName("aftermath load")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", SHUFFLE_PARTITIONS)
@@ -85,7 +91,9 @@ def spark_session(master: str = DEFAULT_MASTER, conf: dict[str, str] | None = No
     try:
         return builder.getOrCreate()
     except Exception as e:  # the JVM did not start: no Java, or a master that does not answer
-        raise InputError(f"Spark did not start on {master}: {_first_line(e)}") from None
+        raise InputError(
+            f"Spark did not start on {master or 'spark-submit'}: {_first_line(e)}"
+        ) from None
 
 
 def _first_line(error: Exception) -> str:
@@ -167,6 +175,7 @@ def _transpiled(sql: str, macros: tuple) -> str:
     tree = expand_macros(sqlglot.parse_one(sql, read="duckdb"), macros)
     rewrites = (
         _epoch_of_difference,
+        _unnest_fields,
         _numbered_unnest,
         _explode_outermost,
         _full_match,
@@ -207,6 +216,16 @@ def _epoch_of_difference(node: exp.Expression) -> exp.Expression:
         a=node.this.this,
         b=node.this.expression,
     )
+
+
+def _unnest_fields(node: exp.Expression) -> exp.Expression:
+    """unnest(list of structs, recursive := true), a column per field: Spark's inline()."""
+    if not isinstance(node, exp.Explode) or not node.expressions:
+        return node
+    (option,) = node.expressions
+    if not (isinstance(option, exp.PropertyEQ) and option.this.name.lower() == "recursive"):
+        return node
+    return _spark("inline(items)", items=node.this)
 
 
 def _numbered_unnest(node: exp.Expression) -> exp.Expression:
@@ -398,7 +417,7 @@ def build_on_spark(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
     work_dir: Path,
-    master: str = DEFAULT_MASTER,
+    master: str | None = None,
     progress: Progress = SILENT,
 ) -> None:
     """Every derived table computed on Spark from the input and lexicon tables in `con` (a load's
@@ -407,10 +426,10 @@ def build_on_spark(
     inputs = work_dir / "inputs"
     derived = work_dir / "derived"
     with progress.step("handing the inputs to Spark"):
-        for table in (*schema.TABLES, *LEXICON_TABLES):
+        for table in (*schema.TABLES, *LOADED_TABLES):
             path = inputs / f"{table}.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Identifiers from schema.py and LEXICON_TABLES.
+            # Identifiers from schema.py and LOADED_TABLES.
             con.execute(f"copy {table} to '{path}' (format parquet)")
             spark.read.parquet(str(path)).createOrReplaceTempView(table)
     steps = derived_queries(settings)
