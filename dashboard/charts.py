@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aftermath.format import count_text, duration_text, severity_label
+from aftermath.format import count_text, duration_text, severity_label, theme_label
 
 BLACK = "#000000"
 ORANGE = "#E69F00"
@@ -495,7 +495,7 @@ def theme_matrix(themes: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=group["incident_id"],
-                y=[plain(v) for v in group["theme"]],
+                y=[plain(theme_label(v)) for v in group["theme"]],
                 mode="markers+text",
                 name=name,
                 marker={"color": colour, "symbol": symbol, "size": 30, "line": {"width": 3}},

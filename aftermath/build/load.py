@@ -62,15 +62,17 @@ def load(
     options: dict[str, str] | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     progress: Progress = SILENT,
+    max_spill: str = "",
     engine: str = "duckdb",
     spark_master: str | None = None,
     spark_dir: Path | None = None,
 ) -> LoadResult:
     """Validate and import the exports, compute the derived tables, swap the database in.
-    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database;
-    `progress` hears of every step as it ends. With engine "spark" the derived tables are
-    computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored the same;
-    its Parquet files go below `spark_dir` (default beside the database), removed afterwards."""
+    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database (at most
+    `max_spill` when given, so a runaway load fails instead of filling the disk); `progress`
+    hears of every step as it ends. With engine "spark" the derived tables are computed on Spark
+    (`spark_master`, default local[*]; build/spark.py) and stored the same; its Parquet files go
+    below `spark_dir` (default beside the database), removed afterwards."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}'; known: {', '.join(ENGINES)}")
     db_path = Path(db_path)
@@ -101,6 +103,8 @@ def load(
             ) from None
         # Spill beside the database, into a folder of this load's own that is removed afterwards.
         con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
+        if max_spill:
+            con.execute("set max_temp_directory_size = $size", {"size": max_spill})
         stage = "reading the inputs"
         reports = load_inputs(con, inputs, notes, progress)
         with progress.step("freeing the staging copies, storing the lexicon"):
