@@ -277,26 +277,20 @@ def incident_timeline(
 
 
 def _ticket_traces(fig: go.Figure, hours: pd.DataFrame) -> None:
-    fig.add_trace(
-        go.Bar(
-            x=hours["hour"],
-            y=hours["all_tickets"],
-            name="all tickets per hour",
-            marker={"color": SKY_BLUE},
-            **HOUR_BARS,
-            hovertemplate="%{x|%b %d %H:00}: %{y} tickets<extra></extra>",
+    for column, name, colour, counted in (
+        ("all_tickets", "all tickets per hour", SKY_BLUE, "tickets"),
+        ("related_tickets", "related tickets per hour", BLUE, "related"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=hours["hour"],
+                y=hours[column],
+                name=name,
+                marker={"color": colour},
+                **HOUR_BARS,
+                hovertemplate="%{x|%b %d %H:00}: %{y} " + counted + "<extra></extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=hours["hour"],
-            y=hours["related_tickets"],
-            name="related tickets per hour",
-            marker={"color": BLUE},
-            **HOUR_BARS,
-            hovertemplate="%{x|%b %d %H:00}: %{y} related<extra></extra>",
-        )
-    )
     fig.add_trace(
         go.Scatter(
             x=hours["hour"],
