@@ -60,7 +60,8 @@ def section(results: list[dict], command: str, info: dict) -> str:
         f"{info['load_average']} at the start. `aftermath load DIR` end to end in a fresh process "
         "(validation, derived tables, the database written); the Spark engine computes the "
         "derived tables on Spark in local mode (`--engine spark --spark-master local[N]`) and "
-        "includes starting Spark's JVM. CPU time is the process's and its children's.",
+        "includes starting Spark's JVM. CPU time is the load process's own: a Spark load's JVM is "
+        "not counted.",
         "",
         "| scale | input rows | DuckDB (s) | Spark local[1] (s) | Spark local[2] (s) "
         "| local[1] ÷ local[2] | Spark local[2] ÷ DuckDB | CPU: DuckDB / local[1] / local[2] (s) |",
