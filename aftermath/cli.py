@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress on standard error, only the final load report",
     )
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="bring the database up to date with the rows DIR's files gained since its load",
+    )
 
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
     p.add_argument("--port", type=int, default=8501)
@@ -138,7 +143,15 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
     options = {"link_field": args.link_field} if args.link_field else {}
     progress = Progress(enabled=not args.quiet)
     result = load(
-        args.dir, db, settings, sources, args.timezone, options, args.memory_limit, progress
+        args.dir,
+        db,
+        settings,
+        sources,
+        args.timezone,
+        options,
+        args.memory_limit,
+        progress,
+        refresh=args.refresh,
     )
     print(result.summary())
     return 0
