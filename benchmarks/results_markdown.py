@@ -237,15 +237,15 @@ def report(
         lines += [
             f"## Where the load spends its time (scale {r['scale']:g}, profiled)",
             "",
-            "The load above, with every statement timed"
+            "The load above, with every step timed"
             + (f" (it failed in `{prof['failed_in']}`)" if prof["failed_in"] else "")
-            + f": {prof['seconds']:.0f} s in statements ({prof['cpu_seconds']:.0f} s CPU), "
+            + f": {prof['seconds']:.0f} s in its steps ({prof['cpu_seconds']:.0f} s CPU), "
             f"peak {prof['peak_rss_mb']:,.0f} MB; reading and validating the inputs "
             f"{prof['input_seconds']:.0f} s, derived tables {prof['derived_seconds']:.0f} s, "
-            f"checkpoint {prof['checkpoint_seconds']:.0f} s. The slowest statements (summed over "
-            "files), and how much each raised the process's peak resident memory:",
+            f"checkpoint {prof['checkpoint_seconds']:.0f} s. The slowest steps (each file read, "
+            "each derived table built), and how much each raised the peak resident memory:",
             "",
-            "| statement | seconds | CPU seconds | share | peak rise (MB) |",
+            "| step | seconds | CPU seconds | share | peak rise (MB) |",
             "|---|---|---|---|---|",
         ]
         for top in prof["top"]:

@@ -15,8 +15,9 @@ benchmarks/generate.py (generated when missing):
 
 A scale whose data cannot fit the free disk, or whose load would take longer than
 --max-minutes by the measured growth, is skipped with the reason printed; a load that fails (out
-of memory, say) is reported as failed. --profile times every statement of the load at --scale
-(which statement dominates time and memory; the overhead is one /proc read per statement) and
+of memory, say) is reported as failed. --profile times every step of the load at --scale (each
+file read, each derived table: which one dominates time and memory; the overhead is one /proc read
+per step) and
 saves EXPLAIN ANALYZE of slow page queries under benchmarks/data/profile/. The figures are
 printed and written to RESULTS.md; its "## Notes" section, written by hand, is kept.
 """
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +46,8 @@ RESULTS_FILE = BENCH_DIR / "RESULTS.md"
 sys.path.insert(0, str(PROJECT_DIR))
 
 from aftermath import schema  # noqa: E402
-from aftermath.build.load import DEFAULT_MEMORY_LIMIT  # noqa: E402
+from aftermath.build.load import DEFAULT_MEMORY_LIMIT, load  # noqa: E402
+from aftermath.progress import Progress  # noqa: E402
 from aftermath.queries import all_queries, run_query  # noqa: E402
 from aftermath.settings import DEFAULTS  # noqa: E402
 from benchmarks import generate  # noqa: E402
@@ -100,25 +103,17 @@ def _self(*args: object) -> list[str]:
     return [sys.executable, str(Path(__file__).resolve()), *map(str, args)]
 
 
-def _limit_resources(memory_limit: str, max_temp: str) -> None:
-    """Make every DuckDB connection of this process use `memory_limit` (the floor's; the load
-    gets it as `--memory-limit`) and spill at most `max_temp` to disk, so a runaway load fails
-    instead of filling the disk."""
-    real_connect = duckdb.connect
-
-    def connect(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
-        con = real_connect(*args, **kwargs)
-        if memory_limit:
-            con.execute("set memory_limit = $m", {"m": memory_limit})
-        con.execute("set max_temp_directory_size = $t", {"t": max_temp})
-        return con
-
-    duckdb.connect = connect
+def _limits(memory_limit: str, max_temp: str) -> dict[str, str]:
+    """DuckDB settings for a measured step: its memory limit (empty: DuckDB's own) and the most
+    it may spill to disk, so a runaway step fails instead of filling the disk."""
+    return {"max_temp_directory_size": max_temp} | (
+        {"memory_limit": memory_limit} if memory_limit else {}
+    )
 
 
-def floor_child(folder: Path, db: Path) -> None:
+def floor_child(folder: Path, db: Path, memory_limit: str, max_temp: str) -> None:
     """The floor: every export file read into a table by DuckDB alone, nothing checked."""
-    con = duckdb.connect(str(db))
+    con = duckdb.connect(str(db), config=_limits(memory_limit, max_temp))
     readers = {".csv": "read_csv", ".parquet": "read_parquet"}
     for path in sorted(folder.iterdir()):
         if path.stem not in schema.TABLES or path.suffix not in readers:
@@ -137,73 +132,53 @@ def _proc_status_kb(field: str) -> int:
     return 0
 
 
-def _statement_label(sql: str, derived: set[str]) -> str:
-    text = " ".join(sql.split())
-    made = re.match(r"(?:create (?:temp )?(?:table|view)|insert into) (\w+)\b", text)
-    if made and made.group(1) in derived:
-        return f"derived {made.group(1)}"
-    # The loader's intermediate relations name their table: _raw_tickets_0, _valid_usage, ...
-    table = re.search(r"_(?:raw|checked|valid|kept)_([a-z]+(?:_[a-z]+)?)", text)
-    where = f"[{table.group(1)}] " if table else ""
-    return where + text[:90]
+class StepProfile(Progress):
+    """The load's progress, silent, each step recorded as it ends: its wall and CPU seconds and
+    the process's peak resident memory after it (a derived table's step is labelled "derived
+    TABLE", the final write "checkpoint")."""
+
+    def __init__(self, records: list[dict]) -> None:
+        super().__init__(enabled=False)
+        self.records = records
+
+    @contextmanager
+    def step(self, doing: str):
+        built = re.fullmatch(r"building (\w+)", doing)
+        label = f"derived {built.group(1)}" if built else doing
+        if doing == "writing the database":
+            label = "checkpoint"
+        record = {"label": label, "failed": True}
+        self.records.append(record)
+        started, cpu = time.perf_counter(), time.process_time()
+        try:
+            with super().step(doing) as outcome:
+                yield outcome
+            record["failed"] = False
+        finally:
+            record.update(
+                seconds=time.perf_counter() - started,
+                cpu_seconds=time.process_time() - cpu,
+                peak_mb=_proc_status_kb("VmHWM") / 1024,
+                rss_mb=_proc_status_kb("VmRSS") / 1024,
+            )
 
 
-def load_child(folder: Path, db: Path, profile: Path | None, memory_limit: str) -> None:
-    """`aftermath load FOLDER --db DB`, exactly as the command line runs it. With `profile`,
-    every statement is timed and the process's peak memory read after it (one /proc read per
-    statement, a few hundred in all), written there as JSON even when the load fails."""
-    from aftermath.cli import main
-
+def load_child(
+    folder: Path, db: Path, profile: Path | None, memory_limit: str, max_temp: str
+) -> None:
+    """The load as `aftermath load FOLDER --db DB` runs it (default settings). With `profile`,
+    every step is timed and the process's peak memory read after it, written there as JSON even
+    when the load fails."""
     records: list[dict] = []
-    if profile:
-        _time_statements(records)
+    limit = {"memory_limit": memory_limit} if memory_limit else {}
     try:
-        limit = ["--memory-limit", memory_limit] if memory_limit else []
-        code = main(["load", str(folder), "--db", str(db), *limit])
+        load(folder, db, max_spill=max_temp, progress=StepProfile(records), **limit)
     except Exception as e:
         records.append({"error": f"{type(e).__name__}: {str(e).splitlines()[0]}"})
         raise
     finally:
         if profile:
             profile.write_text(json.dumps(records))
-    if code != 0:
-        raise SystemExit(code)
-
-
-def _time_statements(records: list[dict]) -> None:
-    """Wrap every DuckDB connection of this process so that each execute() is recorded."""
-    real_connect = duckdb.connect
-    derived = {q.table for q in all_queries() if not q.name.startswith("pages/")}
-
-    class Timed:
-        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-            self._con = con
-
-        def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
-            record = {"label": _statement_label(sql, derived), "failed": True}
-            records.append(record)
-            started, cpu = time.perf_counter(), time.process_time()
-            try:
-                result = (
-                    self._con.execute(sql, params) if params is not None else self._con.execute(sql)
-                )
-                record["failed"] = False
-                return result
-            finally:
-                record.update(
-                    seconds=time.perf_counter() - started,
-                    cpu_seconds=time.process_time() - cpu,
-                    peak_mb=_proc_status_kb("VmHWM") / 1024,
-                    rss_mb=_proc_status_kb("VmRSS") / 1024,
-                )
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(self._con, name)
-
-    def connect(*args: object, **kwargs: object) -> Timed:
-        return Timed(real_connect(*args, **kwargs))
-
-    duckdb.connect = connect
 
 
 def page_cases(params: dict) -> list[tuple[str, str, dict]]:
@@ -228,7 +203,7 @@ def page_cases(params: dict) -> list[tuple[str, str, dict]]:
     return cases
 
 
-def pages_child(db: Path, params_file: Path, mode: str, repeat: int, out: Path) -> None:
+def pages_child(db: Path, params_file: Path, warm_repeat: int, out: Path) -> None:
     """Every page query timed, wall and CPU milliseconds: cold (a fresh connection each) or
     warm (one connection, after an unmeasured first run)."""
     cases = page_cases(json.loads(params_file.read_text()))
@@ -245,14 +220,14 @@ def pages_child(db: Path, params_file: Path, mode: str, repeat: int, out: Path) 
         if fresh:
             con.close()
 
-    if mode == "cold":
+    if not warm_repeat:
         for case in cases:
             timed(*case, None)
     else:
         con = duckdb.connect(str(db), read_only=True)
         for label, name, bound in cases:
             run_query(con, name, **bound)
-            for _ in range(repeat):
+            for _ in range(warm_repeat):
                 timed(label, name, bound, con)
         con.close()
     out.write_text(json.dumps(timings))
@@ -361,7 +336,8 @@ def measure(
 
     floor_db = args.data / f"scale-{scale:g}-floor.duckdb"
     _remove_db(floor_db)
-    floor = child(_self("_floor", folder, floor_db, args.memory_limit or "-", args.max_temp))
+    limits = ["--memory-limit", args.memory_limit, "--max-temp", args.max_temp]
+    floor = child(_self("floor", "--folder", folder, "--db", floor_db, *limits))
     _remove_db(floor_db)
     result.update(
         floor_seconds=floor.seconds, floor_cpu_seconds=floor.cpu_seconds, floor_rss_mb=floor.peak_mb
@@ -377,16 +353,8 @@ def measure(
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp) / "profile.json"
         try:
-            loaded = child(
-                _self(
-                    "_load",
-                    folder,
-                    db,
-                    profile if profiling else "-",
-                    args.memory_limit or "-",
-                    args.max_temp,
-                )
-            )
+            profiled = ["--profile", profile] if profiling else []
+            loaded = child(_self("load", "--folder", folder, "--db", db, *profiled, *limits))
         except ChildFailed as e:
             loaded = None
             result["load_error"] = e.error
@@ -420,12 +388,24 @@ def measure(
         cold: dict[str, dict[str, list[float]]] = {}
         for _ in range(args.cold_repeat):
             out = Path(tmp) / "cold.json"
-            child(_self("_pages", db, params_file, "cold", 1, out))
+            child(_self("pages", "--db", db, "--params", params_file, "--out", out))
             for name, values in json.loads(out.read_text()).items():
                 for kind, times in values.items():
                     cold.setdefault(name, {}).setdefault(kind, []).extend(times)
         out = Path(tmp) / "warm.json"
-        child(_self("_pages", db, params_file, "warm", args.repeat, out))
+        child(
+            _self(
+                "pages",
+                "--db",
+                db,
+                "--params",
+                params_file,
+                "--out",
+                out,
+                "--warm-repeat",
+                args.repeat,
+            )
+        )
         warm = json.loads(out.read_text())
     result["pages"] = {
         name: {
@@ -524,22 +504,46 @@ def _remove_db(db: Path) -> None:
 # The report.
 
 
+def _add_steps(parser: argparse.ArgumentParser) -> None:
+    """The measured steps, each run by the benchmark in a child process of its own (so its peak
+    memory is its own): `floor`, `load` and `pages`."""
+    steps = parser.add_subparsers(dest="step", metavar="{floor,load,pages}")
+    for name, about in (
+        ("floor", "DuckDB alone reading the export files into tables"),
+        ("load", "the load, as `aftermath load` runs it"),
+    ):
+        step = steps.add_parser(name, help=f"(a child step) {about}")
+        step.add_argument("--folder", type=Path, required=True, help="the export folder")
+        step.add_argument("--db", type=Path, required=True)
+        step.add_argument("--memory-limit", default="", help="DuckDB memory_limit (empty: its own)")
+        step.add_argument("--max-temp", required=True, help="DuckDB max_temp_directory_size")
+    steps.choices["load"].add_argument(
+        "--profile", type=Path, help="time every step of the load, written here as JSON"
+    )
+    pages = steps.add_parser("pages", help="(a child step) every page query, timed")
+    pages.add_argument("--db", type=Path, required=True)
+    pages.add_argument("--params", type=Path, required=True, help="JSON of the bound parameters")
+    pages.add_argument("--out", type=Path, required=True, help="JSON of the timings to write")
+    pages.add_argument(
+        "--warm-repeat",
+        type=int,
+        default=0,
+        help="warm: one connection, this many runs after an unmeasured one (0: one cold run, a "
+        "fresh connection per query)",
+    )
+
+
+def _run_step(args: argparse.Namespace) -> None:
+    if args.step == "floor":
+        floor_child(args.folder, args.db, args.memory_limit, args.max_temp)
+    elif args.step == "load":
+        load_child(args.folder, args.db, args.profile, args.memory_limit, args.max_temp)
+    else:
+        pages_child(args.db, args.params, args.warm_repeat, args.out)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    internal = {
-        "_floor": lambda a: floor_child(Path(a[0]), Path(a[1])),
-        "_load": lambda a: load_child(
-            Path(a[0]), Path(a[1]), None if a[2] == "-" else Path(a[2]), "" if a[3] == "-" else a[3]
-        ),
-        "_pages": lambda a: pages_child(Path(a[0]), Path(a[1]), a[2], int(a[3]), Path(a[4])),
-    }
-    # The floor and the load take a memory limit and a spill limit as their last arguments.
-    if argv and argv[0] in ("_floor", "_load"):
-        _limit_resources("" if argv[-2] == "-" else argv[-2], argv[-1])
-        argv = argv[:-1] if argv[0] == "_load" else argv[:-2]
-    if argv and argv[0] in internal:
-        internal[argv[0]](argv[1:])
-        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="the scale the targets apply to")
     parser.add_argument(
@@ -574,7 +578,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown to write")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    _add_steps(parser)
     args = parser.parse_args(argv)
+    if args.step:
+        _run_step(args)
+        return 0
     scales = (
         [float(s) for s in args.scales.split(",")]
         if args.scales

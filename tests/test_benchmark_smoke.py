@@ -95,7 +95,7 @@ def test_percentile_is_nearest_rank() -> None:
     assert run.percentile([5.0, 1.0, 3.0], 95) == 5.0  # rank 3 of 3
 
 
-def test_profile_sums_statements_and_names_the_one_that_failed() -> None:
+def test_profile_sums_steps_and_names_the_one_that_failed() -> None:
     records = [
         {"label": "create table tickets", "seconds": 2.0, "cpu_seconds": 3.0, "peak_mb": 500},
         {"label": "derived a", "seconds": 1.0, "cpu_seconds": 1.5, "peak_mb": 800},
@@ -197,7 +197,7 @@ def test_run_measures_two_scales_and_keeps_the_notes(tmp_path: Path) -> None:
             assert float(p50) <= float(p95)
 
     profile = _table(text, "## Where the load spends its time")
-    assert profile[0] == ["statement", "seconds", "CPU seconds", "share", "peak rise (MB)"]
+    assert profile[0] == ["step", "seconds", "CPU seconds", "share", "peak rise (MB)"]
     assert any(row[0].startswith("`derived ") for row in profile[1:])
 
     data = json.loads(figures.read_text())

@@ -1,7 +1,7 @@
 """AppTest over every page: the demo's stories on screen, empty states, filters and deep links.
 
 Expected numbers come from the demo's stories (aftermath/demo/stories.toml and the quiet-account
-plans in aftermath/demo/generator.py), worked out by hand in the comments.
+plans in aftermath/demo/usage.py), worked out by hand in the comments.
 """
 
 import csv

@@ -64,11 +64,13 @@ def load(
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     progress: Progress = SILENT,
     refresh: bool = False,
+    max_spill: str = "",
 ) -> LoadResult:
     """Validate and import the exports, compute the derived tables, swap the database in.
-    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database;
-    `progress` hears of every step as it ends. `refresh`: the database at db_path brought up to
-    date with the rows source_dir's files gained since it was loaded."""
+    DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database (at most
+    `max_spill` when given, so a runaway load fails instead of filling the disk); `progress`
+    hears of every step as it ends. `refresh`: the database at db_path brought up to date with
+    the rows source_dir's files gained since it was loaded."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
@@ -100,6 +102,8 @@ def load(
             ) from None
         # Spill beside the database, into a folder of this load's own that is removed afterwards.
         con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
+        if max_spill:
+            con.execute("set max_temp_directory_size = $size", {"size": max_spill})
         stage = "reading the inputs"
         if refresh:
             changes = plan(con, source_dir, timezone, notes)
