@@ -23,6 +23,11 @@ $(VENV)/.installed-test: $(BIN)/python requirements/test.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# The Spark engine's extra (pyspark) on top of the test extras; `make test` adds it where Java is.
+$(VENV)/.installed-spark: $(VENV)/.installed-test requirements/spark.txt
+	$(BIN)/pip install --quiet -r requirements/spark.txt
+	touch $@
+
 run: $(VENV)/.installed-run
 	$(BIN)/aftermath serve --db $(DB)
 
@@ -34,6 +39,13 @@ test: $(VENV)/.installed-test
 		echo "Browser tests: running with /usr/bin/chromium."; \
 	else \
 		echo "Browser tests: SKIPPED, /usr/bin/chromium is missing (apt-get install chromium)."; \
+	fi
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "Spark tests: SKIPPED, no Java runtime (apt-get install default-jre-headless)."; \
+	elif $(MAKE) --no-print-directory $(VENV)/.installed-spark; then \
+		echo "Spark tests: running with $$(java -version 2>&1 | head -1)."; \
+	else \
+		echo "Spark tests: SKIPPED, pyspark did not install (pip install -e '.[spark]')."; \
 	fi
 	$(BIN)/pytest -q
 
@@ -50,6 +62,8 @@ lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements/run.txt
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --extra test \
 		-o requirements/test.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet --extra test --extra spark \
+		-o requirements/spark.txt
 
 clean:
 	rm -rf $(VENV) data/aftermath.duckdb tests/artifacts

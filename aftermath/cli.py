@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from aftermath import export
-from aftermath.build.load import DEFAULT_MEMORY_LIMIT, load
+from aftermath.build.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.demo import write_demo
 from aftermath.errors import InputError
 from aftermath.progress import Progress
@@ -76,6 +76,25 @@ def _parser() -> argparse.ArgumentParser:
         "--refresh",
         action="store_true",
         help="bring the database up to date with the rows DIR's files gained since its load",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="what computes the derived tables: duckdb (default) or spark (the spark extra)",
+    )
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: the Spark master (default local[*], or spark-submit's; "
+        "spark://host:7077 for a standalone cluster)",
+    )
+    p.add_argument(
+        "--spark-dir",
+        type=Path,
+        metavar="DIR",
+        help="with --engine spark: where Spark's Parquet files go during the load (default "
+        "beside the database; on a cluster, a folder every worker can reach)",
     )
 
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
@@ -142,6 +161,9 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         return 2
     options = {"link_field": args.link_field} if args.link_field else {}
     progress = Progress(enabled=not args.quiet)
+    if (args.spark_master or args.spark_dir) and args.engine != "spark":
+        print("aftermath load: --spark-master and --spark-dir need --engine spark", file=sys.stderr)
+        return 2
     result = load(
         args.dir,
         db,
@@ -152,6 +174,9 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         args.memory_limit,
         progress,
         refresh=args.refresh,
+        engine=args.engine,
+        spark_master=args.spark_master,
+        spark_dir=args.spark_dir,
     )
     print(result.summary())
     return 0

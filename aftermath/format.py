@@ -42,6 +42,11 @@ def severity_label(severity: object) -> str:
     return "unknown" if is_missing(severity) else f"SEV{int(severity)}"
 
 
+def theme_label(theme: str) -> str:
+    """A complaint theme (a signal such as trust_loss, or a symptom tag) as a person reads it."""
+    return theme.replace("_", " ")
+
+
 def at_text(moment: datetime | None, same_day_as: datetime | None = None) -> str:
     """A UTC time; only the clock when it falls on the day of `same_day_as`."""
     if is_missing(moment):

@@ -20,6 +20,9 @@ LEXICON_FILE = QUERIES_DIR / "lexicon.toml"
 PAGES_FOLDER = "pages"
 # macros/ holds the SQL functions the steps share, created before the first step; not queries.
 MACROS_DIR = QUERIES_DIR / "macros"
+# `<name>.spark.sql` beside a derived file: its portable form for the Spark engine, where sqlglot
+# cannot carry the file itself (aftermath/build/spark.py); not a query of its own.
+SPARK_SUFFIX = ".spark.sql"
 
 HEADER_FIELDS = ("grain", "params", "columns")
 # A load step's `key:` names the columns its grain is unique on (a test holds the data to it).
@@ -116,7 +119,7 @@ def all_queries(folder: str = "") -> list[Query]:
     return [
         _read(p, p.stat().st_mtime)
         for p in sorted(root.rglob("*.sql"))
-        if not p.is_relative_to(MACROS_DIR)
+        if not p.is_relative_to(MACROS_DIR) and not p.name.endswith(SPARK_SUFFIX)
     ]
 
 

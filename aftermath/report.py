@@ -11,7 +11,7 @@ import re
 import duckdb
 
 from aftermath.errors import InputError
-from aftermath.format import at_text, duration_text, money_text
+from aftermath.format import at_text, duration_text, money_text, theme_label
 from aftermath.queries import query_rows
 
 # Rows shown per table; the rest is counted and pointed to `aftermath export`.
@@ -195,7 +195,7 @@ def _quotes(candidates: list[dict]) -> str:
         mine = [c for c in candidates if c["signal"] == signal]
         pick = next((c for c in mine if c["ticket_id"] not in used), mine[0])
         used.add(pick["ticket_id"])
-        chosen.setdefault((pick["ticket_id"], pick["quote"]), []).append(_theme_name(signal))
+        chosen.setdefault((pick["ticket_id"], pick["quote"]), []).append(theme_label(signal))
     for (ticket_id, quote), signals in chosen.items():
         lines.append(
             f"> “{md_text(_shorten(quote))}” — {', '.join(signals)}, ticket {md_text(ticket_id)}"
@@ -212,9 +212,9 @@ def _themes(s: dict, themes: list[dict]) -> str:
         lines += ["| theme | tickets | owning action items |", "|---|---:|---|"]
         for t in sorted(themes, key=lambda t: (-t["tickets"], t["theme"])):
             owners = md_text(t["action_item_ids"]) if t["covered"] else "**none**"
-            lines.append(f"| {md_text(_theme_name(t['theme']))} | {t['tickets']} | {owners} |")
+            lines.append(f"| {md_text(theme_label(t['theme']))} | {t['tickets']} | {owners} |")
         lines.append("")
-        uncovered = [_theme_name(t["theme"]) for t in themes if not t["covered"]]
+        uncovered = [theme_label(t["theme"]) for t in themes if not t["covered"]]
         lines.append(
             f"**Owned by no action item:** {md_text(', '.join(sorted(uncovered)))}."
             if uncovered
@@ -312,7 +312,7 @@ def _tickets(tickets: list[dict]) -> str:
     for t in tickets[:MAX_ROWS]:
         account = t["account_name"] or t["account_id"] or "–"
         subject = _shorten(t["subject"] or "", SUBJECT_CHARS)
-        signals = ", ".join(_theme_name(x) for x in t["signals"].split(", ") if x)
+        signals = ", ".join(theme_label(x) for x in t["signals"].split(", ") if x)
         lines.append(
             f"| {md_text(t['ticket_id'])} | {t['created_at']:%Y-%m-%d %H:%M} | {md_text(account)} "
             f"| {md_text(subject)} | {t['link']} | {signals} |"
@@ -328,10 +328,6 @@ def _more(count: int, table: str) -> list[str]:
 
 def _count(n: int, thing: str) -> str:
     return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
-
-
-def _theme_name(theme: str) -> str:
-    return theme.replace("_", " ")
 
 
 def _shorten(text: str, chars: int = QUOTE_CHARS) -> str:

@@ -50,7 +50,7 @@ from aftermath.build.load import DEFAULT_MEMORY_LIMIT, load  # noqa: E402
 from aftermath.progress import Progress  # noqa: E402
 from aftermath.queries import all_queries, run_query  # noqa: E402
 from aftermath.settings import DEFAULTS  # noqa: E402
-from benchmarks import generate  # noqa: E402
+from benchmarks import generate, spark_engine  # noqa: E402
 from benchmarks.results_markdown import TARGETS, machine, report, write_results  # noqa: E402
 
 # Input bytes per unit of scale (measured: 3.1 GB at scale 1) and disk needed per input byte
@@ -578,6 +578,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown to write")
     parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="spark: the load on the Spark engine (local[1], local[2]) beside DuckDB's, into "
+        "RESULTS.md's Spark section (benchmarks/spark_engine.py)",
+    )
     _add_steps(parser)
     args = parser.parse_args(argv)
     if args.step:
@@ -602,10 +609,17 @@ def main(argv: list[str] | None = None) -> int:
         f"{info['cores']} cores, {info['memory']}, {info['cpu']}, DuckDB {info['duckdb']}, "
         f"load average {info['load_average']}"
     )
+    command = "python benchmarks/run.py " + " ".join(argv)
+    if args.engine == "spark":
+        measured = spark_engine.measure(
+            sorted(scales), args.data, args.seed, ensure_data, child, log
+        )
+        spark_engine.write_section(args.results, spark_engine.section(measured, command, info))
+        print(spark_engine.section(measured, command, info))
+        return 0
     results: list[dict] = []
     for scale in sorted(scales):
         results.append(measure(scale, args, results, log))
-    command = "python benchmarks/run.py " + " ".join(argv)
     text = report(results, args.scale, info, command.strip(), args.memory_limit, args.max_temp)
     write_results(args.results, text)
     if args.json:

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aftermath.format import count_text, duration_text, severity_label
+from aftermath.format import count_text, duration_text, severity_label, theme_label
 
 BLACK = "#000000"
 ORANGE = "#E69F00"
@@ -277,26 +277,20 @@ def incident_timeline(
 
 
 def _ticket_traces(fig: go.Figure, hours: pd.DataFrame) -> None:
-    fig.add_trace(
-        go.Bar(
-            x=hours["hour"],
-            y=hours["all_tickets"],
-            name="all tickets per hour",
-            marker={"color": SKY_BLUE},
-            **HOUR_BARS,
-            hovertemplate="%{x|%b %d %H:00}: %{y} tickets<extra></extra>",
+    for column, name, colour, counted in (
+        ("all_tickets", "all tickets per hour", SKY_BLUE, "tickets"),
+        ("related_tickets", "related tickets per hour", BLUE, "related"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=hours["hour"],
+                y=hours[column],
+                name=name,
+                marker={"color": colour},
+                **HOUR_BARS,
+                hovertemplate="%{x|%b %d %H:00}: %{y} " + counted + "<extra></extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=hours["hour"],
-            y=hours["related_tickets"],
-            name="related tickets per hour",
-            marker={"color": BLUE},
-            **HOUR_BARS,
-            hovertemplate="%{x|%b %d %H:00}: %{y} related<extra></extra>",
-        )
-    )
     fig.add_trace(
         go.Scatter(
             x=hours["hour"],
@@ -495,7 +489,7 @@ def theme_matrix(themes: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=group["incident_id"],
-                y=[plain(v) for v in group["theme"]],
+                y=[plain(theme_label(v)) for v in group["theme"]],
                 mode="markers+text",
                 name=name,
                 marker={"color": colour, "symbol": symbol, "size": 30, "line": {"width": 3}},

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import MISSING
+from aftermath.format import MISSING, is_missing, theme_label
 from aftermath.settings import Settings
 
 Config = dict[str, object]
@@ -60,12 +60,20 @@ def overview(zone: str) -> Config:
     }
 
 
+# Columns that hold complaint themes, one or a list: shown as words (trust loss), the data and
+# its CSV keep the names (trust_loss).
+THEME_COLUMNS = ("theme", "uncovered_themes", "signals")
+
+
 def show(
     frame: pd.DataFrame, config: Config, order: list[str] | None = None, **options: object
 ) -> object:
     """A table with a plain header for every column (a column without a label of its own reads
-    its name in words) and '–' for a missing value, never 'None'."""
+    its name in words), themes in words, and '–' for a missing value, never 'None'."""
     labelled = {c: c.replace("_", " ") for c in frame.columns if c not in config}
+    themed = [c for c in THEME_COLUMNS if c in frame.columns]
+    if themed:
+        frame = frame.assign(**{c: frame[c].map(_themes_in_words) for c in themed})
     return st.dataframe(
         frame,
         hide_index=True,
@@ -74,6 +82,14 @@ def show(
         placeholder=MISSING,
         **options,
     )
+
+
+def _themes_in_words(value: object) -> object:
+    if isinstance(value, str):
+        return theme_label(value)
+    if not hasattr(value, "__iter__") and is_missing(value):
+        return value
+    return [theme_label(theme) for theme in value]
 
 
 TICKET_COLUMNS = [

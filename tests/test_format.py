@@ -5,7 +5,14 @@ from datetime import datetime
 
 import pandas as pd
 
-from aftermath.format import at_text, count_text, duration_text, money_text, severity_label
+from aftermath.format import (
+    at_text,
+    count_text,
+    duration_text,
+    money_text,
+    severity_label,
+    theme_label,
+)
 
 
 def test_durations_read_the_same_everywhere():
@@ -31,3 +38,9 @@ def test_counts_money_times_and_severity():
     assert at_text(moment) == "2026-07-14 10:20 UTC"
     assert at_text(moment, same_day_as=datetime(2026, 7, 14, 1, 0)) == "10:20 UTC"
     assert severity_label(2) == "SEV2"
+
+
+def test_themes_read_as_words_on_pages_and_in_the_report():
+    # A signal's name loses its underscore; a symptom tag stays as the help desk spells it.
+    assert theme_label("trust_loss") == "trust loss"
+    assert theme_label("double-charge") == "double-charge"

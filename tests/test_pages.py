@@ -274,6 +274,12 @@ def test_incident_page_reads_its_query_parameter(demo_db, monkeypatch):
     assert silent.sum() == 19
     assert contacts["account_id"].iloc[0] == "ACC-2634" and silent.iloc[0]
     assert contacts["reasons"].map(lambda r: "trust_loss" in r).any()
+    # Themes read as words in the Tickets and Themes tabs ("trust loss", not trust_loss).
+    tickets = next(d.value for d in at.dataframe if "signals" in d.value.columns)
+    assert tickets["signals"].str.contains("trust loss").any()
+    assert not tickets["signals"].str.contains("_").any()
+    themes = next(d.value for d in at.dataframe if "covered" in d.value.columns)
+    assert "trust loss" in set(themes["theme"]) and not themes["theme"].str.contains("_").any()
 
     other = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-302")
     assert metrics(other)["Outage"] == "25 min"  # 02:10 to 02:35
@@ -367,7 +373,8 @@ def test_follow_ups_flag_the_billing_outage(demo_db, monkeypatch):
     assert coverage.loc["INC-305", "action_item_teams"] == "engineering"
     assert not coverage.loc["INC-301", "is_engineering_only"]
     uncovered = at.dataframe[0].value.set_index("theme")
-    assert "INC-305" in uncovered.loc["trust_loss", "incident_ids"]
+    # Themes read as words on the page (the data keeps trust_loss).
+    assert "INC-305" in uncovered.loc["trust loss", "incident_ids"]
 
 
 def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeypatch):

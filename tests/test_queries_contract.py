@@ -8,11 +8,18 @@ import pytest
 from aftermath import queries
 from aftermath.build.derived import build_step
 from aftermath.build.load import load
-from aftermath.build.order import DerivedStep
-from aftermath.queries import MACROS_DIR, QUERIES_DIR
+from aftermath.build.order import DerivedStep, derived_queries
+from aftermath.queries import MACROS_DIR, QUERIES_DIR, SPARK_SUFFIX
+from aftermath.settings import DEFAULTS
 from tests.helpers import build_load_only, write_exports
 
 ALL = sorted(q.name for q in queries.all_queries())
+# A derived file's portable form for the Spark engine, beside it (aftermath/build/spark.py).
+SPARK_FORMS = sorted(
+    p.relative_to(QUERIES_DIR).as_posix().removesuffix(SPARK_SUFFIX)
+    for p in QUERIES_DIR.rglob(f"*{SPARK_SUFFIX}")
+)
+FIXTURE = Path(__file__).parent / "fixtures" / "impact"
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +104,59 @@ def test_macro_files_carry_the_header_too(path):
     assert queries.used_params(macros.sql) == set()
 
 
-def test_every_sql_file_is_a_query_or_a_shared_macro():
+def test_every_sql_file_is_a_query_a_shared_macro_or_a_spark_form():
     files = {p for p in QUERIES_DIR.rglob("*.sql")}
     macros = set(MACROS_DIR.glob("*.sql"))
     assert macros, "the quiet checks' window macros"
-    assert len(files - macros) == len(ALL)
+    assert SPARK_FORMS, "account_timelines and signal_lift have Spark forms"
+    assert len(files - macros) == len(ALL) + len(SPARK_FORMS)
+
+
+@pytest.mark.parametrize("name", SPARK_FORMS)
+def test_a_spark_form_keeps_its_files_header_and_both_say_they_must_agree(name):
+    original = queries.get(name)
+    text = (QUERIES_DIR / f"{name}{SPARK_SUFFIX}").read_text()
+    spark_form = queries.parse(name, text)
+    fields = ("question", "grain", "params", "columns", "key", "kept", "passes")
+    assert [getattr(spark_form, f) for f in fields] == [getattr(original, f) for f in fields]
+    assert set(spark_form.params) == queries.used_params(text)
+    table = name.rsplit("/", 1)[-1]
+    headers = [
+        "\n".join(line for line in sql.splitlines() if line.startswith("--"))
+        for sql in (original.sql, text)
+    ]
+    assert f"{table}{SPARK_SUFFIX}" in headers[0] and "must agree" in headers[0]
+    assert f"{table}.sql" in headers[1] and "must agree" in headers[1]
+
+
+@pytest.fixture(scope="module")
+def fixture_steps(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    """The impact fixture loaded, its load-only steps built again as temporary tables."""
+    db = tmp_path_factory.mktemp("spark_forms") / "f.duckdb"
+    load(FIXTURE, db)
+    con = duckdb.connect(str(db))
+    build_load_only(con)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("name", SPARK_FORMS)
+def test_a_spark_form_gives_its_files_rows_on_duckdb(name, fixture_steps):
+    # Run on DuckDB too (the portable form is DuckDB SQL that sqlglot carries to Spark): the same
+    # rows as the file, the file's values cast to the portable form's types (a bitstring as its
+    # text of 0 and 1, unsigned masks as bigints). tests/test_spark_engine.py runs it on Spark.
+    con = fixture_steps
+    (step,) = [s for s in derived_queries(DEFAULTS) if s.query.name == name]
+    text = (QUERIES_DIR / f"{name}{SPARK_SUFFIX}").read_text()
+    con.execute(f"create or replace temp table _original as {step.query.sql}", step.params)
+    con.execute(f"create or replace temp table _spark_form as {text}", step.params)
+    types = con.execute("select column_name, column_type from (describe _spark_form)").fetchall()
+    cast = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in types)
+    total = con.execute("select count(*) from _original").fetchone()[0]
+    assert total > 0, "the fixture must give the file rows to compare"
+    original, spark_form = f"select {cast} from _original", "select * from _spark_form"
+    for one, other in ((original, spark_form), (spark_form, original)):
+        assert con.execute(f"select count(*) from ({one} except all {other})").fetchone()[0] == 0
 
 
 def test_a_load_step_is_named_by_a_plain_identifier():

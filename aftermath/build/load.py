@@ -27,6 +27,8 @@ from aftermath.settings import DEFAULTS, Settings
 
 # What a load may hold in memory before DuckDB spills to disk: a laptop's share.
 DEFAULT_MEMORY_LIMIT = "3GB"
+# Where the derived tables are computed: DuckDB in this process, or Apache Spark (the spark extra).
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass
@@ -65,12 +67,20 @@ def load(
     progress: Progress = SILENT,
     refresh: bool = False,
     max_spill: str = "",
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    spark_dir: Path | None = None,
 ) -> LoadResult:
     """Validate and import the exports, compute the derived tables, swap the database in.
     DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database (at most
     `max_spill` when given, so a runaway load fails instead of filling the disk); `progress`
     hears of every step as it ends. `refresh`: the database at db_path brought up to date with
-    the rows source_dir's files gained since it was loaded."""
+    the rows source_dir's files gained since it was loaded. With engine "spark" the derived
+    tables are computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored
+    the same; its Parquet files go below `spark_dir` (default beside the database), removed
+    afterwards."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine '{engine}'; known: {', '.join(ENGINES)}")
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
@@ -82,6 +92,10 @@ def load(
     tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
     _remove(tmp_path)
     spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
+    # Spark's Parquet files, inputs and derived tables, for the length of the load.
+    spark_dir = (Path(spark_dir) if spark_dir else db_path.parent) / (
+        f".{db_path.name}.spark-{os.getpid()}"
+    )
     stage = "opening the database"
     if refresh:
         with progress.step("copying the previous database"):
@@ -119,7 +133,12 @@ def load(
             write_load_files(con, inputs, {r.file: r.rows_read for r in reports}, timezone)
             store_lexicon(con)
             create_macros(con)
-        for step in derived_queries(settings):
+        if engine == "spark":
+            from aftermath.build.spark import build_on_spark
+
+            stage = "computing the derived tables on Spark"
+            build_on_spark(con, settings, spark_dir, spark_master, progress)
+        for step in derived_queries(settings) if engine == "duckdb" else ():
             stage = f"building {step.query.table}"
             with progress.step(stage) as said:
                 build_step(con, step)
@@ -142,6 +161,7 @@ def load(
         raise
     finally:
         shutil.rmtree(spill_dir, ignore_errors=True)
+        shutil.rmtree(spark_dir, ignore_errors=True)
     return LoadResult(db_path, reports, notes)
 
 

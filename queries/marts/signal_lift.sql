@@ -12,6 +12,8 @@
 -- edges with an ASOF join: incidents never meet raw ticket rows. "Up to and including t" is read
 -- as "before t + 1 microsecond", the precision of a TIMESTAMP. DuckDB-only: ASOF join (Spark: a
 -- range join on the running totals, or a window over the union of edges and tickets).
+-- Its Spark form is signal_lift.spark.sql (no ASOF join there): the two must agree, and
+-- tests/test_queries_contract.py holds them to each other.
 
 with
 

@@ -24,6 +24,8 @@
 -- block ORs a day with the next, and the list starts 2 days before day 0:
 -- feature_blocks = [0, A|1, A|1, A, A|1, A|1] (position 3 = days 0..1 = A|1: billing was used
 -- in the two days before a start on day 2). complained_incidents = '1' (I1 is incident 0).
+-- Its Spark form is account_timelines.spark.sql (no bitstrings, unsigned
+-- integers or list_resize there): the two must agree, and tests/test_queries_contract.py holds them to each other.
 
 with recursive
 
