@@ -3,7 +3,6 @@ load of the grown files, table by table; a failed refresh leaves the previous da
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,36 +13,8 @@ from aftermath.cli import main
 from aftermath.errors import InputError
 from aftermath.progress import Progress
 from benchmarks import generate
+from benchmarks.run import earlier_exports
 from tests.helpers import rows, write_exports
-
-APPENDABLE = (".csv", ".jsonl", ".ndjson")
-
-
-def cut_at_row_end(path: Path, share: float) -> int:
-    """The byte length of the first rows of `path` (about `share` of it), ending at a line end
-    outside any quoted CSV field."""
-    data = path.read_bytes()
-    is_csv = path.name.endswith(".csv")
-    at = quotes = 0
-    while at < len(data):
-        end = data.find(b"\n", at) + 1 or len(data)
-        quotes += data.count(b'"', at, end) if is_csv else 0
-        at = end
-        if at >= len(data) * share and quotes % 2 == 0:
-            return at
-    return len(data)
-
-
-def earlier_exports(full: Path, out: Path, share: float) -> Path:
-    """`full`'s exports as they were earlier: every appendable file cut to its first rows, the
-    others copied unchanged (with their times, so a refresh sees them unchanged)."""
-    out.mkdir()
-    for path in sorted(full.iterdir()):
-        if path.name.lower().endswith(APPENDABLE):
-            (out / path.name).write_bytes(path.read_bytes()[: cut_at_row_end(path, share)])
-        else:
-            shutil.copy2(path, out / path.name)
-    return out
 
 
 def tables_differ(refreshed: Path, full: Path) -> dict[str, int]:
