@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
         help="no progress on standard error, only the final load report",
     )
     p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="bring the database up to date with the rows DIR's files gained since its load",
+    )
+    p.add_argument(
         "--engine",
         choices=ENGINES,
         default="duckdb",
@@ -168,6 +173,7 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         options,
         args.memory_limit,
         progress,
+        refresh=args.refresh,
         engine=args.engine,
         spark_master=args.spark_master,
         spark_dir=args.spark_dir,

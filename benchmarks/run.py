@@ -11,7 +11,9 @@ benchmarks/generate.py (generated when missing):
 3. every `queries/pages/*.sql` as the dashboard runs it (`run_query`, realistic parameters: the
    incident with most related tickets, no filters), cold (a fresh connection per query, first
    run) and warm (the same connection, repeated), p50 and p95;
-4. growth: how each figure changes from one scale to the next (10 = linear in rows).
+4. growth: how each figure changes from one scale to the next (10 = linear in rows);
+5. the refresh: `aftermath load --refresh` adding one day's rows (the last 1/730 of each CSV)
+   to a database loaded without them, against the full load's time (skip: --no-refresh).
 
 A scale whose data cannot fit the free disk, or whose load would take longer than
 --max-minutes by the measured growth, is skipped with the reason printed; a load that fails (out
@@ -36,6 +38,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
@@ -164,15 +167,27 @@ class StepProfile(Progress):
 
 
 def load_child(
-    folder: Path, db: Path, profile: Path | None, memory_limit: str, max_temp: str
+    folder: Path,
+    db: Path,
+    profile: Path | None,
+    memory_limit: str,
+    max_temp: str,
+    refresh: bool = False,
 ) -> None:
-    """The load as `aftermath load FOLDER --db DB` runs it (default settings). With `profile`,
-    every step is timed and the process's peak memory read after it, written there as JSON even
-    when the load fails."""
+    """The load as `aftermath load FOLDER --db DB` runs it (default settings; with `refresh`, as
+    `--refresh` does). With `profile`, every step is timed and the process's peak memory read
+    after it, written there as JSON even when the load fails."""
     records: list[dict] = []
     limit = {"memory_limit": memory_limit} if memory_limit else {}
     try:
-        load(folder, db, max_spill=max_temp, progress=StepProfile(records), **limit)
+        load(
+            folder,
+            db,
+            max_spill=max_temp,
+            progress=StepProfile(records),
+            refresh=refresh,
+            **limit,
+        )
     except Exception as e:
         records.append({"error": f"{type(e).__name__}: {str(e).splitlines()[0]}"})
         raise
@@ -430,7 +445,100 @@ def measure(
         result["explained"] = explain_pages(args.data, db, params, slow, scale)
     if not args.keep:
         _remove_db(db)
+    if not args.no_refresh:
+        result.update(measure_refresh(folder, args, scale, limits, log))
     return result
+
+
+# One day of the generator's two years: the share of each CSV a nightly refresh adds.
+DAY_SHARE = 1 / 730
+
+
+def measure_refresh(
+    folder: Path,
+    args: argparse.Namespace,
+    scale: float,
+    limits: list,
+    log: Callable[[str], None],
+) -> dict:
+    """`aftermath load --refresh` adding one day's rows: a database loaded from the exports
+    without the last 1/730 of each CSV's rows (the generator writes rows in time order, so about
+    the newest day; usage is Parquet and stays as it is), refreshed from the full exports."""
+    earlier = args.data / f"scale-{scale:g}-earlier"
+    db = args.data / f"scale-{scale:g}-refresh.duckdb"
+    shutil.rmtree(earlier, ignore_errors=True)
+    _remove_db(db)
+    try:
+        earlier_exports(folder, earlier, 1 - DAY_SHARE)
+        child(_self("load", "--folder", earlier, "--db", db, *limits))
+        refreshed = child(_self("load", "--folder", folder, "--db", db, "--refresh", *limits))
+    except ChildFailed as e:
+        log(f"  refresh FAILED: {e.error}")
+        return {"refresh_error": e.error}
+    finally:
+        shutil.rmtree(earlier, ignore_errors=True)
+        _remove_db(db)
+    log(f"  refresh adding one day {refreshed.seconds:.1f} s, peak {refreshed.peak_mb:,.0f} MB")
+    return {
+        "refresh_seconds": refreshed.seconds,
+        "refresh_cpu_seconds": refreshed.cpu_seconds,
+        "refresh_rss_mb": refreshed.peak_mb,
+    }
+
+
+def earlier_exports(folder: Path, out: Path, share: float) -> Path:
+    """`folder`'s exports as they were earlier: each .csv/.jsonl cut to its first rows (about
+    `share` of its bytes, at a row end), the other files linked unchanged (same size and time,
+    so a refresh sees them unchanged)."""
+    out.mkdir(parents=True)
+    for path in sorted(folder.iterdir()):
+        target = out / path.name
+        if path.name.lower().endswith((".csv", ".jsonl", ".ndjson")):
+            length = row_end_after(path, share)
+            with open(path, "rb") as src, open(target, "wb") as dst:
+                _copy_bytes(src, dst, length)
+        else:
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
+    return out
+
+
+def row_end_after(path: Path, share: float) -> int:
+    """The byte offset of the first row end at or after `share` of the file: a line end outside
+    any quoted CSV field (a field's quotes come in pairs, doubled quotes too)."""
+    size = path.stat().st_size
+    at = int(size * share)
+    is_csv = path.name.lower().endswith(".csv")
+    quotes = 0
+    with open(path, "rb") as f:
+        if is_csv:
+            left = at
+            while left:
+                block = f.read(min(BLOCK_BYTES, left))
+                quotes += block.count(b'"')
+                left -= len(block)
+        else:
+            f.seek(at)
+        while line := f.readline():
+            at += len(line)
+            quotes += line.count(b'"') if is_csv else 0
+            if line.endswith(b"\n") and quotes % 2 == 0:
+                return at
+    return size
+
+
+BLOCK_BYTES = 1 << 24
+
+
+def _copy_bytes(src: BinaryIO, dst: BinaryIO, length: int) -> None:
+    while length:
+        block = src.read(min(BLOCK_BYTES, length))
+        if not block:
+            return
+        dst.write(block)
+        length -= len(block)
 
 
 def explain_pages(data: Path, db: Path, params: dict, labels: list[str], scale: float) -> list[str]:
@@ -520,6 +628,9 @@ def _add_steps(parser: argparse.ArgumentParser) -> None:
     steps.choices["load"].add_argument(
         "--profile", type=Path, help="time every step of the load, written here as JSON"
     )
+    steps.choices["load"].add_argument(
+        "--refresh", action="store_true", help="refresh --db from the folder's grown files"
+    )
     pages = steps.add_parser("pages", help="(a child step) every page query, timed")
     pages.add_argument("--db", type=Path, required=True)
     pages.add_argument("--params", type=Path, required=True, help="JSON of the bound parameters")
@@ -537,7 +648,9 @@ def _run_step(args: argparse.Namespace) -> None:
     if args.step == "floor":
         floor_child(args.folder, args.db, args.memory_limit, args.max_temp)
     elif args.step == "load":
-        load_child(args.folder, args.db, args.profile, args.memory_limit, args.max_temp)
+        load_child(
+            args.folder, args.db, args.profile, args.memory_limit, args.max_temp, args.refresh
+        )
     else:
         pages_child(args.db, args.params, args.warm_repeat, args.out)
 
@@ -573,6 +686,11 @@ def main(argv: list[str] | None = None) -> int:
         "free disk), so that a load spilling without end fails instead of filling the disk",
     )
     parser.add_argument("--keep", action="store_true", help="keep the loaded databases")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="skip the refresh measurement (a load of the exports less one day, then the refresh)",
+    )
     parser.add_argument(
         "--data", type=Path, default=DATA_DIR, help="folder for generated data and databases"
     )

@@ -20,8 +20,13 @@ LOAD_ROWS = [
     "load ÷ floor",
     "load ÷ floor, CPU time",
     "machine load average before → after the load",
+    "load time growth per step up in scale",
     "load peak memory (MB)",
     "database file (MB)",
+    "database file ÷ input files",
+    "refresh adding one day (s)",
+    "refresh peak memory (MB)",
+    "refresh ÷ full load",
     "slowest page query, warm p95 (ms)",
     "slowest page query, cold p95 (ms)",
 ]
@@ -175,6 +180,15 @@ def test_run_measures_two_scales_and_keeps_the_notes(tmp_path: Path) -> None:
     verdicts = {row[0]: row[5] for row in load[1:]}
     assert verdicts["load ÷ floor"] in ("yes", "**no**")
     assert verdicts["load peak memory (MB)"] in ("yes", "**no**")
+    # The refresh was measured at both scales (a load of one day less, then the refresh).
+    for name in (
+        "database file ÷ input files",
+        "refresh ÷ full load",
+        "load time growth per step up in scale",
+    ):
+        assert verdicts[name] in ("yes", "**no**")
+    refresh = next(row for row in load if row[0] == "refresh adding one day (s)")
+    assert all(float(cell) > 0 for cell in refresh[2:4])
 
     pages = _table(text, "## Page queries")
     assert pages[0] == [

@@ -1,7 +1,9 @@
 """`aftermath load`: validate a folder of exports into a new DuckDB file, then swap it in.
 
 Work happens in a temporary file beside the target, renamed over it only when everything
-succeeded, so a failed load leaves the previous database untouched.
+succeeded, so a failed load leaves the previous database untouched. With `refresh`, that file
+starts as a copy of the previous database and takes only the rows the files gained
+(ingest/refresh.py); the derived tables are computed again either way.
 """
 
 import json
@@ -18,6 +20,7 @@ from aftermath.build.lexicon import store_lexicon
 from aftermath.build.order import derived_queries
 from aftermath.errors import InputError
 from aftermath.ingest.discover import discover
+from aftermath.ingest.refresh import plan, refresh_inputs, write_load_files
 from aftermath.ingest.validate import TableReport, load_inputs
 from aftermath.progress import SILENT, Progress, rows_text
 from aftermath.settings import DEFAULTS, Settings
@@ -62,6 +65,7 @@ def load(
     options: dict[str, str] | None = None,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     progress: Progress = SILENT,
+    refresh: bool = False,
     max_spill: str = "",
     engine: str = "duckdb",
     spark_master: str | None = None,
@@ -70,15 +74,21 @@ def load(
     """Validate and import the exports, compute the derived tables, swap the database in.
     DuckDB keeps to `memory_limit` and spills the rest to a folder beside the database (at most
     `max_spill` when given, so a runaway load fails instead of filling the disk); `progress`
-    hears of every step as it ends. With engine "spark" the derived tables are computed on Spark
-    (`spark_master`, default local[*]; build/spark.py) and stored the same; its Parquet files go
-    below `spark_dir` (default beside the database), removed afterwards."""
+    hears of every step as it ends. `refresh`: the database at db_path brought up to date with
+    the rows source_dir's files gained since it was loaded. With engine "spark" the derived
+    tables are computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored
+    the same; its Parquet files go below `spark_dir` (default beside the database), removed
+    afterwards."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}'; known: {', '.join(ENGINES)}")
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
-    inputs = discover(source_dir, list(sources), options or {}, notes)
+    if refresh and (sources or source_dir is None):
+        raise InputError("--refresh reads a folder of the contract's own files, not --source")
+    if refresh and not db_path.exists():
+        raise InputError(f"no database at {db_path} to refresh: load it in full first")
+    inputs = [] if refresh else discover(source_dir, list(sources), options or {}, notes)
     tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
     _remove(tmp_path)
     spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
@@ -87,6 +97,9 @@ def load(
         f".{db_path.name}.spark-{os.getpid()}"
     )
     stage = "opening the database"
+    if refresh:
+        with progress.step("copying the previous database"):
+            shutil.copyfile(db_path, tmp_path)
     con = duckdb.connect(str(tmp_path))
     try:
         try:
@@ -106,11 +119,18 @@ def load(
         if max_spill:
             con.execute("set max_temp_directory_size = $size", {"size": max_spill})
         stage = "reading the inputs"
-        reports = load_inputs(con, inputs, notes, progress)
+        if refresh:
+            changes = plan(con, source_dir, timezone, notes)
+            inputs = [change.item for change in changes]
+            reports = refresh_inputs(con, changes, notes, progress)
+            drop_derived(con, settings)
+        else:
+            reports = load_inputs(con, inputs, notes, progress)
         with progress.step("freeing the staging copies, storing the lexicon"):
             exported_at = _exported_at(con)
             drop_temporary(con, temporary_objects(con))
             write_load_tables(con, reports, source_dir, sources, settings, exported_at)
+            write_load_files(con, inputs, {r.file: r.rows_read for r in reports}, timezone)
             store_lexicon(con)
             create_macros(con)
         if engine == "spark":
@@ -143,6 +163,16 @@ def load(
         shutil.rmtree(spill_dir, ignore_errors=True)
         shutil.rmtree(spark_dir, ignore_errors=True)
     return LoadResult(db_path, reports, notes)
+
+
+def drop_derived(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """A refresh's copy without what the load computes, so that every step builds it again."""
+    for step in derived_queries(settings):
+        if not step.query.kept:
+            # A name from our own query files (checked by queries.parse).
+            con.execute(f"drop table if exists {step.query.table}")
+    con.execute("drop table if exists load_report")
+    con.execute("drop table if exists load_info")
 
 
 def _rows_note(con: duckdb.DuckDBPyConnection, table: str) -> str:

@@ -18,6 +18,7 @@ class Input:
     label: str  # what messages call it: the file name, or "file [vendor]"
     # Creates the raw relation by that name; False when the source holds nothing for the table.
     build: Callable[[duckdb.DuckDBPyConnection, str], bool]
+    path: Path | None = None  # a contract file's own path; None for a vendor export
 
 
 def table_for(path: Path) -> str | None:
@@ -54,7 +55,7 @@ def discover(
                 notes.append(f"{path.name}: read as a {name} export ({reason})")
                 vendor_files.append((name, path, "detected"))
             elif table:
-                inputs.append(Input(table, path.name, file_builder(path, table)))
+                inputs.append(Input(table, path.name, file_builder(path, table), path))
             elif path.stem.lower() in schema.TABLES and path.is_file():
                 raise InputError(
                     f"{path.name}: '{path.suffix}' is not a format Aftermath reads. Save the "

@@ -126,38 +126,16 @@ def load_inputs(
         'create table rejects (file varchar, row_number bigint, "column" varchar, '
         "value varchar, reason varchar, kind varchar)"
     )
-    con.execute(
-        'create temp table _parse_rejects (file varchar, row_number bigint, "column" varchar, '
-        "value varchar, reason varchar)"
-    )
-    con.execute("create temp table _notes (note varchar)")
+    start_rejects(con)
     reports: list[TableReport] = []
     for table in schema.TABLES.values():
         mine = [i for i in inputs if i.table == table.name]
         checked_parts = []
         for n, item in enumerate(mine):
-            raw = f"_raw_{table.name}_{n}"
-            con.execute("delete from _parse_rejects")
-            with progress.step(f"reading {item.label}") as step:
-                if not item.build(con, raw):
-                    step.done = f"{item.label}: no {table.name} in it"
-                    continue
-                report = TableReport(table.name, item.label)
-                parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
-                con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
-                _check(con, table, raw, f"_checked_{table.name}_{n}", item.label)
-                checked, bad = con.execute(
-                    "select count(*), count(*) filter (len(_problems) > 0) "
-                    f"from _checked_{table.name}_{n}"
-                ).fetchone()
-                report.rows_read = checked + parse_rejects
-                report.rows_rejected = bad + parse_rejects
-                step.done = (
-                    f"read {item.label} into {table.name}: {rows_text(report.rows_read)}, "
-                    f"{report.rows_rejected:,} rejected"
-                )
-            checked_parts.append((n, report))
-            reports.append(report)
+            report = read_part(con, table, item, n, progress)
+            if report:
+                checked_parts.append((n, report))
+                reports.append(report)
         with progress.step(f"storing {table.name}") as step:
             _store(con, table, checked_parts)
             loaded = sum(report.rows_loaded for _, report in checked_parts)
@@ -168,14 +146,154 @@ def load_inputs(
             )
     with progress.step("checking references between the tables"):
         _check_references(con, reports)
+    _top_reasons(con, reports)
+    notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
+    return reports
+
+
+def read_part(
+    con: duckdb.DuckDBPyConnection,
+    table: schema.Table,
+    item: Input,
+    n: int,
+    progress: Progress = SILENT,
+    row_offset: int = 0,
+) -> TableReport | None:
+    """One file read into `_checked_<table>_<n>`, its rejects listed; None when it holds none
+    of the table. Row numbers start after `row_offset` (a refresh reads a file's new rows)."""
+    raw = f"_raw_{table.name}_{n}"
+    con.execute("delete from _parse_rejects")
+    new_rows = f" from row {row_offset + 1} on" if row_offset else ""
+    with progress.step(f"reading {item.label}{new_rows}") as step:
+        if not item.build(con, raw):
+            step.done = f"{item.label}: no {table.name} in it"
+            return None
+        if row_offset:
+            con.execute(
+                f"create temp table {raw}_on as select _row + $offset as _row, * exclude (_row) "
+                f"from {raw}",
+                {"offset": row_offset},
+            )
+            con.execute(
+                "update _parse_rejects set row_number = row_number + $offset",
+                {"offset": row_offset},
+            )
+            raw = f"{raw}_on"
+        report = TableReport(table.name, item.label)
+        parse_rejects = con.execute("select count(*) from _parse_rejects").fetchone()[0]
+        con.execute("insert into rejects select *, 'rejected' from _parse_rejects")
+        _check(con, table, raw, f"_checked_{table.name}_{n}", item.label)
+        checked, bad = con.execute(
+            f"select count(*), count(*) filter (len(_problems) > 0) from _checked_{table.name}_{n}"
+        ).fetchone()
+        report.rows_read = checked + parse_rejects
+        report.rows_rejected = bad + parse_rejects
+        step.done = (
+            f"read {item.label}{new_rows} into {table.name}: {rows_text(report.rows_read)}, "
+            f"{report.rows_rejected:,} rejected"
+        )
+    return report
+
+
+def start_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """The load's scratch tables for parse rejects and notes."""
+    con.execute(
+        'create temp table _parse_rejects (file varchar, row_number bigint, "column" varchar, '
+        "value varchar, reason varchar)"
+    )
+    con.execute("create temp table _notes (note varchar)")
+
+
+def _top_reasons(con: duckdb.DuckDBPyConnection, reports: list[TableReport]) -> None:
     reasons = con.execute(
         "select file, \"column\", reason, count(*) as n from rejects where kind = 'rejected' "
         'group by all order by file, n desc, "column", reason'
     ).fetchall()
     for report in reports:
         report.top_reasons = [(c, r, n) for f, c, r, n in reasons if f == report.file][:TOP_REASONS]
-    notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
-    return reports
+
+
+def merge_part(
+    con: duckdb.DuckDBPyConnection, table: schema.Table, n: int, report: TableReport
+) -> None:
+    """A refresh's new rows of one file into its stored table, as a full load would hold them:
+    a row replaces the stored row with its id (the later row of a file wins), usage adds to the
+    day it rolls up into. `report` (the file's figures so far) takes the new rows' figures."""
+    cols = ", ".join(table.column_names)
+    con.execute(
+        f"create or replace temp view _valid_{table.name} as select _file, _row, {cols} "
+        f"from _checked_{table.name}_{n} where len(_problems) = 0"
+    )
+    valid = report.rows_read - report.rows_rejected
+    if table.key:
+        con.execute(
+            f"create or replace temp table _kept_{table.name} as select * from _valid_{table.name} "
+            f"qualify row_number() over (partition by {table.key} order by _row desc) = 1"
+        )
+        kept, replaced = con.execute(
+            f"select count(*), count(*) filter (where {table.key} in "
+            f"(select {table.key} from {table.name})) from _kept_{table.name}"
+        ).fetchone()
+        con.execute(
+            f"delete from {table.name} where {table.key} in "
+            f"(select {table.key} from _kept_{table.name})"
+        )
+        con.execute(f"insert into {table.name} select {cols} from _kept_{table.name}")
+        report.duplicates_merged = valid - kept + replaced
+        report.rows_loaded = kept - replaced
+    elif table.name == "usage":
+        con.execute(
+            "create or replace temp table _rolled_usage as select account_id, "
+            "coalesce(day, cast(ts as date)) as day, coalesce(feature, '') as feature, "
+            "sum(coalesce(value, 1)) as value from _valid_usage group by all"
+        )
+        con.execute(
+            "update usage set value = usage.value + new.value from _rolled_usage as new "
+            "where new.account_id = usage.account_id and new.day = usage.day "
+            "and new.feature = usage.feature"
+        )
+        con.execute(
+            "insert into usage select * from _rolled_usage as new where not exists (select 1 "
+            "from usage where usage.account_id = new.account_id and usage.day = new.day "
+            "and usage.feature = new.feature)"
+        )
+        report.rows_loaded = valid
+    else:
+        con.execute(f"insert into {table.name} select {cols} from _valid_{table.name}")
+        report.rows_loaded = valid
+
+
+def refresh_references(
+    con: duckdb.DuckDBPyConnection, reports: list[TableReport], read: set[str]
+) -> None:
+    """The reference warnings of a refresh: a warning whose incident or ticket has arrived goes,
+    the new rows of the tables in `read` are checked, and each file's warnings are counted."""
+    for table, col, ref_table, ref_col, reason in REFERENCE_RULES:
+        files = [r.file for r in reports if r.table_name == table]
+        con.execute(
+            "delete from rejects where kind = 'warning' and \"column\" = $col "
+            f"and list_contains($files, file) and value in (select {ref_col} from {ref_table})",
+            {"col": col, "files": files},
+        )
+        if table in read:
+            # Identifiers from REFERENCE_RULES; the values are bound.
+            con.execute(
+                f"insert into rejects select _file, _row, $col, {col}, $reason, 'warning' "
+                f"from _valid_{table} where {col} is not null "
+                f"and {col} not in (select {ref_col} from {ref_table})",
+                {"col": col, "reason": reason},
+            )
+        per_file = dict(
+            con.execute(
+                "select file, count(*) from rejects where kind = 'warning' and \"column\" = $col "
+                "group by file",
+                {"col": col},
+            ).fetchall()
+        )
+        for report in reports:
+            if report.table_name == table:
+                report.warnings = per_file.get(report.file, 0)
+    _top_reasons(con, reports)
 
 
 def _check_references(con: duckdb.DuckDBPyConnection, reports: list[TableReport]) -> None:
