@@ -5,6 +5,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from aftermath.queries import quoted_identifier
+
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "parquet", "json")
@@ -43,20 +45,15 @@ def _select(con: duckdb.DuckDBPyConnection, table: str, fmt: str) -> str:
     ).fetchall()
     exprs = []
     for name, dtype in cols:
-        ref = _identifier(name)
+        ref = quoted_identifier(name)
         if dtype.startswith("TIMESTAMP") and fmt != "parquet":
             ref = f"strftime({ref}, '%Y-%m-%dT%H:%M:%SZ')"
         elif dtype.endswith("[]") and fmt == "csv":
             ref = f"array_to_string({ref}, ';')"
         if fmt == "csv" and (dtype == "VARCHAR" or dtype.endswith("[]")):
             ref = f"case when regexp_matches({ref}, '^[=+\\-@\\t\\r]') then '''' || {ref} else {ref} end"
-        exprs.append(f"{ref} as {_identifier(name)}")
-    return f"select {', '.join(exprs)} from {_identifier(table)}"
-
-
-def _identifier(name: str) -> str:
-    """A catalog name as a quoted SQL identifier (a name from an export may hold a quote)."""
-    return '"' + name.replace('"', '""') + '"'
+        exprs.append(f"{ref} as {quoted_identifier(name)}")
+    return f"select {', '.join(exprs)} from {quoted_identifier(table)}"
 
 
 def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, out: Path | str) -> None:

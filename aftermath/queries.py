@@ -123,6 +123,11 @@ def all_queries(folder: str = "") -> list[Query]:
     ]
 
 
+def quoted_identifier(name: str) -> str:
+    """A name as a quoted SQL identifier, inner quotes doubled (a name from an export may hold one)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def used_params(sql: str) -> set[str]:
     """`$names` in the body, ignoring comments and string literals."""
     body = re.sub(r"--[^\n]*", "", sql)

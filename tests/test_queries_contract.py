@@ -151,12 +151,24 @@ def test_a_spark_form_gives_its_files_rows_on_duckdb(name, fixture_steps):
     con.execute(f"create or replace temp table _original as {step.query.sql}", step.params)
     con.execute(f"create or replace temp table _spark_form as {text}", step.params)
     types = con.execute("select column_name, column_type from (describe _spark_form)").fetchall()
-    cast = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in types)
+    cast = ", ".join(
+        f"cast({queries.quoted_identifier(c)} as {t}) as {queries.quoted_identifier(c)}"
+        for c, t in types
+    )
     total = con.execute("select count(*) from _original").fetchone()[0]
     assert total > 0, "the fixture must give the file rows to compare"
     original, spark_form = f"select {cast} from _original", "select * from _spark_form"
     for one, other in ((original, spark_form), (spark_form, original)):
         assert con.execute(f"select count(*) from ({one} except all {other})").fetchone()[0] == 0
+
+
+def test_a_quoted_identifier_keeps_a_name_with_quotes_in_it():
+    # The Spark engine and export splice column names from the data; one may hold a quote.
+    name = 'say "hi"'
+    assert queries.quoted_identifier(name) == '"say ""hi"""'
+    con = duckdb.connect()
+    con.execute(f"create table t as select 1 as {queries.quoted_identifier(name)}")
+    assert [row[0] for row in con.execute("describe t").fetchall()] == [name]
 
 
 def test_a_load_step_is_named_by_a_plain_identifier():

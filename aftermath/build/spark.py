@@ -31,7 +31,7 @@ from aftermath.build.lexicon import store_lexicon
 from aftermath.build.order import DerivedStep, derived_queries
 from aftermath.errors import InputError
 from aftermath.progress import SILENT, Progress
-from aftermath.queries import PASS_PARAMS, QUERIES_DIR, SPARK_SUFFIX, Query
+from aftermath.queries import PASS_PARAMS, QUERIES_DIR, SPARK_SUFFIX, Query, quoted_identifier
 from aftermath.settings import Settings
 
 DEFAULT_MASTER = "local[*]"
@@ -457,7 +457,10 @@ def build_on_spark(
             if step.query.kept:
                 continue
             table = step.query.table
-            columns = ", ".join(f'cast("{c}" as {t}) as "{c}"' for c, t in types[table])
+            columns = ", ".join(
+                f"cast({quoted_identifier(c)} as {t}) as {quoted_identifier(c)}"
+                for c, t in types[table]
+            )
             files = str(derived / table / "*.parquet")
             # The table name comes from queries/ (a checked identifier); the path is bound.
             con.execute(
@@ -473,7 +476,9 @@ def duckdb_types(con: duckdb.DuckDBPyConnection, steps: list[DerivedStep]) -> di
     try:
         for table in (*schema.TABLES, "load_info"):
             described = con.execute(f"describe {table}").fetchall()
-            columns = ", ".join(f'null::{row[1]} as "{row[0]}"' for row in described)
+            columns = ", ".join(
+                f"null::{row[1]} as {quoted_identifier(row[0])}" for row in described
+            )
             empty.execute(f"create table {table} as select {columns} where false")
         store_lexicon(empty)
         create_macros(empty)
