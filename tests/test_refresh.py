@@ -2,6 +2,7 @@
 load of the grown files, table by table; a failed refresh leaves the previous database as it was."""
 
 import io
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -167,6 +168,25 @@ def test_a_file_changed_other_than_by_new_rows_is_read_again_whole(tmp_path):
     load(folder, full)
     assert tables_differ(db, full) == {}
     assert rows(db, "select subject from tickets where ticket_id = 'T1'") == [("locked out",)]
+
+
+def test_a_file_written_again_with_the_same_bytes_is_not_read(tmp_path):
+    folder = write_exports(tmp_path / "x", {"incidents.csv": INCIDENTS, "tickets.csv": TICKETS})
+    db = tmp_path / "x.duckdb"
+    load(folder, db)
+    incidents = folder / "incidents.csv"
+    incidents.write_text(INCIDENTS)
+    os.utime(incidents, ns=(1, 1))
+    with open(folder / "tickets.csv", "a") as f:
+        f.write("T3,2026-03-02T10:30:00Z,A3,cannot log in,I1\n")
+    said = io.StringIO()
+    load(folder, db, refresh=True, progress=Progress(said))
+    # Not read, so the tickets that point at its incidents were not read again whole either.
+    assert "incidents.csv" not in said.getvalue()
+    assert "read tickets.csv from row 3 on into tickets: 1 row" in said.getvalue()
+    full = tmp_path / "full.duckdb"
+    load(folder, full)
+    assert tables_differ(db, full) == {}
 
 
 def test_a_failed_refresh_leaves_the_previous_database_untouched(tmp_path, capsys):

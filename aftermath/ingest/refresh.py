@@ -2,9 +2,10 @@
 rows its export files gained, instead of a load from scratch.
 
 Each contract file of DIR is compared with what the previous load read (`load_files`: its size,
-modification time and SHA-256): an unchanged file is not read at all; a file that only grew (its
-first bytes are the file read last time, and it ended at a line end) has only its new rows read
-and checked, numbered on from the rows before them; any other change has its table read again
+modification time and SHA-256): an unchanged file (same size and time, or same size and bytes)
+is not read at all; a file that only grew (its first bytes are the file read last time, and it
+ended at a line end) has only its new rows read and checked, numbered on from the rows before
+them; any other change has its table read again
 whole, and the tables whose references point at it (tickets and the rest at incidents, ticket
 comments at tickets) with it. New rows replace stored rows with the same id, as the later row of
 a file does in a full load; usage adds to the day it rolls up into. The reference warnings are
@@ -147,6 +148,9 @@ def plan(
             )
         stat = item.path.stat()
         if (stat.st_size, stat.st_mtime_ns) == (size, modified):
+            changes.append(Change(item, "unchanged"))
+        elif stat.st_size == size and file_facts(item.path).sha256 == sha:
+            # Written again with the same bytes (an export job that rewrites every file).
             changes.append(Change(item, "unchanged"))
         elif _grew(item.path, size, sha):
             changes.append(Change(item, "grown", rows, size))
