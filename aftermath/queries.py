@@ -30,8 +30,12 @@ HEADER_FIELDS = ("grain", "params", "columns")
 # is built for later derived files and dropped once the last of them is built. One whose header
 # says `passes: N rows of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
 # $pass_last to a range of that column's values (from 0): rows land grouped by it without one
-# big sort, and each pass sorts only its own rows.
-OPTIONAL_FIELDS = ("key", "kept", "passes")
+# big sort, and each pass sorts only its own rows. One whose header says `refresh: by COLUMN`
+# is row-local in that column (each output row depends only on the rows of the tables it reads
+# that carry its value, and on tables without the column that a refresh leaves as they were): a
+# refresh recomputes only the values whose rows changed (build/refresh_scope.py). Any other
+# file is recomputed whole.
+OPTIONAL_FIELDS = ("key", "kept", "passes", "refresh")
 PASS_PARAMS = ("pass_first", "pass_last")
 
 
@@ -46,6 +50,7 @@ class Query:
     key: tuple[str, ...] = ()
     kept: str = ""
     passes: tuple[int, str, str] | None = None  # (values per pass, table, column)
+    refresh_by: str = ""  # the column a refresh recomputes it by; "" for whole
 
     @property
     def create(self) -> str:
@@ -100,7 +105,18 @@ def parse(name: str, text: str) -> Query:
                 f"queries/{name}.sql: passes must read 'N values of TABLE.COLUMN at a time'"
             )
         passes = (int(match[1]), match[2], match[3])
-    return Query(name, header[0], found["grain"], params, columns, text, key, kept, passes)
+    refresh_by = ""
+    if "refresh" in found:
+        match = re.fullmatch(r"by (\w+)\b.*", found["refresh"])
+        if not match or match[1] not in columns or kept or passes:
+            raise ValueError(
+                f"queries/{name}.sql: refresh must read 'by COLUMN', a column of a stored table "
+                "built in one statement"
+            )
+        refresh_by = match[1]
+    return Query(
+        name, header[0], found["grain"], params, columns, text, key, kept, passes, refresh_by
+    )
 
 
 @cache

@@ -2,7 +2,9 @@
 load of the grown files, table by table; a failed refresh leaves the previous database as it was."""
 
 import io
+import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -12,6 +14,7 @@ from aftermath.build.load import load
 from aftermath.cli import main
 from aftermath.errors import InputError
 from aftermath.progress import Progress
+from aftermath.settings import DEFAULTS
 from benchmarks import generate
 from benchmarks.run import earlier_exports
 from tests.helpers import rows, write_exports
@@ -95,6 +98,7 @@ def test_refreshing_the_demo_equals_loading_it_in_full(tmp_path):
     write_demo(exports)
     refreshed, full, said, earlier_rows = refreshed_and_full(exports, tmp_path, 0.8)
     assert tables_differ(refreshed, full) == {}
+    assert "updated ticket_tokens" in said and "updated ticket_signals" in said
     # Only the new rows of the grown files were read, the unchanged files not at all.
     for file in ("tickets.csv", "ticket_events.jsonl", "status_updates.jsonl"):
         ((whole,),) = rows(full, "select rows_read from load_report where file = $f", {"f": file})
@@ -107,6 +111,8 @@ def test_refreshing_benchmark_data_equals_loading_it_in_full(tmp_path):
     generate.generate(0.01, exports, seed=1)
     refreshed, full, said, earlier_rows = refreshed_and_full(exports, tmp_path, 0.9)
     assert tables_differ(refreshed, full) == {}
+    # The steps that refresh by ticket were updated, not built again, in the refresh compared.
+    assert "updated ticket_tokens" in said and "updated ticket_signals" in said
     ((whole,),) = rows(full, "select rows_read from load_report where file = 'tickets.csv'")
     assert 0 < new_rows_read(said, "tickets.csv") == whole - earlier_rows["tickets.csv"]
 
@@ -164,6 +170,25 @@ def test_a_file_changed_other_than_by_new_rows_is_read_again_whole(tmp_path):
     assert rows(db, "select subject from tickets where ticket_id = 'T1'") == [("locked out",)]
 
 
+def test_a_file_written_again_with_the_same_bytes_is_not_read(tmp_path):
+    folder = write_exports(tmp_path / "x", {"incidents.csv": INCIDENTS, "tickets.csv": TICKETS})
+    db = tmp_path / "x.duckdb"
+    load(folder, db)
+    incidents = folder / "incidents.csv"
+    incidents.write_text(INCIDENTS)
+    os.utime(incidents, ns=(1, 1))
+    with open(folder / "tickets.csv", "a") as f:
+        f.write("T3,2026-03-02T10:30:00Z,A3,cannot log in,I1\n")
+    said = io.StringIO()
+    load(folder, db, refresh=True, progress=Progress(said))
+    # Not read, so the tickets that point at its incidents were not read again whole either.
+    assert "incidents.csv" not in said.getvalue()
+    assert "read tickets.csv from row 3 on into tickets: 1 row" in said.getvalue()
+    full = tmp_path / "full.duckdb"
+    load(folder, full)
+    assert tables_differ(db, full) == {}
+
+
 def test_a_failed_refresh_leaves_the_previous_database_untouched(tmp_path, capsys):
     folder = write_exports(tmp_path / "x", {"incidents.csv": INCIDENTS, "tickets.csv": TICKETS})
     db = tmp_path / "x.duckdb"
@@ -175,3 +200,83 @@ def test_a_failed_refresh_leaves_the_previous_database_untouched(tmp_path, capsy
     assert db.read_bytes() == before
     with pytest.raises(InputError, match="no database"):
         load(folder, tmp_path / "none.duckdb", refresh=True)
+
+
+EVENTS = (
+    "ticket_id,created_at,author_role,body\n"
+    "T1,2026-03-02T10:11:00Z,customer,still cannot log in\n"
+    "T2,2026-03-02T10:21:00Z,agent,we are looking\n"
+)
+SIGNAL_TICKETS = (
+    "ticket_id,created_at,account_id,subject,incident_id\n"
+    "T1,2026-03-02T10:10:00Z,A1,cannot log in,I1\n"
+    "T2,2026-03-02T10:20:00Z,A2,login is confusing,I1\n"
+    "T4,2026-03-02T10:30:00Z,A4,login page confused me,I1\n"
+)
+
+
+def test_a_refresh_recomputes_the_signals_and_tokens_of_the_tickets_it_touches(tmp_path):
+    """ticket_signals and ticket_tokens (`refresh: by ticket_id`) are updated for the tickets
+    whose rows the new rows are, not built again; T4's stored rows, untouched, stay."""
+    folder = write_exports(
+        tmp_path / "x",
+        {"incidents.csv": INCIDENTS, "tickets.csv": SIGNAL_TICKETS, "ticket_events.csv": EVENTS},
+    )
+    db = tmp_path / "x.duckdb"
+    load(folder, db)
+    signals = "select ticket_id, signal, evidence from ticket_signals order by all"
+    assert rows(db, signals) == [
+        ("T2", "confusion", "confusing"),
+        ("T4", "confusion", "confused"),
+    ]
+    with open(folder / "tickets.csv", "a") as f:
+        # T2 is written again without the word that gave it a signal; T3 is new.
+        f.write("T2,2026-03-02T10:20:00Z,A2,login spinner frozen,I1\n")
+        f.write("T3,2026-03-02T10:40:00Z,A3,no idea why,I1\n")
+    with open(folder / "ticket_events.csv", "a") as f:
+        # A customer comment gives the older ticket T1 a signal.
+        f.write("T1,2026-03-02T10:50:00Z,customer,this is confusing\n")
+    said = io.StringIO()
+    load(folder, db, refresh=True, progress=Progress(said))
+    for table in ("ticket_signals", "ticket_tokens"):
+        assert f"updated {table} for 3 changed ticket_id values" in said.getvalue()
+    assert rows(db, signals) == [
+        ("T1", "confusion", "confusing"),
+        ("T3", "confusion", "no idea"),
+        ("T4", "confusion", "confused"),
+    ]
+    assert rows(
+        db,
+        "select word from ticket_tokens where ticket_id = 'T2' and field = 'subject' order by 1",
+    ) == [("frozen",), ("login",), ("spinner",)]
+    full = tmp_path / "full.duckdb"
+    load(folder, full)
+    assert tables_differ(db, full) == {}
+
+
+def test_a_refresh_that_cannot_tell_the_changed_tickets_builds_every_step_whole(tmp_path):
+    """A file read again whole (rows may be gone) or other settings: no step is updated by
+    value, and the result still equals a full load."""
+    folder = write_exports(
+        tmp_path / "x",
+        {"incidents.csv": INCIDENTS, "tickets.csv": SIGNAL_TICKETS, "ticket_events.csv": EVENTS},
+    )
+    db = tmp_path / "x.duckdb"
+    load(folder, db)
+    (folder / "tickets.csv").write_text(SIGNAL_TICKETS.replace("confused me", "fine"))
+    said = io.StringIO()
+    load(folder, db, refresh=True, progress=Progress(said))
+    assert "built ticket_signals" in said.getvalue() and "updated" not in said.getvalue()
+    full = tmp_path / "full.duckdb"
+    load(folder, full)
+    assert tables_differ(db, full) == {}
+    assert rows(db, "select ticket_id from ticket_signals") == [("T2",)]
+
+    other = replace(DEFAULTS, min_shared_words=3)
+    with open(folder / "ticket_events.csv", "a") as f:
+        f.write("T1,2026-03-02T10:50:00Z,customer,this is confusing\n")
+    said = io.StringIO()
+    load(folder, db, settings=other, refresh=True, progress=Progress(said))
+    assert "built ticket_tokens" in said.getvalue() and "updated" not in said.getvalue()
+    load(folder, full, settings=other)
+    assert tables_differ(db, full) == {}

@@ -3,7 +3,8 @@
 Work happens in a temporary file beside the target, renamed over it only when everything
 succeeded, so a failed load leaves the previous database untouched. With `refresh`, that file
 starts as a copy of the previous database and takes only the rows the files gained
-(ingest/refresh.py); the derived tables are computed again either way.
+(ingest/refresh.py); the derived tables are computed again, on a refresh those whose header
+says `refresh: by COLUMN` for the changed values only (build/refresh_scope.py).
 """
 
 import json
@@ -18,6 +19,7 @@ import duckdb
 from aftermath.build.derived import build_step, create_macros, drop_temporary, temporary_objects
 from aftermath.build.lexicon import store_lexicon
 from aftermath.build.order import derived_queries
+from aftermath.build.refresh_scope import lexicon_snapshot, partial_tables, update_step
 from aftermath.errors import InputError
 from aftermath.ingest.discover import discover
 from aftermath.ingest.refresh import plan, refresh_inputs, write_load_files
@@ -119,11 +121,18 @@ def load(
         if max_spill:
             con.execute("set max_temp_directory_size = $size", {"size": max_spill})
         stage = "reading the inputs"
+        steps = derived_queries(settings)
+        # The stored tables a refresh updates by value instead of building whole.
+        partial: set[str] = set()
         if refresh:
             changes = plan(con, source_dir, timezone, notes)
             inputs = [change.item for change in changes]
-            reports = refresh_inputs(con, changes, notes, progress)
-            drop_derived(con, settings)
+            reports, changed = refresh_inputs(
+                con, changes, notes, progress, tuple({s.query.refresh_by for s in steps} - {""})
+            )
+            if engine == "duckdb":
+                partial = partial_tables(con, steps, changed, settings.params())
+            drop_derived(con, settings, keep=partial)
         else:
             reports = load_inputs(con, inputs, notes, progress)
         with progress.step("freeing the staging copies, storing the lexicon"):
@@ -131,18 +140,29 @@ def load(
             drop_temporary(con, temporary_objects(con))
             write_load_tables(con, reports, source_dir, sources, settings, exported_at)
             write_load_files(con, inputs, {r.file: r.rows_read for r in reports}, timezone)
+            lexicon_before = lexicon_snapshot(con) if partial else []
             store_lexicon(con)
             create_macros(con)
+            if partial and lexicon_snapshot(con) != lexicon_before:
+                drop_derived(con, settings)
+                partial = set()
         if engine == "spark":
             from aftermath.build.spark import build_on_spark
 
             stage = "computing the derived tables on Spark"
             build_on_spark(con, settings, spark_dir, spark_master, progress)
-        for step in derived_queries(settings) if engine == "duckdb" else ():
+        for step in steps if engine == "duckdb" else ():
             stage = f"building {step.query.table}"
             with progress.step(stage) as said:
-                build_step(con, step)
-                said.done = f"built {step.query.table}{_rows_note(con, step.query.table)}"
+                if step.query.table in partial:
+                    values = update_step(con, step, changed[step.query.refresh_by])
+                    said.done = (
+                        f"updated {step.query.table} for {values:,} changed "
+                        f"{step.query.refresh_by} values{_rows_note(con, step.query.table)}"
+                    )
+                else:
+                    build_step(con, step)
+                    said.done = f"built {step.query.table}{_rows_note(con, step.query.table)}"
             drop_temporary(con, step.drop_after)
         with progress.step("writing the database"):
             con.execute("checkpoint")
@@ -165,10 +185,13 @@ def load(
     return LoadResult(db_path, reports, notes)
 
 
-def drop_derived(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """A refresh's copy without what the load computes, so that every step builds it again."""
+def drop_derived(
+    con: duckdb.DuckDBPyConnection, settings: Settings, keep: set[str] | frozenset = frozenset()
+) -> None:
+    """A refresh's copy without what the load computes but the tables in `keep`, so that every
+    other step builds its table again."""
     for step in derived_queries(settings):
-        if not step.query.kept:
+        if not step.query.kept and step.query.table not in keep:
             # A name from our own query files (checked by queries.parse).
             con.execute(f"drop table if exists {step.query.table}")
     con.execute("drop table if exists load_report")

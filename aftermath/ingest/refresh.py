@@ -2,15 +2,17 @@
 rows its export files gained, instead of a load from scratch.
 
 Each contract file of DIR is compared with what the previous load read (`load_files`: its size,
-modification time and SHA-256): an unchanged file is not read at all; a file that only grew (its
-first bytes are the file read last time, and it ended at a line end) has only its new rows read
-and checked, numbered on from the rows before them; any other change has its table read again
+modification time and SHA-256): an unchanged file (same size and time, or same size and bytes)
+is not read at all; a file that only grew (its first bytes are the file read last time, and it
+ended at a line end) has only its new rows read and checked, numbered on from the rows before
+them; any other change has its table read again
 whole, and the tables whose references point at it (tickets and the rest at incidents, ticket
 comments at tickets) with it. New rows replace stored rows with the same id, as the later row of
 a file does in a full load; usage adds to the day it rolls up into. The reference warnings are
-brought up to date, and then every derived table is computed again from the merged inputs. The
-work happens on a copy of the database swapped in at the end, so a failed refresh leaves the
-previous database untouched.
+brought up to date, and then the derived tables are computed again from the merged inputs: the
+ones whose header says `refresh: by COLUMN` for the changed values only (build/refresh_scope.py),
+the rest whole. The work happens on a copy of the database swapped in at the end, so a failed
+refresh leaves the previous database untouched.
 """
 
 import hashlib
@@ -147,6 +149,9 @@ def plan(
         stat = item.path.stat()
         if (stat.st_size, stat.st_mtime_ns) == (size, modified):
             changes.append(Change(item, "unchanged"))
+        elif stat.st_size == size and file_facts(item.path).sha256 == sha:
+            # Written again with the same bytes (an export job that rewrites every file).
+            changes.append(Change(item, "unchanged"))
         elif _grew(item.path, size, sha):
             changes.append(Change(item, "grown", rows, size))
         else:
@@ -199,11 +204,17 @@ def refresh_inputs(
     changes: list[Change],
     notes: list[str],
     progress: Progress = SILENT,
-) -> list[TableReport]:
-    """The changed files' rows merged into the stored tables; every file's figures, old and new."""
+    tracked: tuple[str, ...] = (),
+) -> tuple[list[TableReport], dict[str, set] | None]:
+    """The changed files' rows merged into the stored tables; every file's figures, old and new,
+    and per `tracked` column the values of the rows read (valid or rejected: a superset of the
+    values whose rows changed), or None when a table was read again whole (rows may be gone)."""
     start_rejects(con)
     reports = _stored_reports(con)
     read: set[str] = set()
+    changed: dict[str, set] | None = {column: set() for column in tracked}
+    if any(c.kind == "whole" for c in changes):
+        changed = None
     with tempfile.TemporaryDirectory(prefix="aftermath-refresh-") as folder:
         for table in schema.TABLES.values():
             mine = [c for c in changes if c.item.table == table.name]
@@ -233,6 +244,16 @@ def refresh_inputs(
             part = read_part(con, table, item, 0, progress, change.row_offset)
             if part is None:
                 continue
+            columns = set(tracked) & set(table.column_names) if changed is not None else set()
+            for column in sorted(columns):
+                # A column of the contract's table, checked by schema.
+                changed[column].update(
+                    value
+                    for (value,) in con.execute(
+                        f"select distinct {column} from _checked_{table.name}_0 "
+                        f"where {column} is not null"
+                    ).fetchall()
+                )
             merge_part(con, table, 0, part)
             read.add(table.name)
             if before:
@@ -241,7 +262,7 @@ def refresh_inputs(
                 reports.append(part)
     refresh_references(con, reports, read)
     notes += [n for (n,) in con.execute("select note from _notes").fetchall()]
-    return reports
+    return reports, changed
 
 
 def _stored_reports(con: duckdb.DuckDBPyConnection) -> list[TableReport]:

@@ -3,6 +3,7 @@
 -- key:     ticket_id, signal
 -- params:  none
 -- columns: ticket_id, signal, evidence
+-- refresh: by ticket_id (a ticket's signals read its own row and comments and the lexicon only)
 -- A ticket's text is its subject, description and customer comments (ticket_events with
 -- author_role 'customer'), each normalised by the lexicon's normalise_text macro
 -- (dashboard/lexicon.py) and joined with '|' so no phrase spans two of them. A phrase (from

@@ -3,6 +3,7 @@
 -- key:     ticket_id, field, word
 -- params:  none
 -- columns: ticket_id, field, word
+-- refresh: by ticket_id (a ticket's own text; from the derived tables only whether it is in them)
 -- The tickets: linked ones (ticket_links), the background sample (background_tickets) and the
 -- suggestion candidates (suggestion_candidates); text_terms stems these tokens, suggestions
 -- match them against incident terms. Tokens are runs of letters and digits once apostrophes are
