@@ -16,6 +16,7 @@ from aftermath import export
 from aftermath.build.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.demo import write_demo
 from aftermath.errors import InputError
+from aftermath.ingest.discover import is_uri
 from aftermath.progress import Progress
 from aftermath.report import render_report
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
@@ -46,7 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = with_db(sub.add_parser("load", help="validate and import a folder of exports"))
-    p.add_argument("dir", nargs="?", type=Path, help="folder with one file per table")
+    p.add_argument(
+        "dir",
+        nargs="?",
+        help="folder with one file per table (with --engine spark, also a URI Spark reads: "
+        "file://, hdfs://, s3a://...)",
+    )
     p.add_argument(
         "--source",
         action="append",
@@ -164,8 +170,10 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
     if (args.spark_master or args.spark_dir) and args.engine != "spark":
         print("aftermath load: --spark-master and --spark-dir need --engine spark", file=sys.stderr)
         return 2
+    # A URI goes to the load as it is: a Path would fold its "//".
+    folder = Path(args.dir) if args.dir and not is_uri(args.dir) else args.dir
     result = load(
-        args.dir,
+        folder,
         db,
         settings,
         sources,

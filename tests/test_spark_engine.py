@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from aftermath import schema
 from aftermath.build.load import load
 from aftermath.build.order import derived_queries
 from aftermath.settings import DEFAULTS
@@ -229,21 +230,63 @@ def test_the_voice_report_reads_the_same_from_both_engines(voice_fixture):
     assert reports(by_spark)[0] == (FIXTURES / "voice" / "report_VO-1.md").read_text()
 
 
-def test_bad_input_on_the_spark_path_is_one_message_and_exit_1(tmp_path, capsys):
+@pytest.fixture(scope="module")
+def impact_by_uri(impact_fixture, tmp_path_factory) -> tuple[Path, Path]:
+    """tests/fixtures/impact read by Spark from its file:// URI, beside the DuckDB load of the
+    folder."""
+    from aftermath.cli import main
+
+    db = tmp_path_factory.mktemp("spark_uri") / "uri.duckdb"
+    uri = (FIXTURES / "impact").resolve().as_uri()
+    args = ["load", uri, "--db", str(db), "--engine", "spark", "--spark-master", MASTER]
+    assert main([*args, "--quiet"]) == 0
+    return impact_fixture[0], db
+
+
+@pytest.mark.parametrize("table", [*schema.TABLES, *DERIVED])
+def test_a_file_uri_read_by_spark_loads_as_the_folder(impact_by_uri, table):
+    assert differences(*impact_by_uri, table) == []
+
+
+@pytest.mark.parametrize("as_uri", [False, True])
+def test_bad_input_on_the_spark_path_is_one_message_and_exit_1(tmp_path, capsys, as_uri):
     from aftermath.cli import main
 
     folder = write_exports(
         tmp_path / "bad",
         {"incidents.csv": "incident_id,started_at\nI1,2026-07-14T10:00:00Z\n"},
     )
+    given = folder.as_uri() if as_uri else str(folder)
     db = tmp_path / "a.duckdb"
-    code = main(
-        ["load", str(folder), "--db", str(db), "--engine", "spark", "--spark-master", MASTER]
-    )
+    args = ["load", given, "--db", str(db), "--engine", "spark", "--spark-master", MASTER]
+    code = main([*args, "--quiet"])
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("aftermath: no tickets file") and "Traceback" not in err
-    assert not db.exists()
+    # Said of the folder as given, the URI included.
+    assert f"is required in {given}." in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad"]
+
+
+def test_a_uri_spark_cannot_list_is_one_message(tmp_path, capsys):
+    from aftermath.cli import main
+
+    uri = (tmp_path / "none").as_uri()
+    args = ["load", uri, "--db", str(tmp_path / "a.duckdb"), "--engine", "spark"]
+    assert main([*args, "--spark-master", MASTER]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"aftermath: {uri}: Spark cannot list it") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_uri_needs_the_spark_engine(tmp_path, capsys):
+    from aftermath.cli import main
+
+    uri = (FIXTURES / "impact").resolve().as_uri()
+    assert main(["load", uri, "--db", str(tmp_path / "a.duckdb")]) == 1
+    assert capsys.readouterr().err == (
+        f"aftermath: {uri}: a URI is read by Spark: load it with --engine spark\n"
+    )
 
 
 def test_a_failed_spark_step_leaves_the_previous_database(tmp_path, capsys, monkeypatch):

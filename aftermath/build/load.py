@@ -21,7 +21,7 @@ from aftermath.build.lexicon import store_lexicon
 from aftermath.build.order import derived_queries
 from aftermath.build.refresh_scope import lexicon_snapshot, partial_tables, update_step
 from aftermath.errors import InputError
-from aftermath.ingest.discover import discover
+from aftermath.ingest.discover import discover, is_uri
 from aftermath.ingest.refresh import plan, refresh_inputs, write_load_files
 from aftermath.ingest.validate import TableReport, load_inputs
 from aftermath.progress import SILENT, Progress, rows_text
@@ -59,7 +59,7 @@ class LoadResult:
 
 
 def load(
-    source_dir: Path | None,
+    source_dir: Path | str | None,
     db_path: Path,
     settings: Settings = DEFAULTS,
     sources: list[tuple[str, Path]] | tuple = (),
@@ -80,7 +80,8 @@ def load(
     the rows source_dir's files gained since it was loaded. With engine "spark" the derived
     tables are computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored
     the same; its Parquet files go below `spark_dir` (default beside the database), removed
-    afterwards."""
+    afterwards. With engine "spark", source_dir may be a URI Spark reads (file://, hdfs://,
+    s3a://...): Spark reads its files and the load validates them as a local folder's."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine '{engine}'; known: {', '.join(ENGINES)}")
     db_path = Path(db_path)
@@ -90,14 +91,24 @@ def load(
         raise InputError("--refresh reads a folder of the contract's own files, not --source")
     if refresh and not db_path.exists():
         raise InputError(f"no database at {db_path} to refresh: load it in full first")
-    inputs = [] if refresh else discover(source_dir, list(sources), options or {}, notes)
-    tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
-    _remove(tmp_path)
-    spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
     # Spark's Parquet files, inputs and derived tables, for the length of the load.
     spark_dir = (Path(spark_dir) if spark_dir else db_path.parent) / (
         f".{db_path.name}.spark-{os.getpid()}"
     )
+    described_dir = source_dir
+    if source_dir is not None and is_uri(str(source_dir)):
+        source_dir = _fetched(str(source_dir), spark_dir, engine, refresh, spark_master, progress)
+    try:
+        inputs = [] if refresh else discover(source_dir, list(sources), options or {}, notes)
+    except BaseException as e:
+        shutil.rmtree(spark_dir, ignore_errors=True)
+        if isinstance(e, InputError) and described_dir != source_dir:
+            # Said of the URI given, not of the local copy Spark made of it.
+            raise InputError(str(e).replace(str(source_dir), str(described_dir))) from None
+        raise
+    tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
+    _remove(tmp_path)
+    spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
     stage = "opening the database"
     if refresh:
         with progress.step("copying the previous database"):
@@ -138,7 +149,7 @@ def load(
         with progress.step("freeing the staging copies, storing the lexicon"):
             exported_at = _exported_at(con)
             drop_temporary(con, temporary_objects(con))
-            write_load_tables(con, reports, source_dir, sources, settings, exported_at)
+            write_load_tables(con, reports, described_dir, sources, settings, exported_at)
             write_load_files(con, inputs, {r.file: r.rows_read for r in reports}, timezone)
             lexicon_before = lexicon_snapshot(con) if partial else []
             store_lexicon(con)
@@ -183,6 +194,29 @@ def load(
         shutil.rmtree(spill_dir, ignore_errors=True)
         shutil.rmtree(spark_dir, ignore_errors=True)
     return LoadResult(db_path, reports, notes)
+
+
+def _fetched(
+    uri: str,
+    spark_dir: Path,
+    engine: str,
+    refresh: bool,
+    spark_master: str | None,
+    progress: Progress,
+) -> Path:
+    """The files at `uri` read by Spark into a local folder below spark_dir (build/spark.py)."""
+    if engine != "spark":
+        raise InputError(f"{uri}: a URI is read by Spark: load it with --engine spark")
+    if refresh:
+        raise InputError("--refresh reads a local folder, not a URI")
+    from aftermath.build.spark import fetch_inputs
+
+    with progress.step(f"reading {uri} on Spark"):
+        try:
+            return fetch_inputs(uri, spark_dir / "fetched", spark_master)
+        except BaseException:
+            shutil.rmtree(spark_dir, ignore_errors=True)
+            raise
 
 
 def drop_derived(

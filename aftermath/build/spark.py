@@ -30,6 +30,7 @@ from aftermath.build.derived import build_step, create_macros
 from aftermath.build.lexicon import store_lexicon
 from aftermath.build.order import DerivedStep, derived_queries
 from aftermath.errors import InputError
+from aftermath.ingest.discover import table_for
 from aftermath.progress import SILENT, Progress
 from aftermath.queries import PASS_PARAMS, QUERIES_DIR, SPARK_SUFFIX, Query, quoted_identifier
 from aftermath.settings import Settings
@@ -47,6 +48,52 @@ LOADED_TABLES = (
 # Small data by default: Spark's 200 shuffle partitions would make thousands of tiny tasks.
 SHUFFLE_PARTITIONS = "4"
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+
+
+def fetch_inputs(uri: str, into: Path, master: str | None = None) -> Path:
+    """The contract's files in the folder at `uri`, read by Spark (any file system it reads) and
+    written below `into` as one Parquet file per table with the columns as read (a CSV's all
+    text), for the load to validate as a local folder: the rules, rejects and load report keep
+    their one definition. Files not named after a table are left alone (no vendor exports)."""
+    spark = spark_session(master)
+    context = spark.sparkContext
+    folder = context._jvm.org.apache.hadoop.fs.Path(uri)
+    try:
+        found = folder.getFileSystem(context._jsc.hadoopConfiguration()).listStatus(folder)
+    except Exception as e:  # a folder that is not there or a file system Spark cannot reach
+        raise InputError(f"{uri}: Spark cannot list it: {_first_line(e)}") from None
+    into.mkdir(parents=True, exist_ok=True)
+    for status in sorted(found, key=lambda s: s.getPath().getName()):
+        name = status.getPath().getName()
+        table = table_for(Path(name))
+        if table is None or not status.isFile():
+            continue
+        target = into / f"{table}.parquet"
+        if target.exists():
+            raise InputError(f"{uri}: two files for the {table} table; keep one")
+        staged = into / "_spark" / table
+        try:
+            _raw_frame(spark, str(status.getPath()), name.lower()).coalesce(1).write.parquet(
+                str(staged)
+            )
+        except Exception as e:  # Spark's errors arrive as Py4J and pyspark exceptions
+            raise InputError(f"{uri}/{name}: Spark could not read it: {_first_line(e)}") from None
+        (part,) = staged.glob("part-*.parquet")
+        part.rename(target)
+    shutil.rmtree(into / "_spark", ignore_errors=True)
+    return into
+
+
+def _raw_frame(spark, path: str, name: str):
+    """A file as Spark reads it: a CSV's columns all text, quotes doubled inside quotes and
+    values across lines as in RFC 4180; a .json file one document, .jsonl one per line."""
+    if name.endswith(".parquet"):
+        return spark.read.parquet(path)
+    if name.endswith(".json"):
+        return spark.read.option("multiLine", "true").json(path)
+    if name.endswith((".jsonl", ".ndjson")):
+        return spark.read.json(path)
+    return spark.read.options(header="true", multiLine="true", escape='"').csv(path)
 
 
 def spark_session(master: str | None = None, conf: dict[str, str] | None = None):

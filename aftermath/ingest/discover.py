@@ -1,5 +1,6 @@
 """Which file of an exports folder (or which vendor export) feeds which contract table."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,11 @@ def table_for(path: Path) -> str | None:
             stem = name[: -len(suffix)]
             return stem if stem in schema.TABLES else None
     return None
+
+
+def is_uri(text: str) -> bool:
+    """Whether `text` names a folder by URI (file://, hdfs://, s3a://...), which Spark reads."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) is not None
 
 
 def discover(
