@@ -10,6 +10,7 @@ from aftermath import schema
 from aftermath.errors import InputError, SourceError
 from aftermath.ingest import vendors
 from aftermath.ingest.readers import create_raw, file_builder, first_line
+from aftermath.queries import quoted_identifier
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _vendor_inputs(name: str, path: Path, options: dict[str, str]) -> list[Input
             rel = relations(con).get(table)
             if rel is None:
                 return False
-            cols = {c.lower(): f'"{c}"' for c in rel.columns if c != "_row"}
+            cols = {c.lower(): quoted_identifier(c) for c in rel.columns if c != "_row"}
             row = "_row" if "_row" in rel.columns else "row_number() over ()"
             view = f"_vendor_{table}"
             rel.create_view(view, replace=True)

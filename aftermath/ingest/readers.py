@@ -16,6 +16,7 @@ import duckdb
 
 from aftermath import schema
 from aftermath.errors import InputError
+from aftermath.queries import quoted_identifier
 
 # A ticket description of tens of MB is legal; DuckDB's default line limit is 2 MB.
 MAX_LINE_BYTES = 256 * 1024 * 1024
@@ -84,7 +85,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
             source = _rewritten(path, Path(tmp) / "lf.csv", encoding or "utf-8", newline=None)
             _read_csv_rows(con, source, path)
 
-    cols = {c.lower().strip().lstrip("\ufeff"): f'"{c}"' for c in _columns(con, "_csv")[1:]}
+    cols = {
+        c.lower().strip().lstrip("\ufeff"): quoted_identifier(c) for c in _columns(con, "_csv")[1:]
+    }
     if not cols:
         raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
     # Rows the CSV reader itself refused (encoding, column count) become rejects; the rank of the
@@ -166,7 +169,8 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: s
             continue
         # Lists and structs become JSON text, which the list parser reads.
         nested = "[]" in dtype or dtype.startswith(("STRUCT", "MAP"))
-        cols[col.lower()] = f'to_json("{col}")::varchar' if nested else f'"{col}"'
+        quoted = quoted_identifier(col)
+        cols[col.lower()] = f"to_json({quoted})::varchar" if nested else quoted
     create_raw(
         con, raw, table, path.name, cols, "select file_row_number + 1 as _row, * from _pq", {}
     )

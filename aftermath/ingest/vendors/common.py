@@ -65,6 +65,36 @@ class Shape:
         return self.inner.get(key, frozenset())
 
 
+@dataclass(frozen=True)
+class Mark:
+    """One shape by which a vendor's export is known: `keys` in its first top-level object and,
+    for each (key, keys) of `under`, those keys in the objects under that key; `why` says so."""
+
+    why: str
+    keys: frozenset[str] = frozenset()
+    under: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def fits(self, found: Shape) -> bool:
+        return self.keys <= found.top and all(keys <= found.under(k) for k, keys in self.under)
+
+
+def mark(why: str, *keys: str, **under: tuple[str, ...]) -> Mark:
+    """A Mark: `mark(why, "a", "b", incidents=("c",))` needs a and b at the top, c under incidents."""
+    return Mark(why, frozenset(keys), tuple((k, frozenset(v)) for k, v in under.items()))
+
+
+def detect(path: Path, source: str, marks: tuple[Mark, ...]) -> str | None:
+    """Why the file (or folder) is `source`'s export: the first of its marks that the file's
+    shape fits, or None."""
+    found = shape(path)
+    why = next((m.why for m in marks if m.fits(found)), None) if found else None
+    if why is None:
+        return None
+    if path.is_dir():
+        why = f"folder of {found.files} JSON files, the first a {why}"
+    return f"{why} → {TITLES[source]}"
+
+
 def shape(path: Path) -> Shape | None:
     """The shape of a vendor file or folder (its first file), or None when it is not JSON."""
     files = json_files(path)

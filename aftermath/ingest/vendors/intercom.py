@@ -39,20 +39,22 @@ end
 """
 
 
+# The shapes an Intercom export comes in, tried in order (common.detect).
+SHAPES = (
+    *(common.mark("JSON with 'conversation_parts' or 'ticket_attributes'", m) for m in MARKS),
+    common.mark(
+        "JSON object with 'conversations[]' having 'source' and 'contacts'",
+        conversations=("source", "contacts"),
+    ),
+    common.mark(
+        "JSON object with 'tickets[]' having 'ticket_attributes'", tickets=("ticket_attributes",)
+    ),
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file is an Intercom export, or None."""
-    found = common.shape(path)
-    if found is None:
-        return None
-    if set(MARKS) & found.top:
-        why = "JSON with 'conversation_parts' or 'ticket_attributes'"
-    elif {"source", "contacts"} <= found.under("conversations"):
-        why = "JSON object with 'conversations[]' having 'source' and 'contacts'"
-    elif "ticket_attributes" in found.under("tickets"):
-        why = "JSON object with 'tickets[]' having 'ticket_attributes'"
-    else:
-        return None
-    return f"{why} → Intercom"
+    return common.detect(path, NAME, SHAPES)
 
 
 def read(

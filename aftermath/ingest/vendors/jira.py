@@ -44,18 +44,16 @@ list_filter(
 """
 
 
+# The shapes a Jira issues export comes in, tried in order (common.detect).
+SHAPES = (
+    common.mark("JSON object with 'issues[]' having 'key' and 'fields'", issues=("key", "fields")),
+    common.mark("JSON issue having 'key' and 'fields'", "key", "fields"),
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file is a Jira issues export, or None."""
-    found = common.shape(path)
-    if found is None:
-        return None
-    if {"key", "fields"} <= found.under("issues"):
-        why = "JSON object with 'issues[]' having 'key' and 'fields'"
-    elif {"key", "fields"} <= found.top:
-        why = "JSON issue having 'key' and 'fields'"
-    else:
-        return None
-    return f"{why} → Jira"
+    return common.detect(path, NAME, SHAPES)
 
 
 def _label(prefix_param: str) -> str:

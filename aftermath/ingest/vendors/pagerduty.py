@@ -40,22 +40,27 @@ ACKNOWLEDGED_SQL = """coalesce(
 )"""
 
 
+# The shapes a PagerDuty export comes in, tried in order (common.detect).
+SHAPES = (
+    common.mark(
+        "JSON object with 'incidents[]' having 'incident_number'", incidents=("incident_number",)
+    ),
+    common.mark(
+        "JSON object with 'incident' having 'incident_number'", incident=("incident_number",)
+    ),
+    common.mark(
+        "JSON object with 'data[]' having 'incident_number' and 'service_name' (Analytics)",
+        data=("incident_number", "service_name"),
+    ),
+    common.mark(
+        "JSON records having 'incident_number' and 'urgency'", "incident_number", "urgency"
+    ),
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file is a PagerDuty export, or None."""
-    found = common.shape(path)
-    if found is None:
-        return None
-    if "incident_number" in found.under("incidents"):
-        why = "JSON object with 'incidents[]' having 'incident_number'"
-    elif "incident_number" in found.under("incident"):
-        why = "JSON object with 'incident' having 'incident_number'"
-    elif {"incident_number", "service_name"} <= found.under("data"):
-        why = "JSON object with 'data[]' having 'incident_number' and 'service_name' (Analytics)"
-    elif {"incident_number", "urgency"} <= found.top:
-        why = "JSON records having 'incident_number' and 'urgency'"
-    else:
-        return None
-    return f"{why} → PagerDuty"
+    return common.detect(path, NAME, SHAPES)
 
 
 def read(

@@ -89,24 +89,29 @@ def _first_update(updates: str) -> str:
 MITIGATED_SQL = "coalesce(rec ->> 'monitoring_at', first_monitoring.s)"
 
 
+# The shapes a Statuspage export comes in, tried in order (common.detect).
+SHAPES = (
+    common.mark(
+        "JSON object with 'incidents[]' having 'incident_updates'", incidents=("incident_updates",)
+    ),
+    common.mark(
+        "JSON object with 'incident' having 'incident_updates'", incident=("incident_updates",)
+    ),
+    common.mark(
+        "JSON records having 'impact' and 'incident_updates'", "incident_updates", "impact"
+    ),
+    common.mark(
+        "JSON records having 'impact' and 'updates[]' of {at, status, message}",
+        "impact",
+        "updates",
+        updates=("at", "status"),
+    ),
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file (or folder) is a Statuspage export, or None."""
-    found = common.shape(path)
-    if found is None:
-        return None
-    if "incident_updates" in found.under("incidents"):
-        why = "JSON object with 'incidents[]' having 'incident_updates'"
-    elif "incident_updates" in found.under("incident"):
-        why = "JSON object with 'incident' having 'incident_updates'"
-    elif {"incident_updates", "impact"} <= found.top:
-        why = "JSON records having 'impact' and 'incident_updates'"
-    elif {"impact", "updates"} <= found.top and {"at", "status"} <= found.under("updates"):
-        why = "JSON records having 'impact' and 'updates[]' of {at, status, message}"
-    else:
-        return None
-    if path.is_dir():
-        why = f"folder of {found.files} JSON files, the first a {why}"
-    return f"{why} → Statuspage"
+    return common.detect(path, NAME, SHAPES)
 
 
 def read(

@@ -4,7 +4,7 @@
 -- params:  $baseline_weeks
 -- columns: hour, past_hour
 -- kept:    for the load only (a temporary table)
--- Every hour from the first ticket's hour to the data's end (load_info.data_end_at) looks back
+-- Every hour of ticket_hours (the first ticket's hour to the data's end) looks back
 -- 1 .. $baseline_weeks weeks. A past hour counts only when the data already covered it (not
 -- before the first ticket's hour) and no incident was running in it (from the hour of its
 -- started_at to its ended_at). Hourly volume (ticket_volume) and surges (ticket_surges) both take
@@ -13,30 +13,16 @@
 
 with
 
-tickets_hourly_rows as (
-    select * from tickets_hourly
-),
-
-load_info_rows as (
-    select * from load_info
+ticket_hour_rows as not materialized (
+    select * from ticket_hours
 ),
 
 incident_window_rows as (
     select * from incident_windows
 ),
 
-data_span as (
-    select
-        min(tickets_hourly_rows.hour) as first_hour,
-        greatest(max(tickets_hourly_rows.hour), date_trunc('hour', min(load_info_rows.data_end_at)))
-        as last_hour
-    from tickets_hourly_rows
-    cross join load_info_rows
-),
-
-hours as (
-    select unnest(generate_series(first_hour, last_hour, interval '1 hour')) as hour
-    from data_span
+first_hour as (
+    select min(hour) as first_hour from ticket_hour_rows
 ),
 
 incident_hours as (
@@ -55,18 +41,18 @@ past_hours as (
     select
         hours.hour,
         hours.hour - weeks_back.weeks * interval '7 days' as past_hour
-    from hours
+    from ticket_hour_rows as hours
     cross join weeks_back
 ),
 
 final as (
     select past_hours.hour, past_hours.past_hour
     from past_hours
-    cross join data_span
+    cross join first_hour
     left join incident_hours on incident_hours.hour = past_hours.past_hour
     where
         incident_hours.hour is null
-        and past_hours.past_hour >= data_span.first_hour
+        and past_hours.past_hour >= first_hour.first_hour
 )
 
 select * from final

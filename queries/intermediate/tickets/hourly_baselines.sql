@@ -18,8 +18,8 @@ tickets_hourly_rows as not materialized (
     select * from tickets_hourly
 ),
 
-load_info_rows as (
-    select * from load_info
+ticket_hour_rows as (
+    select * from ticket_hours
 ),
 
 past_counts as (
@@ -38,26 +38,12 @@ baselines as (
     group by hour
 ),
 
-span as (
-    select
-        min(tickets_hourly_rows.hour) as first_hour,
-        greatest(max(tickets_hourly_rows.hour), date_trunc('hour', min(load_info_rows.data_end_at)))
-        as last_hour
-    from tickets_hourly_rows
-    cross join load_info_rows
-),
-
-every_hour as (
-    select unnest(generate_series(first_hour, last_hour, interval '1 hour')) as hour
-    from span
-),
-
 final as (
     select
         every_hour.hour,
         coalesce(tickets_hourly_rows.all_tickets, 0) as all_tickets,
         baselines.baseline_tickets
-    from every_hour
+    from ticket_hour_rows as every_hour
     left join tickets_hourly_rows on tickets_hourly_rows.hour = every_hour.hour
     left join baselines on baselines.hour = every_hour.hour
 )

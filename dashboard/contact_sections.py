@@ -1,0 +1,110 @@
+"""The Whom-to-call page's sections, one function each, in the order the page shows them.
+
+`filters` are the bound parameters of pages/contacts_to_call and its totals; `totals` is the row
+of pages/contacts_to_call_totals under them.
+"""
+
+import streamlit as st
+
+from aftermath.format import count_text, money_text
+from aftermath.queries import run_query
+from aftermath.settings import Settings
+from dashboard import charts, db, tables
+
+# Every incident at once holds millions of rows at scale: the page shows the top ones.
+ROWS_SHOWN = 500
+
+
+def rules_caption(rules: Settings) -> None:
+    st.caption(
+        f"Quiet: usage over the {rules.quiet_after_days} days after resolution at least "
+        f"{rules.quiet_drop_pct:g} % below the {rules.usage_baseline_days} days before. Silent: "
+        "quiet without a ticket, the group easiest to miss. Order: MRR × the strength of the "
+        "reasons."
+    )
+
+
+def pick_filters() -> dict:
+    """The incident, segment, MRR floor and reason picked above the cards, as query parameters."""
+    incident_col, segment_col, mrr_col, reason_col = st.columns([2, 1, 1, 1])
+    incident_id = incident_col.selectbox(
+        "Incident",
+        [None, *db.run("pages/incident_list")["incident_id"]],
+        format_func=lambda i: i or "All incidents",
+        key="quiet_incident",
+    )
+    segment = segment_col.selectbox(
+        "Segment",
+        [None, *db.run("pages/account_segments")["segment"]],
+        format_func=lambda s: "All segments" if s is None else s or "(none)",
+        key="quiet_segment",
+    )
+    min_mrr = mrr_col.number_input(
+        "MRR at least ($)", min_value=0, value=0, step=500, key="quiet_mrr"
+    )
+    reason = reason_col.selectbox(
+        "Reason",
+        [None, *tables.REASONS],
+        format_func=lambda r: "Any reason" if r is None else tables.REASONS[r],
+        key="quiet_reason",
+    )
+    return {"incident_id": incident_id, "segment": segment, "min_mrr": min_mrr, "reason": reason}
+
+
+def total_cards(totals) -> None:
+    cards = st.columns(3, border=True)
+    cards[0].metric(
+        "Accounts to contact",
+        count_text(totals.accounts),
+        help="an account listed after two incidents is one account",
+    )
+    cards[1].metric(
+        "Silent quiet accounts",
+        count_text(totals.silent_quiet_accounts) if db.rows("usage") else "needs usage",
+        help="went quiet without a ticket",
+    )
+    cards[2].metric("MRR at stake", f"${money_text(totals.mrr)}", help="each account's MRR once")
+
+
+def contact_table(filters: dict, listed_rows: int) -> None:
+    """The first ROWS_SHOWN contacts, first to call first, and the whole list as a CSV."""
+    calls = db.run("pages/contacts_to_call", **filters, max_rows=ROWS_SHOWN)
+    shown = f"{len(calls):,} of {listed_rows:,} rows shown, first to call first"
+    if len(calls) < listed_rows:
+        shown += "; the CSV has them all"
+    st.caption(shown)
+    columns = tables.CONTACT_COLUMNS
+    tables.show(
+        calls,
+        tables.contacts(db.zone()),
+        columns if filters["incident_id"] else ["incident_id", *columns],
+    )
+    # Streamlit runs the callable when clicked, on a thread outside this session: bind now what
+    # it needs (the connection, the zone) rather than reading the session there.
+    con, zone = db.connection(), db.zone()
+
+    def contacts_csv() -> bytes:
+        every_row = run_query(con, "pages/contacts_to_call", **filters, max_rows=None)
+        return tables.contacts_csv(db.in_zone(every_row, zone), zone)
+
+    st.download_button(
+        "Download the contact list (CSV)",
+        contacts_csv,  # every matching row, queried only when clicked
+        file_name="contact_list.csv",
+        mime="text/csv",
+    )
+
+
+def quiet_rates(rules: Settings) -> None:
+    """Each incident's quiet rate against the placebo and control rates, in an expander."""
+    with st.expander("Is it more than the usual churn? Quiet rate per incident against normal"):
+        if not db.require("usage"):
+            return
+        rates = db.run("pages/quiet_rates")
+        st.plotly_chart(charts.quiet_rates(rates, rules.placebo_offset_days), key="quiet_rates")
+        st.caption(
+            "Accounts go quiet for reasons of their own too: the excess is the exposed accounts' "
+            f"rate minus the same accounts' rate {rules.placebo_offset_days} days earlier "
+            "(placebo) or unexposed accounts' rate (control). Read a rate with its counts."
+        )
+        tables.show(rates, tables.quiet_rates(db.zone()))
