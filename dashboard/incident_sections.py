@@ -184,10 +184,48 @@ def tickets_tab(summary: tuple) -> None:
         st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
 
 
-def accounts_tab(incident_id: str, has_tickets: bool) -> None:
-    if has_tickets or db.require("usage"):
-        accounts = db.run("pages/incident_accounts", incident_id=incident_id)
-        tables.show(accounts, tables.incident_accounts(db.settings()))
+def accounts_tab(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
+    """The check a week after resolution, then every affected account."""
+    if not (has_tickets or db.require("usage")):
+        return
+    week_later(incident_id, has_tickets, has_usage)
+    accounts = db.run("pages/incident_accounts", incident_id=incident_id)
+    tables.show(accounts, tables.incident_accounts(db.settings()))
+
+
+def week_later(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
+    """Still quiet, wrote again, still open, overdue: the follow-up check after resolution."""
+    check = db.one("pages/incident_week_later", incident_id=incident_id)
+    days = db.settings().week_later_days
+    zone = db.zone()
+    if pd.isna(check.check_due_at):
+        when = f"the incident is ongoing: the check comes {days} days after it is resolved"
+    elif check.is_check_due:
+        when = f"the check {days} days after resolution, {check.check_due_at:%Y-%m-%d %H:%M}"
+    else:
+        when = f"due {check.check_due_at:%Y-%m-%d %H:%M}; so far, as of the data's end"
+    st.markdown(f"**A week later** ({when}, {zone})")
+    needs_tickets = "needs tickets"
+    cards = st.columns(4, border=True)
+    cards[0].metric(
+        "Still quiet",
+        count_text(check.accounts_still_quiet) if has_usage else "needs usage",
+        help=f"exposed accounts still at least {db.settings().quiet_drop_pct:g} % below baseline "
+        f"over days 1–{days} after resolution; – until the usage covers them",
+    )
+    cards[1].metric(
+        "Wrote again",
+        count_text(check.repeat_ticket_accounts) if has_tickets else needs_tickets,
+        help="accounts with a related ticket in the impact window and another after resolution",
+    )
+    cards[2].metric(
+        "Related tickets still open",
+        count_text(check.open_related_tickets) if has_tickets else needs_tickets,
+    )
+    cards[3].metric(
+        "Action items overdue",
+        count_text(check.overdue_action_items) if db.rows("action_items") else "needs action items",
+    )
 
 
 def themes_tab(incident_id: str, has_tickets: bool) -> None:
@@ -197,6 +235,14 @@ def themes_tab(incident_id: str, has_tickets: bool) -> None:
         themes = db.run("pages/incident_themes", incident_id=incident_id)
         with themes_col:
             tables.show(themes, tables.themes())
+        lift = db.run("pages/incident_signal_lift", incident_id=incident_id)
+        before_days = db.settings().signal_before_days
+        st.markdown("**What the customers wrote of more than usual**")
+        st.caption(
+            "Share of all tickets created in the customer impact window that show each signal, "
+            f"against the {before_days} days before the start; lift – where a signal is new."
+        )
+        tables.show(lift, tables.signal_lift(before_days))
     with items_col:
         if db.require("action_items"):
             items = db.run("pages/incident_action_items", incident_id=incident_id)

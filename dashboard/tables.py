@@ -62,7 +62,7 @@ def overview(zone: str) -> Config:
 
 # Columns that hold complaint themes, one or a list: shown as words (trust loss), the data and
 # its CSV keep the names (trust_loss).
-THEME_COLUMNS = ("theme", "uncovered_themes", "signals")
+THEME_COLUMNS = ("theme", "uncovered_themes", "signals", "signal")
 
 
 def show(
@@ -151,6 +151,16 @@ def themes() -> Config:
     return {
         "action_item_ids": "action items",
         "covered": col.CheckboxColumn("covered by an action item"),
+    }
+
+
+def signal_lift(before_days: int) -> Config:
+    return {
+        "window_tickets": "tickets in the window",
+        "window_share_pct": col.NumberColumn("share in the window", format="%.1f %%"),
+        "before_tickets": f"tickets in the {before_days} days before",
+        "before_share_pct": col.NumberColumn("share before", format="%.1f %%"),
+        "lift": col.NumberColumn("lift", format="%.2f ×"),
     }
 
 

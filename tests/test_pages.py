@@ -568,6 +568,22 @@ def test_incident_page_calls_the_silent_quiet_first(quiet_db, monkeypatch):
     ]
 
 
+def test_incident_page_shows_the_check_a_week_later(quiet_db, monkeypatch):
+    at = open_app(quiet_db, monkeypatch, "app_pages/incident.py", incident="I1")
+    # Worked out in tests/test_quiet_accounts.py (test_week_later_check): I1 checked 2026-03-09
+    # 14:00; still quiet A_DROP, A_EDGE, A_GAPS, A_RECOVER; A_EDGE wrote again; T2 still open;
+    # AI1 and AI3 overdue.
+    shown = metrics(at)
+    assert [shown[k] for k in WEEK_LATER] == ["4", "1", "1", "2"]
+    assert "**A week later** (the check 7 days after resolution, 2026-03-09 14:00, UTC)" in [
+        m.value for m in at.markdown
+    ]
+    ongoing = open_app(quiet_db, monkeypatch, "app_pages/incident.py", incident="I9")
+    # I9 is ongoing: no check yet, so neither account count; nothing open, nothing overdue.
+    assert [metrics(ongoing)[k] for k in WEEK_LATER] == ["–", "–", "0", "0"]
+
+
+WEEK_LATER = ("Still quiet", "Wrote again", "Related tickets still open", "Action items overdue")
 SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 
 

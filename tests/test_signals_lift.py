@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from aftermath.build.load import load
+from aftermath.queries import query_rows
 from tests.helpers import rows, write_exports
 
 INCIDENTS = (
@@ -70,3 +72,18 @@ def test_no_tickets_means_empty_shares_not_zero(db):
         ("I2", signal, 0, None, 0, None, None)
         for signal in ("confusion", "trust_loss", "urgent", "workaround")
     ]
+
+
+def test_the_incident_page_lists_the_signals_most_written_of_first(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        got = query_rows(con, "pages/incident_signal_lift", incident_id="I1")
+    finally:
+        con.close()
+    # The shares above as percentages; trust_loss (2 tickets) first, then by name.
+    assert [tuple(r.values()) for r in got] == [
+        ("trust_loss", 2, pytest.approx(100 / 3), 1, pytest.approx(20.0), pytest.approx(5 / 3)),
+        ("confusion", 1, pytest.approx(100 / 6), 2, pytest.approx(40.0), pytest.approx(5 / 12)),
+        ("urgent", 1, pytest.approx(100 / 6), 0, 0.0, None),
+        ("workaround", 1, pytest.approx(100 / 6), 0, 0.0, None),
+    ]  # fmt: skip

@@ -50,9 +50,10 @@ LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
 
 def spark_session(master: str | None = None, conf: dict[str, str] | None = None):
-    """The process's SparkSession on `master`, made on first use (a master that differs from the
-    running session's stops it first); UTC, timestamps without zone as DuckDB's, no UI. Without
-    a master: spark-submit's when it runs us, else local[*]. `conf` adds Spark settings."""
+    """The process's SparkSession on `master`, made on first use: a running session on the same
+    master (or any, without a master) is returned as it is, one on another master stopped first.
+    UTC, timestamps without zone as DuckDB's, no UI. Without a master: spark-submit's when it
+    runs us, else local[*]. `conf` adds Spark settings to a new session."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -69,7 +70,10 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ
     master = master or (None if submitted else DEFAULT_MASTER)
     active = SparkSession.getActiveSession()
-    if active is not None and master and active.sparkContext.master != master:
+    if active is not None and (master is None or active.sparkContext.master == master):
+        # As it is: getOrCreate would set our defaults on it again over the caller's `conf`.
+        return active
+    if active is not None:
         active.stop()
     # Local mode listens on the loopback address only.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")

@@ -21,7 +21,7 @@ tickets, accounts, themes, status_page, postmortem = st.tabs(sections.TABS)
 with tickets:
     sections.tickets_tab(summary)
 with accounts:
-    sections.accounts_tab(incident_id, has_tickets)
+    sections.accounts_tab(incident_id, has_tickets, has_usage)
 with themes:
     sections.themes_tab(incident_id, has_tickets)
 with status_page:
