@@ -364,6 +364,19 @@ def test_quiet_rates_page_shows_counts(db):
     assert round(i1["excess_quiet_rate_pct"], 3) == 16.667
 
 
+def test_incident_quiet_sums_the_baselines_of_the_exposed_not_judged_quiet(db):
+    # I1: the exposed not quiet are A_LOW 0.5, A_ALREADY 8, A_STEADY 8, A_PLACEBO 3 and A_TICKET
+    # 0 (no usage): 19.5 a day. I9 (start d88, ongoing, so nobody is judged quiet): baseline
+    # d60..d87, exposed = used billing in d81..d87: A_DROP, A_EDGE, A_ALREADY 2 a day each (168),
+    # A_RECOVER 6 a day from d71 (17 days, 102), A_STEADY 8 (224), A_PLACEBO 6 (168): 662 / 28.
+    got = rows(
+        db,
+        "select incident_id, round(other_exposed_baseline_daily, 6) from incident_quiet "
+        "order by incident_id",
+    )
+    assert got == [("I1", 19.5), ("I9", round(662 / 28, 6))]
+
+
 def test_incident_timeline_draws_the_quiet_beside_the_other_exposed(db):
     con = duckdb.connect(str(db), read_only=True)
     try:

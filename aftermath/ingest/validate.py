@@ -395,10 +395,12 @@ def _store(con: duckdb.DuckDBPyConnection, table: schema.Table, parts: list) -> 
             report.duplicates_merged = report.rows_loaded - kept.get(n, 0)
             report.rows_loaded = kept.get(n, 0)
     if table.name == "usage":
+        # Stored by day: the Incident page reads one incident's exposure days, and the zone maps
+        # then skip the other row groups.
         con.execute(
             "create table usage as select account_id, coalesce(day, cast(ts as date)) as day, "
             "coalesce(feature, '') as feature, sum(coalesce(value, 1)) as value "
-            f"from {source} group by all"
+            f"from {source} group by all order by day"
         )
     else:
         con.execute(f"create table {table.name} as select {cols} from {source}")

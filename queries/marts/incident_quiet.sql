@@ -6,7 +6,8 @@
 --          already_quiet_accounts, eligible_accounts, quiet_rate_pct, recovered_accounts,
 --          placebo_accounts, placebo_quiet_accounts, placebo_quiet_rate_pct, control_accounts,
 --          control_quiet_accounts, control_quiet_rate_pct, excess_quiet_rate_pct,
---          excess_compared_with, not_judged_reason, is_exposed_on_any_feature
+--          excess_compared_with, not_judged_reason, is_exposed_on_any_feature,
+--          other_exposed_baseline_daily
 -- A rate is quiet accounts / eligible accounts, in percent: eligible = judged, baseline at least
 -- the minimum, not already quiet (quiet_accounts' rule). Placebo: the same exposed accounts, the
 -- same rule, measured $placebo_offset_days earlier (quiet_windows; empty when the usage data does
@@ -19,7 +20,9 @@
 -- empty when its eligible count is 0. The exposed, eligible, placebo and control counts come
 -- from incident_exposure (one pass over every incident and account), the quiet ones from
 -- quiet_accounts' stored rows. is_exposed_on_any_feature: incident_exposure's (empty without
--- usage data).
+-- usage data). other_exposed_baseline_daily: the summed baseline daily mean of the exposed
+-- accounts not judged quiet (incident_exposure's), for the Incident page's timeline; empty when
+-- the baseline window is outside the usage data or no such account was exposed.
 
 with
 
@@ -63,6 +66,10 @@ counted as (
         quiet_window_rows.incident_id,
         quiet_window_rows.not_judged_reason,
         incident_exposure_rows.is_exposed_on_any_feature,
+        case
+            when quiet_window_rows.has_baseline_window
+                then incident_exposure_rows.other_exposed_baseline_daily
+        end as other_exposed_baseline_daily,
         case when quiet_window_rows.is_judged then coalesce(quiet.quiet_accounts, 0) end
         as quiet_accounts,
         case when quiet_window_rows.is_judged then coalesce(quiet.silent_quiet_accounts, 0) end
@@ -136,7 +143,8 @@ final as (
             when placebo_quiet_rate_pct is not null then 'placebo'
         end as excess_compared_with,
         not_judged_reason,
-        is_exposed_on_any_feature
+        is_exposed_on_any_feature,
+        other_exposed_baseline_daily
     from rates
 )
 

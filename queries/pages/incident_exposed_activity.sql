@@ -7,13 +7,13 @@
 -- with incidents x accounts), so they are found again here for the one incident, by the load's
 -- rule: usage above 0 on an affected feature (any feature when incident_quiet says so, every
 -- feature for a row without one) in the days from quiet_windows.exposure_first_day to the day
--- before the start, or a related ticket (suspect links aside); their baseline daily mean is
--- their usage from baseline_first_day to the day before the start over those days (empty when
--- that window is outside the usage data). A test holds their count to incident_quiet's. usage_pct_of_baseline: the group's usage that day as a share
--- of its baseline (the sum of its accounts' baseline daily means), so a small quiet group's fall
--- shows beside the weekend dip of the rest; empty when the group has no baseline. Usage is
--- account_daily_usage (all features of a day together); days without a row count as 0. Days are
--- UTC days. generate_series is DuckDB's (Spark: sequence).
+-- before the start, or a related ticket (suspect links aside). A test holds their count to
+-- incident_quiet's. usage_pct_of_baseline: the group's usage that day as a share of its baseline
+-- (the sum of its accounts' baseline daily means: quiet_accounts' for the quiet, summed at load
+-- into incident_quiet.other_exposed_baseline_daily for the others, so the page reads no baseline
+-- window), so a small quiet group's fall shows beside the weekend dip of the rest; empty when the
+-- group has no baseline. Usage is account_daily_usage (all features of a day together); days
+-- without a row count as 0. Days are UTC days. generate_series is DuckDB's (Spark: sequence).
 
 with
 
@@ -41,7 +41,7 @@ quiet_account_rows as (
     select * from quiet_accounts
 ),
 
-account_daily_usage_rows as not materialized (
+account_daily_usage_rows as (
     select * from account_daily_usage
 ),
 
@@ -63,10 +63,9 @@ incident as (
     select
         quiet_window_rows.start_day,
         quiet_window_rows.exposure_first_day,
-        quiet_window_rows.baseline_first_day,
-        quiet_window_rows.has_baseline_window,
         quiet_window_rows.affected_features,
-        incident_quiet_rows.is_exposed_on_any_feature
+        incident_quiet_rows.is_exposed_on_any_feature,
+        incident_quiet_rows.other_exposed_baseline_daily
     from quiet_window_rows
     inner join incident_quiet_rows
         on incident_quiet_rows.incident_id = quiet_window_rows.incident_id
@@ -99,42 +98,26 @@ quiet as (
     where incident_id = $incident_id and quiet
 ),
 
-baselines as (
-    select
-        exposed_ids.account_id,
-        sum(usage.daily_usage) as baseline_usage
-    from exposed_ids
-    cross join incident
-    left join account_daily_usage_rows as usage
-        on
-            usage.account_id = exposed_ids.account_id
-            and usage.day between incident.baseline_first_day and incident.start_day - 1
-    group by exposed_ids.account_id
-),
-
 exposed as (
     select
-        baselines.account_id,
+        exposed_ids.account_id,
         quiet.account_id is not null as is_quiet,
-        case
-            when quiet.account_id is not null then quiet.baseline_daily
-            when incident.has_baseline_window
-                then
-                    coalesce(baselines.baseline_usage, 0)
-                    / date_diff('day', incident.baseline_first_day, incident.start_day)
-        end as baseline_daily
-    from baselines
-    cross join incident
-    left join quiet on quiet.account_id = baselines.account_id
+        quiet.baseline_daily
+    from exposed_ids
+    left join quiet on quiet.account_id = exposed_ids.account_id
 ),
 
 groups as (
     select
-        is_quiet,
+        exposed.is_quiet,
         count(*) as accounts,
-        sum(baseline_daily) as baseline_total
+        case
+            when exposed.is_quiet then sum(exposed.baseline_daily)
+            else any_value(incident.other_exposed_baseline_daily)
+        end as baseline_total
     from exposed
-    group by is_quiet
+    cross join incident
+    group by exposed.is_quiet
 ),
 
 daily as (

@@ -5,7 +5,7 @@
 -- columns: incident_id, exposed_accounts, eligible_accounts, placebo_accounts,
 --          placebo_quiet_accounts, exposed_measured_accounts, exposed_measured_quiet_accounts,
 --          measured_accounts, measured_quiet_accounts, accounts_still_quiet,
---          is_exposed_on_any_feature, kept_accounts
+--          other_exposed_baseline_daily, is_exposed_on_any_feature, kept_accounts
 -- kept:    for the load only (a temporary table)
 -- passes:  100 values of quiet_positions.incident_index at a time (each pass holds the kept rows
 --          of its own incidents only)
@@ -21,7 +21,9 @@
 -- = dropped after it); exposed_measured_* (baseline at least the minimum, not dropped before;
 -- quiet = dropped after, judged or not); accounts_still_quiet (those, dropped over the
 -- week-later days). measured_*: the same as exposed_measured_* over every account, exposed or
--- not, for the unexposed control. is_exposed_on_any_feature: exposure counted usage of any
+-- not, for the unexposed control. other_exposed_baseline_daily: the sum of the baseline daily
+-- means of the exposed accounts not judged quiet (empty when there are none), the Incident
+-- page's baseline for them, which it would otherwise read again over every day of the window. is_exposed_on_any_feature: exposure counted usage of any
 -- feature (the incident is not feature-scoped, or names a feature past feature_bits' 31st), for
 -- the Incident page, which finds one incident's exposed accounts again. DuckDB-only: a list of
 -- structs.
@@ -96,6 +98,9 @@ counted as (
         count(*) filter (
             where is_exposed and has_baseline and not has_dropped_before and has_dropped_by_week
         ) as accounts_still_quiet,
+        sum(baseline_daily) filter (
+            where is_exposed and not coalesce(quiet, false)
+        ) as other_exposed_baseline_daily,
         list(
             {
                 'account_id': account_id,
@@ -137,6 +142,7 @@ final as (
         counted.measured_accounts,
         counted.measured_quiet_accounts,
         counted.accounts_still_quiet,
+        counted.other_exposed_baseline_daily,
         quiet_position_rows.feature_mask = 1::uinteger << 31 as is_exposed_on_any_feature,
         coalesce(counted.kept_accounts, []) as kept_accounts
     from counted
