@@ -36,7 +36,8 @@ def pick_filters() -> dict:
     first_day, last_day = picked if len(picked) == 2 else (first, last)
     started_from, started_before = db.utc_day_bounds(first_day, last_day, db.zone())
     if (first_day, last_day) == (first, last):
-        # The whole span holds every incident: no date filter, whatever the zone's day bounds.
+        # The whole span holds every incident: no date filter, so the headline reads the totals
+        # computed at load.
         started_from = started_before = None
     return {
         "started_from": started_from,
