@@ -3,10 +3,12 @@
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from aftermath import schema
 from aftermath.build.derived import build_step, create_macros
 from aftermath.build.order import derived_queries
+from aftermath.queries import run_query
 from aftermath.settings import DEFAULTS, Settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +21,16 @@ def write_exports(folder: Path, files: dict[str, str | bytes]) -> Path:
         data = content if isinstance(content, bytes) else content.encode()
         (folder / name).write_bytes(data)
     return folder
+
+
+def page_frame(db: Path, name: str, **params: object) -> pd.DataFrame:
+    """A page query (`queries/<name>.sql`) on the database file, opened read-only, as a page
+    runs it."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return run_query(con, name, **params)
+    finally:
+        con.close()
 
 
 def rows(db: Path, sql: str, params: dict | None = None) -> list[tuple]:

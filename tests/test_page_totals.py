@@ -22,13 +22,11 @@ A_TWICE/I1 and A_TWICE/I2 5000 x 4, A_ONCE/I1 300 x 3 (quiet after T1, open), A_
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
 from aftermath.build.load import load
-from aftermath.queries import run_query
-from tests.helpers import rows, write_exports
+from tests.helpers import page_frame, rows, write_exports
 
 D0 = date(2026, 1, 5)
 LAST_D = 120
@@ -75,28 +73,22 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def page(db: Path, name: str, **params: object):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return run_query(con, name, **params)
-    finally:
-        con.close()
-
-
 def contacts(db: Path, max_rows: int | None = None, **filters: object) -> list[tuple]:
     params = {**dict.fromkeys(CALL_FILTERS), **filters, "max_rows": max_rows}
-    frame = page(db, "pages/contacts_to_call", **params)
+    frame = page_frame(db, "pages/contacts_to_call", **params)
     return list(zip(frame["account_id"], frame["incident_id"], strict=True))
 
 
 def contact_totals(db: Path, **filters: object) -> tuple:
-    frame = page(db, "pages/contacts_to_call_totals", **{**dict.fromkeys(CALL_FILTERS), **filters})
+    frame = page_frame(
+        db, "pages/contacts_to_call_totals", **{**dict.fromkeys(CALL_FILTERS), **filters}
+    )
     return tuple(frame.iloc[0].tolist())
 
 
 def headline(db: Path, **filters: object) -> tuple:
     params = {**dict.fromkeys(HEADLINE_FILTERS), **filters}
-    frame = page(db, "pages/overview_headline", **params)
+    frame = page_frame(db, "pages/overview_headline", **params)
     return tuple(frame.iloc[0].tolist())
 
 
@@ -144,7 +136,7 @@ def test_contact_totals_count_an_account_once(db):
 def test_contact_totals_match_the_rows(db):
     filters = {"reason": "silent_quiet", "min_mrr": None}
     params = {**dict.fromkeys(CALL_FILTERS), **filters, "max_rows": None}
-    listed = page(db, "pages/contacts_to_call", **params)
+    listed = page_frame(db, "pages/contacts_to_call", **params)
     unique = listed.drop_duplicates("account_id")
     assert contact_totals(db, **filters) == (len(listed), len(unique), 2, unique["mrr"].sum())
 

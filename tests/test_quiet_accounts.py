@@ -20,9 +20,8 @@ import pytest
 
 from aftermath.build.load import load
 from aftermath.export import safe_csv
-from aftermath.queries import run_query
 from aftermath.settings import DEFAULTS
-from tests.helpers import build_load_only, rows, write_exports
+from tests.helpers import build_load_only, page_frame, rows, write_exports
 
 D0 = date(2026, 1, 5)
 LAST_D = 90
@@ -325,11 +324,7 @@ def test_week_later_check(db):
 def contacts(db: Path, **filters: object):
     params = dict.fromkeys(("incident_id", "segment", "min_mrr", "reason", "max_rows"), None)
     params.update(filters)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return run_query(con, "pages/contacts_to_call", **params)
-    finally:
-        con.close()
+    return page_frame(db, "pages/contacts_to_call", **params)
 
 
 def test_contacts_page_filters(db):
@@ -353,11 +348,7 @@ def test_contacts_csv_is_safe_to_open_in_a_spreadsheet(db):
 
 
 def test_quiet_rates_page_shows_counts(db):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        frame = run_query(con, "pages/quiet_rates")
-    finally:
-        con.close()
+    frame = page_frame(db, "pages/quiet_rates")
     i1 = frame[frame["incident_id"] == "I1"].iloc[0]
     assert (i1["quiet_accounts"], i1["eligible_accounts"]) == (4, 6)
     assert (i1["control_quiet_accounts"], i1["control_accounts"]) == (1, 2)
@@ -378,11 +369,7 @@ def test_incident_quiet_sums_the_baselines_of_the_exposed_not_judged_quiet(db):
 
 
 def test_incident_timeline_draws_the_quiet_beside_the_other_exposed(db):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        frame = run_query(con, "pages/incident_exposed_activity", incident_id="I1")
-    finally:
-        con.close()
+    frame = page_frame(db, "pages/incident_exposed_activity", incident_id="I1")
     got = [
         (
             r.is_quiet,

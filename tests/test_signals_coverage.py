@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from aftermath.build.load import load
-from aftermath.queries import run_query
-from tests.helpers import rows, write_exports
+from tests.helpers import page_frame, rows, write_exports
 
 INCIDENTS = (
     "incident_id,title,started_at,resolved_at\n"
@@ -121,11 +119,7 @@ def test_incident_voice_sums_up_signals_coverage_and_follow_ups(db):
 
 
 def page(db: Path, name: str, **params: object) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        frame = run_query(con, name, **params)
-    finally:
-        con.close()
+    frame = page_frame(db, name, **params)
     return [
         tuple(r) for r in frame.astype(object).where(frame.notna(), None).itertuples(index=False)
     ]

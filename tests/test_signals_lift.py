@@ -2,12 +2,10 @@
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from aftermath.build.load import load
-from aftermath.queries import query_rows
-from tests.helpers import rows, write_exports
+from tests.helpers import page_frame, rows, write_exports
 
 INCIDENTS = (
     "incident_id,title,started_at,resolved_at\n"
@@ -75,15 +73,13 @@ def test_no_tickets_means_empty_shares_not_zero(db):
 
 
 def test_the_incident_page_lists_the_signals_most_written_of_first(db):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        got = query_rows(con, "pages/incident_signal_lift", incident_id="I1")
-    finally:
-        con.close()
-    # The shares above as percentages; trust_loss (2 tickets) first, then by name.
-    assert [tuple(r.values()) for r in got] == [
+    got = page_frame(db, "pages/incident_signal_lift", incident_id="I1")
+    # The shares above as percentages; trust_loss (2 tickets) first, then by name. An empty lift
+    # reaches the page as NaN.
+    EMPTY = pytest.approx(float("nan"), nan_ok=True)
+    assert list(got.itertuples(index=False, name=None)) == [
         ("trust_loss", 2, pytest.approx(100 / 3), 1, pytest.approx(20.0), pytest.approx(5 / 3)),
         ("confusion", 1, pytest.approx(100 / 6), 2, pytest.approx(40.0), pytest.approx(5 / 12)),
-        ("urgent", 1, pytest.approx(100 / 6), 0, 0.0, None),
-        ("workaround", 1, pytest.approx(100 / 6), 0, 0.0, None),
+        ("urgent", 1, pytest.approx(100 / 6), 0, 0.0, EMPTY),
+        ("workaround", 1, pytest.approx(100 / 6), 0, 0.0, EMPTY),
     ]  # fmt: skip
