@@ -196,7 +196,8 @@ def accounts_tab(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
 def week_later(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
     """Still quiet, wrote again, still open, overdue: the follow-up check after resolution."""
     check = db.one("pages/incident_week_later", incident_id=incident_id)
-    days = db.settings().week_later_days
+    rules = db.settings()
+    days = rules.week_later_days
     zone = db.zone()
     if pd.isna(check.check_due_at):
         when = f"the incident is ongoing: the check comes {days} days after it is resolved"
@@ -210,7 +211,7 @@ def week_later(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
     cards[0].metric(
         "Still quiet",
         count_text(check.accounts_still_quiet) if has_usage else "needs usage",
-        help=f"exposed accounts still at least {db.settings().quiet_drop_pct:g} % below baseline "
+        help=f"exposed accounts still at least {rules.quiet_drop_pct:g} % below baseline "
         f"over days 1–{days} after resolution; – until the usage covers them",
     )
     cards[1].metric(

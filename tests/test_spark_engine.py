@@ -89,8 +89,8 @@ def differences(by_duckdb: Path, by_spark: Path, table: str) -> list[str]:
     """What differs between the two databases' `table`; empty when they agree."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{by_duckdb}' as a (read_only)")
-        con.execute(f"attach '{by_spark}' as b (read_only)")
+        con.execute("attach $db as a (read_only)", {"db": str(by_duckdb)})
+        con.execute("attach $db as b (read_only)", {"db": str(by_spark)})
         types = [con.execute(f"describe {db}.{table}").fetchall() for db in ("a", "b")]
         if [t[:2] for t in types[0]] != [t[:2] for t in types[1]]:
             return [f"{table}: columns differ: {types[0]} against {types[1]}"]
@@ -134,7 +134,8 @@ def demo(demo_db: Path, tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def impact_fixture(tmp_path_factory) -> tuple[Path, Path]:
-    return both_engines(FIXTURES / "impact", tmp_path_factory.mktemp("spark_impact"))
+    # A quote in the folder: the Spark engine's working files go beside the database.
+    return both_engines(FIXTURES / "impact", tmp_path_factory.mktemp("spark_o'impact"))
 
 
 @pytest.fixture(scope="module")

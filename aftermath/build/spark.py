@@ -480,8 +480,8 @@ def build_on_spark(
         for table in (*schema.TABLES, *LOADED_TABLES):
             path = inputs / f"{table}.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
-            # Identifiers from schema.py and LOADED_TABLES.
-            con.execute(f"copy {table} to '{path}' (format parquet)")
+            # Written through the relation: the path (beside the user's database) may hold a quote.
+            con.table(table).write_parquet(str(path))
             spark.read.parquet(str(path)).createOrReplaceTempView(table)
     steps = derived_queries(settings)
     macros = duckdb_macros(con)
