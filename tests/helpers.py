@@ -75,7 +75,7 @@ def record_hand_worked(db: Path, test: str, into: Path) -> None:
         folder.mkdir()
         for table in schema.TABLES:
             path = folder / f"{table}.parquet"
-            con.table(f"loaded.{table}").write_parquet(str(path))
+            con.execute(f"copy loaded.{table} to '{path}' (format parquet)")
     finally:
         con.close()
     HAND_WORKED.append((test, folder))
@@ -95,7 +95,7 @@ def combined_hand_worked(folder: Path) -> Path:
             kinds = {column.name: column.kind for column in table.columns}
             columns = ", ".join(_prefixed(c, kinds.get(c)) for c in stored if c != "filename")
             path = folder / f"{table.name}.parquet"
-            con.sql(f"select {columns} from recorded").write_parquet(str(path))
+            con.execute(f"copy (select {columns} from recorded) to '{path}' (format parquet)")
     finally:
         con.close()
     return folder
