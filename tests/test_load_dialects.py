@@ -50,6 +50,24 @@ def test_a_row_that_still_cannot_be_parsed_is_a_reject_with_its_number(tmp_path)
     assert "rejected: 1 x the row has more fields than the header" in result.summary()
 
 
+def test_a_row_longer_than_the_reader_allows_is_a_reject_and_the_rest_load(tmp_path):
+    # 17 MB in one CSV row: over the 16 MB the CSV reader is given, so the row alone is refused.
+    big = "x" * (17 * 1024 * 1024)
+    tickets = (
+        "ticket_id,created_at,description\n"
+        "T1,2026-07-14T10:10:00Z,short\n"
+        f"T2,2026-07-14T10:20:00Z,{big}\n"
+        "T3,2026-07-14T10:30:00Z,short\n"
+    )
+    folder = write_exports(tmp_path / "in", {"incidents.csv": INCIDENTS, "tickets.csv": tickets})
+    db = tmp_path / "long.duckdb"
+    load(folder, db)
+    assert rows(db, "select ticket_id from tickets order by 1") == [("T1",), ("T3",)]
+    assert rows(db, "select file, row_number, reason from rejects") == [
+        ("tickets.csv", 2, "the row is longer than 16 MB")
+    ]
+
+
 def test_a_utf16_file_with_its_byte_order_mark_loads(tmp_path):
     # What a spreadsheet saves as "Unicode text": UTF-16 LE with a BOM, here tab-separated.
     text = (

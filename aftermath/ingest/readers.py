@@ -18,8 +18,12 @@ from aftermath import schema
 from aftermath.errors import InputError
 from aftermath.queries import quoted_identifier
 
-# A ticket description of tens of MB is legal; DuckDB's default line limit is 2 MB.
+# A ticket description of tens of MB is legal (DuckDB's default limit is 2 MB): JSON values up to
+# this; CSV rows up to the second, since DuckDB's CSV reader reserves a few buffers of the longest
+# line per thread (at 256 MB a 2GB memory limit ran out before the first row). A longer row is a
+# reject.
 MAX_LINE_BYTES = 256 * 1024 * 1024
+MAX_CSV_LINE_BYTES = 16 * 1024 * 1024
 # How much of a file's start tells its encoding, whether it is text, and its header.
 HEAD_BYTES = 64 * 1024
 # The delimiters a header may show; the one splitting it into the most fields wins (comma on a tie).
@@ -58,8 +62,8 @@ def file_builder(path: Path, table: str) -> Callable[[duckdb.DuckDBPyConnection,
 
 
 def _max_value_bytes(path: Path) -> int:
-    """The longest line or JSON value to allow: DuckDB reserves buffers of a few times this per
-    thread, so no more than the file can hold (a compressed file: up to 64 times its size)."""
+    """The longest JSON value to allow: DuckDB reserves buffers of a few times this per thread,
+    so no more than the file can hold (a compressed file: up to 64 times its size)."""
     size = path.stat().st_size * (64 if path.name.lower().endswith(".gz") else 1)
     return min(MAX_LINE_BYTES, max(16 * 1024 * 1024, size + 1))
 
@@ -110,6 +114,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
         "when 'INVALID ENCODING' then 'the row is not valid UTF-8 text; re-export as UTF-8' "
         "when 'TOO MANY COLUMNS' then 'the row has more fields than the header' "
         "when 'MISSING COLUMNS' then 'the row has fewer fields than the header' "
+        "when 'LINE SIZE OVER MAXIMUM' then 'the row is longer than 16 MB' "
         "else lower(error_type::varchar) || ': ' || error_message end from _csv_rejects",
         {"file": path.name},
     )
@@ -137,7 +142,7 @@ def _read_csv_rows(con: duckdb.DuckDBPyConnection, source: Path, path: Path) -> 
             "path": str(source),
             "delim": delimiter,
             "columns": columns,
-            "max_line": _max_value_bytes(path),
+            "max_line": MAX_CSV_LINE_BYTES,
         },
     )
 

@@ -9,7 +9,7 @@
 -- tag "login-failure" gives "login" and "failure". Words are not stemmed: they are shown as they
 -- are (top_terms). Subjects and tags only, never the description: a surge's topic is in what
 -- customers put first, and every ticket is read. Words as words_of (queries/macros/words.sql)
--- reads them; DuckDB-only: unnest (Spark: explode).
+-- reads them; DuckDB-only: unnest and list lambdas (Spark: explode and filter).
 
 with
 
@@ -31,11 +31,19 @@ texts as (
 ),
 
 tokens as (
-    select distinct
+    -- Distinct per text: a subject and its tags often repeat a word.
+    select
         ticket_id,
         hour,
         account_id,
-        unnest(words_of(body)) as word
+        unnest(
+            list_distinct(
+                list_filter(
+                    words_of(body),
+                    lambda word: length(word) >= 3 and not regexp_full_match(word, '[0-9]+')
+                )
+            )
+        ) as word
     from texts
 ),
 
@@ -43,10 +51,7 @@ final as (
     select tokens.ticket_id, tokens.hour, tokens.account_id, tokens.word
     from tokens
     left join stop_word_rows on stop_word_rows.word = tokens.word
-    where
-        stop_word_rows.word is null
-        and length(tokens.word) >= 3
-        and not regexp_full_match(tokens.word, '[0-9]+')
+    where stop_word_rows.word is null
 )
 
 select * from final

@@ -10,7 +10,7 @@
 -- dropped ("can't" -> "cant"), in subject, tags and at most the first 2000 characters of a
 -- description; tokens shorter than two characters, numbers and stop-words go (no term or term
 -- form is one). Words as words_of (queries/macros/words.sql) reads them; DuckDB-only: unnest
--- (Spark: explode).
+-- and list lambdas (Spark: explode and filter).
 
 with
 
@@ -57,22 +57,28 @@ texts as (
 ),
 
 tokens as (
+    -- Distinct per text before the stop-word join: a description repeats its words, and
+    -- deduplicating each text's list is cheaper than one distinct over every token.
     select
         ticket_id,
         field,
-        unnest(words_of(body)) as word
+        unnest(
+            list_distinct(
+                list_filter(
+                    words_of(body),
+                    lambda word: length(word) >= 2 and not regexp_full_match(word, '[0-9]+')
+                )
+            )
+        ) as word
     from texts
     where body is not null
 ),
 
 final as (
-    select distinct tokens.ticket_id, tokens.field, tokens.word
+    select tokens.ticket_id, tokens.field, tokens.word
     from tokens
     left join stop_word_rows on stop_word_rows.word = tokens.word
-    where
-        stop_word_rows.word is null
-        and length(tokens.word) >= 2
-        and not regexp_full_match(tokens.word, '[0-9]+')
+    where stop_word_rows.word is null
 )
 
 select * from final
