@@ -27,7 +27,9 @@ SPARK_SUFFIX = ".spark.sql"
 HEADER_FIELDS = ("grain", "params", "columns")
 # A load step's `key:` names the columns its grain is unique on (a test holds the data to it).
 # A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
-# is built for later derived files and dropped once the last of them is built. One whose header
+# is built for later derived files and dropped once the last of them is built; `(a scratch
+# table)`: the same, stored in the load's scratch database of small row groups (build.derived)
+# and read through a temporary view of its name. One whose header
 # says `passes: N rows of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
 # $pass_last to a range of that column's values (from 0): rows land grouped by it without one
 # big sort, and each pass sorts only its own rows. One whose header says `refresh: by COLUMN`
@@ -36,6 +38,8 @@ HEADER_FIELDS = ("grain", "params", "columns")
 # refresh recomputes only the values whose rows changed (build/refresh_scope.py). Any other
 # file is recomputed whole.
 OPTIONAL_FIELDS = ("key", "kept", "passes", "refresh")
+# The attached database that holds the scratch tables.
+SCRATCH = "scratch"
 PASS_PARAMS = ("pass_first", "pass_last")
 
 
@@ -55,6 +59,8 @@ class Query:
     @property
     def create(self) -> str:
         """The statement that builds a derived file's table (or temporary view or table)."""
+        if "scratch" in self.kept:
+            return f"create table {SCRATCH}.{self.table} as"
         if "view" in self.kept:
             return f"create temp view {self.table} as"
         if "temporary" in self.kept:

@@ -335,7 +335,8 @@ def test_memory_limit_out_of_memory_is_one_message_and_keeps_the_old_database(tm
         "load again with a larger --memory-limit"
     ]
     assert db.read_bytes() == before
-    # Neither the temporary database nor the spill folder is left beside the target.
+    # Neither the temporary database, the scratch database nor the spill folder is left beside
+    # the target.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.duckdb", "in"]
 
 

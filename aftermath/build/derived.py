@@ -1,9 +1,25 @@
 """Building one derived table from its SQL file, and freeing the load-only objects after it."""
 
+from pathlib import Path
+
 import duckdb
 
 from aftermath.build.order import DerivedStep
-from aftermath.queries import MACROS_DIR
+from aftermath.queries import MACROS_DIR, SCRATCH
+
+# DuckDB scans a table one row group per thread, and a temporary table's row groups hold 122,880
+# rows: the quiet steps' cross join of every incident with the 100,000 account timelines of
+# scale 1 ran on one core. Only a database file keeps a smaller row group size.
+SCRATCH_ROW_GROUP_ROWS = 4096
+
+
+def attach_scratch(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    """The database of the scratch tables: a file of small row groups at `path` (the load's, removed
+    with it); in memory without one (a test's steps, the same rows on one core)."""
+    con.execute(
+        f"attach $path as {SCRATCH} (row_group_size {SCRATCH_ROW_GROUP_ROWS})",
+        {"path": str(path) if path else ":memory:"},
+    )
 
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -15,10 +31,14 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 def build_step(con: duckdb.DuckDBPyConnection, step: DerivedStep) -> None:
     """One derived table, in one statement or in passes over a range of values (queries.py)."""
     query = step.query
+    if "scratch" in query.kept and not _attached(con, SCRATCH):
+        attach_scratch(con)
     # Spliced: the statement of one of our own files (its table name checked by queries.parse);
     # every value is bound.
     if not query.passes:
         con.execute(f"{query.create} {query.sql}", step.params)
+        if "scratch" in query.kept:
+            con.execute(f"create temp view {query.table} as select * from {SCRATCH}.{query.table}")
         return
     size, table, column = query.passes
     # Identifiers from the file's header, checked to be words by queries.parse.
@@ -52,3 +72,13 @@ def drop_temporary(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str,
     for name in sorted(names, key=lambda n: kinds.get(n) != "view"):
         if name in kinds:
             con.execute(f'drop {kinds[name]} temp."{name}"')
+    if _attached(con, SCRATCH):
+        for name in names:
+            con.execute(f'drop table if exists {SCRATCH}."{name}"')
+
+
+def _attached(con: duckdb.DuckDBPyConnection, database: str) -> bool:
+    found = con.execute(
+        "select count(*) from duckdb_databases() where database_name = $name", {"name": database}
+    ).fetchone()
+    return found[0] > 0

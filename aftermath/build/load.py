@@ -16,7 +16,13 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.build.derived import build_step, create_macros, drop_temporary, temporary_objects
+from aftermath.build.derived import (
+    attach_scratch,
+    build_step,
+    create_macros,
+    drop_temporary,
+    temporary_objects,
+)
 from aftermath.build.lexicon import store_lexicon
 from aftermath.build.order import derived_queries
 from aftermath.build.refresh_scope import lexicon_snapshot, partial_tables, update_step
@@ -110,6 +116,8 @@ def load(
     tmp_path = db_path.with_name(f".{db_path.name}.tmp-{os.getpid()}")
     _remove(tmp_path)
     spill_dir = db_path.with_name(f".{db_path.name}.spill-{os.getpid()}")
+    scratch_path = db_path.with_name(f".{db_path.name}.scratch-{os.getpid()}")
+    _remove(scratch_path)
     stage = "opening the database"
     if refresh:
         with progress.step("copying the previous database"):
@@ -132,6 +140,7 @@ def load(
         con.execute("set temp_directory = $dir", {"dir": str(spill_dir)})
         if max_spill:
             con.execute("set max_temp_directory_size = $size", {"size": max_spill})
+        attach_scratch(con, scratch_path)
         stage = "reading the inputs"
         steps = derived_queries(settings)
         # The stored tables a refresh updates by value instead of building whole.
@@ -192,6 +201,8 @@ def load(
             ) from None
         raise
     finally:
+        _remove(scratch_path)
+        _remove(Path(f"{scratch_path}.wal"))
         shutil.rmtree(spill_dir, ignore_errors=True)
         shutil.rmtree(spark_dir, ignore_errors=True)
     return LoadResult(db_path, reports, notes)

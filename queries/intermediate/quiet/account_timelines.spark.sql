@@ -3,7 +3,7 @@
 -- key:     account_id
 -- params:  $exposure_days
 -- columns: account_id, usage_to_date, feature_blocks, complained_incidents
--- kept:    for the load only (a temporary table)
+-- kept:    for the load only (a scratch table: the quiet steps' cross join reads it on every core)
 -- Days are indexed from the usage data's first day (day 0) to its last (day n - 1), and days
 -- without rows count as 0. usage_to_date[i + 2]: the account's usage on days 0..i
 -- (usage_to_date[1] = 0), so a window's usage is two lookups (quiet_positions). feature_blocks
