@@ -20,6 +20,7 @@ TARGETS = {
     "cold_p95_ms": 1000.0,
 }
 NOTES_HEADING = "## Notes"
+SPARK_HEADING = "## The Spark engine"
 
 
 def machine() -> dict[str, str]:
@@ -311,10 +312,12 @@ def report(
 
 
 def write_results(path: Path, text: str) -> None:
-    """Write the report, keeping the hand-written notes section of the existing file."""
+    """Write the report, keeping the existing file's Spark engine section (its own runs write it,
+    benchmarks/spark_engine.py) and its hand-written notes."""
     notes = f"{NOTES_HEADING}\n\n(None yet.)\n"
     if path.exists():
         old = path.read_text()
-        if NOTES_HEADING in old:
-            notes = old[old.index(NOTES_HEADING) :]
+        kept = [old.index(heading) for heading in (SPARK_HEADING, NOTES_HEADING) if heading in old]
+        if kept:
+            notes = old[min(kept) :]
     path.write_text(text.rstrip() + "\n\n" + notes)

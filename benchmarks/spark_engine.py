@@ -13,8 +13,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-SECTION = "## The Spark engine"
-NOTES = "## Notes"
+from benchmarks.results_markdown import NOTES_HEADING as NOTES
+from benchmarks.results_markdown import SPARK_HEADING as SECTION
+
 MASTERS = ("local[1]", "local[2]")
 
 

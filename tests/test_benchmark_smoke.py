@@ -137,7 +137,8 @@ def test_a_failed_child_reports_its_exception_line() -> None:
 
 def test_run_measures_two_scales_and_keeps_the_notes(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
-    results.write_text("# old\n\n## Notes\n\nHand-written finding that must survive.\n")
+    kept = "## The Spark engine\n\nSpark's figures.\n\n## Notes\n\nHand-written finding that must survive.\n"
+    results.write_text("# old\n\n## Load\n\nOld figures.\n\n" + kept)
     figures = tmp_path / "results.json"
     code = run.main(
         [
@@ -162,7 +163,8 @@ def test_run_measures_two_scales_and_keeps_the_notes(tmp_path: Path) -> None:
     )
     assert code == 0
     text = results.read_text()
-    assert text.endswith("## Notes\n\nHand-written finding that must survive.\n")
+    # The Spark engine's section (its own runs write it) and the notes stay; the rest is new.
+    assert text.endswith("\n\n" + kept) and "Old figures." not in text
     assert "Machine: " in text and "DuckDB " in text
     assert "`memory_limit` at 1GB" in text
 
