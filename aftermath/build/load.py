@@ -34,7 +34,7 @@ from aftermath.progress import SILENT, Progress, rows_text
 from aftermath.settings import DEFAULTS, Settings
 
 # What a load may hold in memory before DuckDB spills to disk: a laptop's share. The process
-# holds some 400 MB more (2,897 MB at its peak at scale 1); at 2GB the quiet steps ran out.
+# holds some 500 MB more (2,895 MiB at its peak at scale 1); at 2GB the quiet steps ran out.
 DEFAULT_MEMORY_LIMIT = "2500MB"
 # Where the derived tables are computed: DuckDB in this process, or Apache Spark (the spark extra).
 ENGINES = ("duckdb", "spark")
