@@ -1,4 +1,4 @@
-"""The `aftermath` command: demo, load, serve, export, report.
+"""The `aftermath` command: demo, load, pull, serve, export, report.
 
 Exit status 0 on success, 1 on bad input (one plain message on stderr), 2 on bad usage.
 """
@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from aftermath.demo import write_demo
 from aftermath.errors import InputError
 from aftermath.ingest.discover import is_uri
 from aftermath.progress import Progress
+from aftermath.pull import DEFAULT_OUT, SOURCES, Job, pull
 from aftermath.report import render_report
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
 from aftermath.surge_report import render_surge
@@ -103,6 +105,28 @@ def _parser() -> argparse.ArgumentParser:
         "beside the database; on a cluster, a folder every worker can reach)",
     )
 
+    p = sub.add_parser("pull", help="fetch a vendor's records from its API into a folder")
+    p.add_argument("source", choices=list(SOURCES), metavar="SOURCE", help=", ".join(SOURCES))
+    p.add_argument("url", nargs="?", help="statuspage: the status page's address")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"folder of the pulls, each source in its own subfolder (default {DEFAULT_OUT})",
+    )
+    p.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE",
+        help="where a first pull starts (default two years back); later pulls start where "
+        "the last one ended",
+    )
+    p.add_argument(
+        "--base-url", metavar="URL", help="the API's root (an EU region, a proxy, a test server)"
+    )
+    p.add_argument("--subdomain", help="zendesk: acme for acme.zendesk.com")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1", help="bind address (default localhost only)")
@@ -126,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    db = args.db or default_db_path()
+    db = getattr(args, "db", None) or default_db_path()
     try:
         return COMMANDS[args.command](args, db)
     except InputError as e:
@@ -187,6 +211,34 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         spark_dir=args.spark_dir,
     )
     print(result.summary())
+    return 0
+
+
+def _since(text: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2024-01-31)") from None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def cmd_pull(args: argparse.Namespace, db: Path) -> int:
+    if args.url and args.source != "statuspage":
+        print(
+            f"aftermath pull: {args.source} takes no address (--base-url sets the API's root)",
+            file=sys.stderr,
+        )
+        return 2
+    job = Job(
+        args.source,
+        out=args.out,
+        since=args.since,
+        base_url=args.base_url,
+        url=args.url,
+        subdomain=args.subdomain,
+        progress=Progress(enabled=not args.quiet),
+    )
+    print(pull(job))
     return 0
 
 
@@ -268,6 +320,7 @@ def cmd_surge(args: argparse.Namespace, db: Path) -> int:
 COMMANDS = {
     "demo": cmd_demo,
     "load": cmd_load,
+    "pull": cmd_pull,
     "serve": cmd_serve,
     "export": cmd_export,
     "report": cmd_report,
