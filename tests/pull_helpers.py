@@ -18,14 +18,19 @@ def serve(
     answer: Callable[[Request], dict],
     failures: dict[int, int] | None = None,
     method: str = "GET",
+    wait_in_body: bool = False,
 ) -> None:
     """`path` answers with `answer(request)` as JSON; its nth request (from 1) gets the status
-    `failures[n]` instead, with `Retry-After: 0` (a 429 or 503 on the way)."""
+    `failures[n]` instead, with `Retry-After: 0` (a 429 or 503 on the way), or with the wait in
+    a JSON body as incident.io says it (`wait_in_body`)."""
     seen = [0]
 
     def handler(request: Request) -> Response:
         seen[0] += 1
         status = (failures or {}).get(seen[0])
+        if status and wait_in_body:
+            said = {"type": "too_many_requests", "status": status, "rate_limit": {"retry_after": 0}}
+            return Response(json.dumps(said), status=status, content_type="application/json")
         if status:
             return Response("slow down", status=status, headers={"Retry-After": "0"})
         return Response(json.dumps(answer(request)), content_type="application/json")

@@ -95,3 +95,15 @@ def test_an_address_without_a_status_page(httpserver: HTTPServer, tmp_path: Path
     assert "/api/v2/incidents.json not found (404): Not found. Is http://127.0.0.1:" in err
     assert not (tmp_path / "statuspage").exists()
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_a_folder_no_pull_wrote_is_left_alone(tmp_path: Path, capsys) -> None:
+    own = tmp_path / "statuspage"
+    own.mkdir()
+    (own / "incidents.json").write_text("[]")
+    assert pull("statuspage", "http://127.0.0.1:9", "--out", str(tmp_path), "--quiet") == 1
+    assert capsys.readouterr().err == (
+        f"aftermath: {own} exists and no pull wrote it; move it away or pull into another "
+        "--out folder\n"
+    )
+    assert (own / "incidents.json").read_text() == "[]"

@@ -249,12 +249,13 @@ def next_link(link: str, done: Callable[[dict], bool] = lambda page: False) -> N
 
 
 def offset_more(limit: int) -> NextCall:
-    """`offset` grows by `limit` while the page says `more` (PagerDuty)."""
+    """`offset` grows by the page's `limit` (the one asked for, unless the page says it served
+    fewer) while the page says `more` (PagerDuty)."""
 
     def following(page: dict, call: Call) -> Call | None:
         if not page.get("more"):
             return None
-        offset = int(call.params.get("offset", 0)) + limit
+        offset = int(call.params.get("offset", 0)) + int(page.get("limit") or limit)
         return replace(call, params={**call.params, "offset": offset})
 
     return following

@@ -7,7 +7,8 @@ page was last true (see ingest/vendors/statuspage.md).
 """
 
 from aftermath.pull.http import Call, PullError, listed
-from aftermath.pull.store import Kind
+from aftermath.pull.job import Job
+from aftermath.pull.store import Kind, Output, Records
 
 NAME = "statuspage"
 TITLE = "Statuspage"
@@ -15,7 +16,7 @@ KEYS: tuple[str, ...] = ()
 INCIDENTS = Kind("incidents.jsonl", "incidents")
 
 
-def options(job) -> dict:
+def options(job: Job) -> dict:
     url = job.url or job.base_url
     if not url:
         raise PullError(
@@ -27,7 +28,7 @@ def options(job) -> dict:
     return {"url": url.rstrip("/")}
 
 
-def pull(job, output) -> tuple[list, dict]:
+def pull(job: Job, output: Output) -> tuple[list[Records], dict]:
     url = options(job)["url"]
     incidents = output.records(INCIDENTS)
     with job.api(url, not_found=f"Is {url} a Statuspage status page?") as api:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from aftermath.pull.http import PullError
+
 STATE_FILE = ".pull-state"
 RECORDS_PER_LINE = 1000
 
@@ -130,6 +132,12 @@ class Output:
         self.source = source
         self.options = options
         old = read_state(self.final)
+        if old is None and self.final.exists() and any(self.final.iterdir()):
+            # Someone's own files: a pull replaces only what a pull wrote.
+            raise PullError(
+                f"{self.final} exists and no pull wrote it; move it away or pull into "
+                "another --out folder"
+            )
         self.restarted = old is not None and old.get("options") != options
         self.state = old if old is not None and not self.restarted else None
         self.kept = self.final if self.state is not None else None

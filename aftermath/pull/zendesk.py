@@ -12,7 +12,8 @@ endpoints allow about 10 requests a minute: the 429s that follow are waited out 
 """
 
 from aftermath.pull.http import Call, PullError, listed, next_link, pages
-from aftermath.pull.store import Kind, record_id
+from aftermath.pull.job import Job
+from aftermath.pull.store import Kind, Output, Records, record_id
 
 NAME = "zendesk"
 TITLE = "Zendesk"
@@ -23,7 +24,7 @@ EVENTS_PER_PAGE = 500
 USERS_PER_CALL = 100
 
 
-def options(job) -> dict:
+def options(job: Job) -> dict:
     if not job.subdomain and not job.base_url:
         raise PullError("Zendesk: give --subdomain (acme for acme.zendesk.com) or --base-url")
     return {"subdomain": job.subdomain, "base_url": job.base_url}
@@ -45,7 +46,7 @@ def _author(event: dict, comment: dict) -> str:
     return str(comment.get("author_id") or event.get("updater_id"))
 
 
-def pull(job, output) -> tuple[list, dict]:
+def pull(job: Job, output: Output) -> tuple[list[Records], dict]:
     email, token = job.key("ZENDESK_EMAIL"), job.key("ZENDESK_API_TOKEN")
     site = job.base_url or f"https://{job.subdomain}.zendesk.com"
     since = int(job.first_since().timestamp())
