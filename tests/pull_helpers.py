@@ -51,15 +51,28 @@ def folder_bytes(folder: Path) -> dict[str, str]:
     }
 
 
-def load_counts(folder: Path, db: Path, tables: tuple[str, ...]) -> dict[str, int]:
-    """Load `folder` as `aftermath load` does and count the rows of `tables`."""
+def load(folder: Path, db: Path) -> None:
+    """Load `folder` into `db` as `aftermath load` does."""
     assert main(["load", str(folder), "--db", str(db), "--quiet"]) == 0
+
+
+def db_rows(db: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        # Table names are the test's own constants.
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def load_counts(folder: Path, db: Path, tables: tuple[str, ...]) -> dict[str, int]:
+    """Load `folder` and count the rows of `tables` (the test's own constants)."""
+    load(folder, db)
+    return {t: db_rows(db, f"select count(*) from {t}")[0][0] for t in tables}
+
+
+def asked(server: HTTPServer, path: str) -> list[dict]:
+    """The query of each request the server had on `path`, in order."""
+    return [dict(request.args) for request, _ in server.log if request.path == path]
 
 
 def holds_secret(folder: Path, secret: str) -> list[str]:

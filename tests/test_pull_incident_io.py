@@ -13,7 +13,7 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
-from tests.pull_helpers import holds_secret, load_counts, pull, serve
+from tests.pull_helpers import asked, holds_secret, load_counts, pull, serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "incident_io"
 KEY = "inc-io-key-s3cr3t-1111"
@@ -48,9 +48,9 @@ def test_pull_pages_by_cursor_then_asks_for_what_was_updated(
     assert "incident.io: rate limited (429), waiting 0 s" in captured.err
     assert "incident.io: server error (503), waiting 0 s" in captured.err
     assert "3 incidents (3 new, 0 changed), 4 follow ups (4 new, 0 changed)" in captured.out
-    asked = [dict(r.args) for r, _ in httpserver.log if r.path == "/v2/incidents"]
-    assert asked[0] == {"page_size": "250", "created_at[gte]": "2023-01-01"}
-    assert asked[-1]["after"] == "01HDH3SMWK0C2D8TN41PVW61TA"
+    incident_calls = asked(httpserver, "/v2/incidents")
+    assert incident_calls[0] == {"page_size": "250", "created_at[gte]": "2023-01-01"}
+    assert incident_calls[-1]["after"] == "01HDH3SMWK0C2D8TN41PVW61TA"
     # INC-1, INC-12, INC-13; INC-12 has a postmortem document; every follow-up is an action item
     # (the one on an unknown incident with a warning).
     assert load_counts(out, tmp_path / "a.duckdb", TABLES) == {
@@ -69,8 +69,7 @@ def test_pull_pages_by_cursor_then_asks_for_what_was_updated(
         capsys.readouterr().out
     )
     today = datetime.now(UTC).strftime("%Y-%m-%d")
-    asked = [dict(r.args) for r, _ in httpserver.log if r.path == "/v2/incidents"]
-    assert asked == [{"page_size": "250", "updated_at[gte]": today}]
+    assert asked(httpserver, "/v2/incidents") == [{"page_size": "250", "updated_at[gte]": today}]
     assert load_counts(out, tmp_path / "b.duckdb", TABLES)["action_items"] == 5
     assert holds_secret(tmp_path, KEY) == []
 

@@ -11,11 +11,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
-from tests.pull_helpers import holds_secret, pull, serve
+from tests.pull_helpers import asked, db_rows, holds_secret, load, pull, serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "jira"
 TOKEN = "jira-token-s3cr3t-2222"
@@ -29,17 +28,13 @@ def recorded_issues(realdata: Path) -> list[dict]:
 
 
 def load_report(folder: Path, db: Path) -> list[tuple]:
-    from aftermath.cli import main
-
-    assert main(["load", str(folder), "--db", str(db), "--quiet"]) == 0
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "select rows_read, rows_loaded, rows_rejected from load_report "
-            "where table_name = 'action_items'"
-        ).fetchall()
-    finally:
-        con.close()
+    """(rows read, loaded, rejected) of the action items, as the load report gives them."""
+    load(folder, db)
+    return db_rows(
+        db,
+        "select rows_read, rows_loaded, rows_rejected from load_report "
+        "where table_name = 'action_items'",
+    )
 
 
 def test_pull_pages_by_token_then_asks_for_what_was_updated(
@@ -63,13 +58,13 @@ def test_pull_pages_by_token_then_asks_for_what_was_updated(
     captured = capsys.readouterr()
     assert "Jira: rate limited (429), waiting 0 s" in captured.err
     assert "37 issues (37 new, 0 changed)" in captured.out
-    asked = [dict(r.args) for r, _ in httpserver.log if r.path == "/rest/api/3/search/jql"]
-    assert asked[0] == {
+    searches = asked(httpserver, "/rest/api/3/search/jql")
+    assert searches[0] == {
         "jql": '(project = OPS) AND updated >= "2020-01-01 00:00" ORDER BY updated ASC',
         "fields": "*navigable",
         "maxResults": "100",
     }
-    assert asked[-1]["nextPageToken"] == "p2"
+    assert searches[-1]["nextPageToken"] == "p2"
     # 4 + 33 read; OPS-101..103 name their incident (label, link, parent), OPS-104 and the 33
     # recorded issues name none and are rejected with that reason.
     assert load_report(out, tmp_path / "a.duckdb") == [(37, 3, 34)]
@@ -84,9 +79,9 @@ def test_pull_pages_by_token_then_asks_for_what_was_updated(
     httpserver.clear_log()
     assert pull(*args) == 0
     assert "37 issues (0 new, 1 changed)" in capsys.readouterr().out
-    [asked] = [dict(r.args) for r, _ in httpserver.log if r.path == "/rest/api/3/search/jql"]
+    [search] = asked(httpserver, "/rest/api/3/search/jql")
     # The last pull's start less a day (JQL reads dates in the user's zone).
-    since = datetime.strptime(asked["jql"].split('"')[1], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+    since = datetime.strptime(search["jql"].split('"')[1], "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
     assert timedelta(hours=23, minutes=58) < began - since < timedelta(days=1, minutes=2)
     assert load_report(out, tmp_path / "b.duckdb") == [(37, 4, 33)]
     assert holds_secret(tmp_path, TOKEN) == []

@@ -9,12 +9,11 @@ Tickets: the cursor export, page 1 the project's fixture (problem 100 and ticket
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
-from tests.pull_helpers import folder_bytes, holds_secret, load_counts, pull, serve
+from tests.pull_helpers import asked, db_rows, folder_bytes, holds_secret, load_counts, pull, serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "zendesk"
 TOKEN = "zd-token-s3cr3t-0000"
@@ -101,9 +100,6 @@ class FakeZendesk:
     def users(self, request: Request) -> dict:
         return {"users": [USERS[i] for i in request.args["ids"].split(",") if i in USERS]}
 
-    def asked(self, path: str) -> list[dict]:
-        return [dict(r.args) for r, _ in self.server.log if r.path == path]
-
 
 @pytest.fixture
 def keys(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,25 +122,24 @@ def test_pull_then_pull_again_from_the_saved_cursors(
     assert "Zendesk: server error (503), waiting 0 s" in captured.err
     # 2024-01-01T00:00:00Z is 1704067200 in epoch seconds.
     assert fake.first_event_start == "1704067200"
-    assert fake.asked("/api/v2/incremental/tickets/cursor.json")[0] == {
+    assert asked(httpserver, "/api/v2/incremental/tickets/cursor.json")[0] == {
         "include": "metric_sets",
         "start_time": "1704067200",
     }
     # 4 fixture + 7 real = 11 tickets; 5 of the 6 events carry a comment (one is a status change).
     assert "11 tickets (11 new, 0 changed), 5 ticket events (5 new, 0 changed)" in captured.out
     # The authors 1 (the trigger), 900 and 7001 asked in one call; 1 is not a user Zendesk has.
-    assert fake.asked("/api/v2/users/show_many.json") == [{"ids": "1,7001,900"}]
+    assert asked(httpserver, "/api/v2/users/show_many.json") == [{"ids": "1,7001,900"}]
     # Problem 100 is the incident; 10 customer tickets; the 5 comments.
     assert load_counts(out, tmp_path / "a.duckdb", TABLES) == {
         "incidents": 1,
         "tickets": 10,
         "ticket_events": 5,
     }
-    con = duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True)
-    roles = con.execute(
-        "select author_role, count(*) from ticket_events group by all order by all"
-    ).fetchall()
-    con.close()
+    roles = db_rows(
+        tmp_path / "a.duckdb",
+        "select author_role, count(*) from ticket_events group by all order by all",
+    )
     # 7001 is an end-user (2 comments), 900 an agent (2), the trigger's comment is the system.
     assert roles == [("agent", 2), ("customer", 2), ("system", 1)]
 
@@ -152,11 +147,13 @@ def test_pull_then_pull_again_from_the_saved_cursors(
     httpserver.clear_log()
     assert zendesk(httpserver, out) == 0
     # The saved cursor and end_time, not --since: only the night's changes come back.
-    assert fake.asked("/api/v2/incremental/tickets/cursor.json") == [
+    assert asked(httpserver, "/api/v2/incremental/tickets/cursor.json") == [
         {"include": "metric_sets", "cursor": "c2"}
     ]
-    assert fake.asked("/api/v2/incremental/ticket_events.json")[0]["start_time"] == "1714644000"
-    assert fake.asked("/api/v2/users/show_many.json") == [{"ids": "7002"}]
+    assert (
+        asked(httpserver, "/api/v2/incremental/ticket_events.json")[0]["start_time"] == "1714644000"
+    )
+    assert asked(httpserver, "/api/v2/users/show_many.json") == [{"ids": "7002"}]
     # Ticket 102 changed (solved), 104 is new; one new comment on 102.
     assert "12 tickets (1 new, 1 changed), 6 ticket events (1 new, 0 changed)" in (
         capsys.readouterr().out
@@ -166,9 +163,9 @@ def test_pull_then_pull_again_from_the_saved_cursors(
         "tickets": 11,
         "ticket_events": 6,
     }
-    con = duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True)
-    solved = con.execute("select solved_at from tickets where ticket_id = '102'").fetchone()[0]
-    con.close()
+    [(solved,)] = db_rows(
+        tmp_path / "b.duckdb", "select solved_at from tickets where ticket_id = '102'"
+    )
     assert solved.isoformat() == "2024-05-06T12:00:00"  # stored in UTC
     assert holds_secret(tmp_path, TOKEN) == []
 

@@ -7,14 +7,13 @@ pages of tests/test_pull_zendesk.py (problem 100 and 10 customer tickets, 5 comm
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
 
 from aftermath.cli import main
 from aftermath.errors import InputError
 from aftermath.pull.config import read_config
-from tests.pull_helpers import holds_secret, serve
+from tests.pull_helpers import db_rows, holds_secret, serve
 from tests.test_pull_zendesk import TOKEN, FakeZendesk
 
 
@@ -25,12 +24,8 @@ def write_config(folder: Path, text: str) -> Path:
 
 
 def counts(db: Path) -> dict[str, int]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = ("incidents", "status_updates", "tickets", "ticket_events")
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
-    finally:
-        con.close()
+    tables = ("incidents", "status_updates", "tickets", "ticket_events")
+    return {t: db_rows(db, f"select count(*) from {t}")[0][0] for t in tables}
 
 
 def test_sync_pulls_every_source_then_loads_them(

@@ -188,10 +188,38 @@ def _link_sql(link_field: str) -> tuple[str, dict[str, str]]:
     return sql, {"field": link_field}
 
 
-# Each comment feed's comments as (_row, _doc, ticket_id, created_at, via, comment). The comments
-# endpoint does not repeat the ticket id: it comes from the file name (12345.json,
+def _nested_comments(events: str, author: str) -> str:
+    """SQL: the comments held among a record's events (`events`: an audit's `events`, a ticket
+    event's `child_events`), with the event's own time, channel and author where it says them,
+    else the record's (`author`: the record's field naming who made it, when it has one)."""
+    return f"""
+        select
+            _row,
+            _doc,
+            ticket_id,
+            coalesce(comment ->> 'created_at', created_at) as created_at,
+            coalesce(comment -> 'via', via) as via,
+            coalesce(comment ->> 'author_id', author_id) as author_id,
+            comment
+        from (
+            select
+                _row,
+                _doc,
+                rec ->> 'ticket_id' as ticket_id,
+                rec ->> 'created_at' as created_at,
+                rec -> 'via' as via,
+                {author} as author_id,
+                unnest(json_extract(rec, '$.{events}[*]')) as comment
+            from {{records}}
+        )
+        where 'Comment' in (comment ->> 'type', comment ->> 'event_type')
+        """
+
+
+# Each comment feed's comments as (_row, _doc, ticket_id, created_at, via, author_id, comment).
+# The comments endpoint does not repeat the ticket id: it comes from the file name (12345.json,
 # ticket_12345_comments.json) unless the record carries one. An audit holds its comment among
-# its events.
+# its events, an incremental ticket event among its child events.
 COMMENT_ROWS = {
     "comments": """
         select
@@ -207,44 +235,8 @@ COMMENT_ROWS = {
             rec as comment
         from {records}
         """,
-    "audits": """
-        select _row, _doc, ticket_id, created_at, via, comment ->> 'author_id' as author_id, comment
-        from (
-            select
-                _row,
-                _doc,
-                rec ->> 'ticket_id' as ticket_id,
-                rec ->> 'created_at' as created_at,
-                rec -> 'via' as via,
-                unnest(json_extract(rec, '$.events[*]')) as comment
-            from {records}
-        )
-        where (comment ->> 'type') = 'Comment'
-        """,
-    # An incremental ticket event holds its comment among its child events; the child's own
-    # time, channel and author where it says them, else the event's (its updater).
-    "ticket_events": """
-        select
-            _row,
-            _doc,
-            ticket_id,
-            coalesce(comment ->> 'created_at', created_at) as created_at,
-            coalesce(comment -> 'via', via) as via,
-            coalesce(comment ->> 'author_id', updater_id) as author_id,
-            comment
-        from (
-            select
-                _row,
-                _doc,
-                rec ->> 'ticket_id' as ticket_id,
-                rec ->> 'created_at' as created_at,
-                rec -> 'via' as via,
-                rec ->> 'updater_id' as updater_id,
-                unnest(json_extract(rec, '$.child_events[*]')) as comment
-            from {records}
-        )
-        where 'Comment' in (comment ->> 'event_type', comment ->> 'type')
-        """,
+    "audits": _nested_comments("events", "null"),
+    "ticket_events": _nested_comments("child_events", "rec ->> 'updater_id'"),
 }
 
 COMMENT_LAYOUTS = {"comments": COMMENTS, "audits": AUDITS, "ticket_events": TICKET_EVENTS}
