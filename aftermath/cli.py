@@ -1,4 +1,4 @@
-"""The `aftermath` command: demo, load, serve, export, report.
+"""The `aftermath` command: demo, load, pull, sync, serve, export, report.
 
 Exit status 0 on success, 1 on bad input (one plain message on stderr), 2 on bad usage.
 """
@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from aftermath.errors import InputError
 from aftermath.ingest.discover import is_uri
 from aftermath.pipeline.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.progress import Progress
+from aftermath.pull import DEFAULT_OUT, SOURCES, Job, pull
+from aftermath.pull.config import DEFAULT_CONFIG, read_config
+from aftermath.pull.store import is_pulled
 from aftermath.report import render_report
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
 from aftermath.surge_report import render_surge
@@ -103,6 +107,41 @@ def _parser() -> argparse.ArgumentParser:
         "beside the database; on a cluster, a folder every worker can reach)",
     )
 
+    p = sub.add_parser("pull", help="fetch a vendor's records from its API into a folder")
+    p.add_argument("source", choices=list(SOURCES), metavar="SOURCE", help=", ".join(SOURCES))
+    p.add_argument("url", nargs="?", help="statuspage: the status page's address")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"folder of the pulls, each source in its own subfolder (default {DEFAULT_OUT})",
+    )
+    p.add_argument(
+        "--since",
+        type=_since,
+        metavar="DATE",
+        help="where a first pull starts (default two years back); later pulls start where "
+        "the last one ended",
+    )
+    p.add_argument(
+        "--base-url", metavar="URL", help="the API's root (an EU region, a proxy, a test server)"
+    )
+    p.add_argument("--subdomain", help="zendesk: acme for acme.zendesk.com")
+    p.add_argument("--site", help="jira: https://acme.atlassian.net")
+    p.add_argument(
+        "--jql", help='jira: the follow-ups, e.g. "project = OPS AND labels = postmortem"'
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+
+    p = sub.add_parser("sync", help="pull every source aftermath.toml lists, then load them")
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help=f"the sources and load options (default ./{DEFAULT_CONFIG})",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1", help="bind address (default localhost only)")
@@ -126,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    db = args.db or default_db_path()
+    db = getattr(args, "db", None) or default_db_path()
     try:
         return COMMANDS[args.command](args, db)
     except InputError as e:
@@ -187,6 +226,80 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         spark_dir=args.spark_dir,
     )
     print(result.summary())
+    return 0
+
+
+def _since(text: str) -> datetime:
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2024-01-31)") from None
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def cmd_pull(args: argparse.Namespace, db: Path) -> int:
+    if args.url and args.source != "statuspage":
+        print(
+            f"aftermath pull: {args.source} takes no address (--base-url sets the API's root)",
+            file=sys.stderr,
+        )
+        return 2
+    job = Job(
+        args.source,
+        out=args.out,
+        since=args.since,
+        base_url=args.base_url,
+        url=args.url,
+        subdomain=args.subdomain,
+        site=args.site,
+        jql=args.jql,
+        progress=Progress(enabled=not args.quiet),
+    )
+    print(pull(job))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, db: Path) -> int:
+    """Every configured pull, then one load of what they hold; a failed pull is said and the
+    others go on (its previous folder is loaded), and the exit status is then 1."""
+    config = read_config(args.config)
+    progress = Progress(enabled=not args.quiet)
+    failed = []
+    for job in config.jobs:
+        job.progress = progress
+        try:
+            print(pull(job), flush=True)
+        except InputError as e:
+            print(f"aftermath: {e}", file=sys.stderr, flush=True)
+            failed.append(job.title)
+    db = config.db or db
+    # A refresh reads the contract's own files; pulled vendor exports are read whole.
+    pulled = [p.name for p in sorted(config.out.glob("*")) if is_pulled(p)]
+    refresh = db.exists() and not pulled
+    if pulled:
+        progress.note(
+            f"loading {config.out} in full: the pulled vendor exports ({', '.join(pulled)}) are "
+            "read whole, as a refresh reads only the contract's own files"
+        )
+    elif not db.exists():
+        progress.note(f"loading {config.out} in full: no database at {db} yet")
+    result = load(
+        config.out,
+        db,
+        DEFAULTS,
+        [],
+        config.timezone,
+        config.load_options,
+        progress=progress,
+        refresh=refresh,
+    )
+    print(result.summary())
+    if failed:
+        print(
+            f"aftermath: sync: {', '.join(failed)} failed; loaded their previous pull",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -268,6 +381,8 @@ def cmd_surge(args: argparse.Namespace, db: Path) -> int:
 COMMANDS = {
     "demo": cmd_demo,
     "load": cmd_load,
+    "pull": cmd_pull,
+    "sync": cmd_sync,
     "serve": cmd_serve,
     "export": cmd_export,
     "report": cmd_report,

@@ -39,6 +39,13 @@ class Progress:
             self.stream.write(f"{CLEAR_LINE}{line}\n" if self.live else f"{line}\n")
             self.stream.flush()
 
+    def note(self, text: str) -> None:
+        """One line on its own (a pull's page, a rate limit waited on), stamped like a step."""
+        if self.enabled:
+            line = f"{self._stamp()} {text}"
+            self.stream.write(f"{CLEAR_LINE}{line}\n" if self.live else f"{line}\n")
+            self.stream.flush()
+
 
 class _Outcome:
     done: str = ""

@@ -67,3 +67,9 @@ def realdata() -> Path:
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver's vendor APIs answer on the loopback address, on a free port."""
+    return ("127.0.0.1", 0)

@@ -166,3 +166,22 @@ def test_embedded_comments_of_a_full_json_export(tmp_path: Path) -> None:
         (1, "5", "2024-05-01T09:00:00Z", "customer", "Help"),
         (1, "5", "2024-05-01T09:05:00Z", "agent", "On it"),
     ]
+
+
+def test_incremental_ticket_events_give_their_comments() -> None:
+    path = FIXTURES / "ticket_events.json"
+    assert sources.detect(path) == (
+        "zendesk",
+        "JSON with ticket events having 'ticket_id' and 'child_events' → Zendesk",
+    )
+    events = records(zendesk.read(duckdb.connect(), path, {})["ticket_events"])
+    # 6 events, the 3rd a status change without a comment; no users side-loaded, so a role
+    # only where the comment says it: private (agent) or the trigger's `rule` channel (system).
+    assert [(e["_row"], e["created_at"], e["author_role"]) for e in events] == [
+        (1, "2024-05-01T09:20:00Z", None),
+        (2, "2024-05-01T09:45:00Z", None),
+        (4, "2024-05-01T09:50:00Z", "agent"),
+        (5, "2024-05-02T08:00:00Z", None),
+        (6, "2024-05-02T10:00:00Z", "system"),
+    ]
+    assert {e["ticket_id"] for e in events} == {"101"}

@@ -11,6 +11,8 @@ from aftermath import schema
 from aftermath.errors import InputError, SourceError
 from aftermath.ingest import vendors
 from aftermath.ingest.readers import create_raw, file_builder, first_line
+from aftermath.ingest.vendors.common import json_files
+from aftermath.pull.store import is_pulled
 from aftermath.queries import quoted_identifier
 
 
@@ -50,8 +52,14 @@ def discover(
             raise InputError(
                 f"{source_dir}: no such folder. Point `aftermath load` at a folder of exports."
             )
-        for path in sorted(source_dir.iterdir()):
+        # DIR may be one source's pull (DIR/SOURCE), or hold several beside other exports.
+        entries = [source_dir] if is_pulled(source_dir) else sorted(source_dir.iterdir())
+        for path in entries:
             if path.name.startswith(".") or path.name.lower().endswith(".md"):
+                continue
+            pulled = is_pulled(path)
+            if pulled:
+                vendor_files += _pulled_files(path, pulled, notes)
                 continue
             table = table_for(path)
             # incidents.json and tickets.json are also the default names of Statuspage and
@@ -105,6 +113,17 @@ def discover(
                 + unread
             )
     return inputs
+
+
+def _pulled_files(folder: Path, source: str, notes: list[str]) -> list[tuple[str, Path, str]]:
+    """The record files `aftermath pull` wrote into `folder`, each read by the source's adapter
+    (its own kind told by its shape, as in any export of that vendor)."""
+    files = []
+    for path in json_files(folder):
+        if not path.name.startswith("."):
+            notes.append(f"{folder.name}/{path.name}: read as a {source} export (pulled)")
+            files.append((source, path, "pulled"))
+    return files
 
 
 def _vendor_inputs(name: str, path: Path, options: dict[str, str]) -> list[Input]:

@@ -1,8 +1,9 @@
 """Zendesk Support tickets and comments → tickets, ticket_events, incidents (problem tickets).
 
 Reads the tickets API (`{"tickets": [...]}`, `{"ticket": {...}}`), the incremental ticket
-export, search results, comments (`{"comments": [...]}`, one file per ticket) and ticket audits
-(`{"audits": [...]}`). A ticket of type `problem` is an incident record; an `incident` ticket
+export, search results, comments (`{"comments": [...]}`, one file per ticket), ticket audits
+(`{"audits": [...]}`) and the incremental ticket events with their comments
+(`{"ticket_events": [...]}`, what `aftermath pull zendesk` keeps). A ticket of type `problem` is an incident record; an `incident` ticket
 names its problem in `problem_id`, or the reference lives in a custom field or a tag named by
 `--link-field`. See zendesk.md.
 """
@@ -41,6 +42,9 @@ COMMENTS = common.Layout(
 AUDITS = common.Layout(
     NAME, EXPECTED, lists=("audits",), singles=("audit",), markers=("events",), sideloads=("users",)
 )
+TICKET_EVENTS = common.Layout(
+    NAME, EXPECTED, lists=("ticket_events",), markers=("child_events",), sideloads=("users",)
+)
 
 PRIORITY_LEVEL_SQL = (
     "case lower(rec ->> 'priority') when 'urgent' then 1 when 'high' then 2 "
@@ -74,6 +78,8 @@ def _kind(found: common.Shape | None) -> str | None:
         return "comments"
     if {"ticket_id", "events"} <= (found.under("audits") | found.under("audit")):
         return "audits"
+    if {"ticket_id", "child_events"} <= found.under("ticket_events"):
+        return "ticket_events"
     return None
 
 
@@ -84,6 +90,7 @@ def detect(path: Path) -> str | None:
         "tickets": "JSON with tickets having 'requester_id' and 'via'",
         "comments": "JSON with comments having 'author_id' and 'public'",
         "audits": "JSON with ticket audits having 'ticket_id' and 'events'",
+        "ticket_events": "JSON with ticket events having 'ticket_id' and 'child_events'",
     }.get(_kind(found) or "")
     return f"{why} → Zendesk" if why else None
 
@@ -93,7 +100,7 @@ def read(
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
     kind = _kind(common.shape(path)) or "tickets"
-    if kind in ("comments", "audits"):
+    if kind in COMMENT_ROWS:
         return {"ticket_events": _comment_events(con, path, kind)}
     tables = _tickets(con, path, options.get("link_field", ""))
     common.warn_if_more_pages(con, path, NAME, MORE_PAGES_SQL, MORE_PAGES)
@@ -181,10 +188,38 @@ def _link_sql(link_field: str) -> tuple[str, dict[str, str]]:
     return sql, {"field": link_field}
 
 
-# Each comment feed's comments as (_row, _doc, ticket_id, created_at, via, comment). The comments
-# endpoint does not repeat the ticket id: it comes from the file name (12345.json,
+def _nested_comments(events: str, author: str) -> str:
+    """SQL: the comments held among a record's events (`events`: an audit's `events`, a ticket
+    event's `child_events`), with the event's own time, channel and author where it says them,
+    else the record's (`author`: the record's field naming who made it, when it has one)."""
+    return f"""
+        select
+            _row,
+            _doc,
+            ticket_id,
+            coalesce(comment ->> 'created_at', created_at) as created_at,
+            coalesce(comment -> 'via', via) as via,
+            coalesce(comment ->> 'author_id', author_id) as author_id,
+            comment
+        from (
+            select
+                _row,
+                _doc,
+                rec ->> 'ticket_id' as ticket_id,
+                rec ->> 'created_at' as created_at,
+                rec -> 'via' as via,
+                {author} as author_id,
+                unnest(json_extract(rec, '$.{events}[*]')) as comment
+            from {{records}}
+        )
+        where 'Comment' in (comment ->> 'type', comment ->> 'event_type')
+        """
+
+
+# Each comment feed's comments as (_row, _doc, ticket_id, created_at, via, author_id, comment).
+# The comments endpoint does not repeat the ticket id: it comes from the file name (12345.json,
 # ticket_12345_comments.json) unless the record carries one. An audit holds its comment among
-# its events.
+# its events, an incremental ticket event among its child events.
 COMMENT_ROWS = {
     "comments": """
         select
@@ -196,31 +231,23 @@ COMMENT_ROWS = {
             ) as ticket_id,
             rec ->> 'created_at' as created_at,
             rec -> 'via' as via,
+            rec ->> 'author_id' as author_id,
             rec as comment
         from {records}
         """,
-    "audits": """
-        select _row, _doc, ticket_id, created_at, via, comment
-        from (
-            select
-                _row,
-                _doc,
-                rec ->> 'ticket_id' as ticket_id,
-                rec ->> 'created_at' as created_at,
-                rec -> 'via' as via,
-                unnest(json_extract(rec, '$.events[*]')) as comment
-            from {records}
-        )
-        where (comment ->> 'type') = 'Comment'
-        """,
+    "audits": _nested_comments("events", "null"),
+    "ticket_events": _nested_comments("child_events", "rec ->> 'updater_id'"),
 }
+
+COMMENT_LAYOUTS = {"comments": COMMENTS, "audits": AUDITS, "ticket_events": TICKET_EVENTS}
 
 
 def _comment_events(
     con: duckdb.DuckDBPyConnection, path: Path, kind: str
 ) -> duckdb.DuckDBPyRelation:
-    """ticket_events from a comments or an audits export; Zendesk end-users are the customers."""
-    recs = (COMMENTS if kind == "comments" else AUDITS).records(con, path)
+    """ticket_events from a comments, audits or ticket events export; Zendesk end-users are the
+    customers. A user id is one user across the export, so roles join on the id alone."""
+    recs = COMMENT_LAYOUTS[kind].records(con, path)
     return common.materialize(
         con,
         NAME,
@@ -230,7 +257,8 @@ def _comment_events(
             c.ticket_id,
             c.created_at,
             case
-                when (c.via ->> '$.channel') in ('rule', 'automation') then 'system'
+                when lower(coalesce(c.via ->> '$.channel', c.via ->> '$')) in ('rule', 'automation')
+                    then 'system'
                 when u.role = 'end-user' then 'customer'
                 when u.role in ('agent', 'admin') then 'agent'
                 when (c.comment ->> 'public') = 'false' then 'agent'
@@ -238,9 +266,9 @@ def _comment_events(
             coalesce(c.comment ->> 'plain_body', c.comment ->> 'body') as body
         from ({COMMENT_ROWS[kind].format(records=recs.table)}) as c
         left join (
-            select _doc, rec ->> 'id' as user_id, any_value(rec ->> 'role') as role
+            select rec ->> 'id' as user_id, any_value(rec ->> 'role') as role
             from {recs.sideloads["users"]}
             group by all
-        ) as u on u._doc = c._doc and u.user_id = (c.comment ->> 'author_id')
+        ) as u on u.user_id = c.author_id
         """,
     )
