@@ -222,8 +222,10 @@ def create_raw(
     cols: dict[str, str],
     source_sql: str,
     params: dict,
+    problems: bool = False,
 ) -> None:
-    """A raw relation: `_row` and every contract column (NULL where the file lacks it).
+    """A raw relation: `_row` and every contract column (NULL where the file lacks it), and
+    the source's own `_problems` when it says it has them (a vendor adapter's rejects).
 
     Text stays text and is parsed by `_check`; natively typed columns (Parquet, vendor JSON) keep
     their type. It is a view unless JSON key names had to be bound, which a view cannot hold.
@@ -239,6 +241,8 @@ def create_raw(
             "case-insensitive)."
         )
     select = ", ".join(f"{cols.get(c, 'NULL::varchar')} as {c}" for c in spec.column_names)
+    if problems:
+        select += ", _problems"
     kind = "table" if params else "view"
     con.execute(
         f"create temp {kind} {raw} as select _row::bigint as _row, {select} from ({source_sql})",

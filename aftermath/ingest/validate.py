@@ -348,11 +348,16 @@ def _check(
             "case when day is null and ts is null then "
             "{'column': 'day', 'value': '', 'reason': 'needs a day or a ts'} end"
         )
+    # A vendor adapter's own rejects (a record that cannot be true as the vendor wrote it).
+    own, own_column = "[]", "null"
+    if "_problems" in dtypes:
+        own, own_column = "coalesce(_own, [])", "_problems"
     # Type checks see raw values; the row rules see typed ones.
     con.execute(
-        f"create temp table {out} as select $file as _file, * exclude (_p), "
-        f"list_filter(_p || [{', '.join(row_rules)}], lambda p: p is not null) as _problems "
-        f"from (select _row, {', '.join(typed)}, [{', '.join(problems)}] as _p from {raw})",
+        f"create temp table {out} as select $file as _file, * exclude (_p, _own), "
+        f"list_filter(_p || [{', '.join(row_rules)}] || {own}, lambda p: p is not null) "
+        f"as _problems from (select _row, {', '.join(typed)}, [{', '.join(problems)}] as _p, "
+        f"{own_column} as _own from {raw})",
         {"file": label},
     )
     con.execute(

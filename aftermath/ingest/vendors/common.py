@@ -31,6 +31,8 @@ TITLES = {
     "pagerduty": "PagerDuty",
     "incident_io": "incident.io",
     "jira": "Jira",
+    "opsgenie": "Opsgenie",
+    "firehydrant": "FireHydrant",
 }
 
 
@@ -87,12 +89,17 @@ def detect(path: Path, source: str, marks: tuple[Mark, ...]) -> str | None:
     """Why the file (or folder) is `source`'s export: the first of its marks that the file's
     shape fits, or None."""
     found = shape(path)
-    why = next((m.why for m in marks if m.fits(found)), None) if found else None
+    why = fitting(found, marks)
     if why is None:
         return None
     if path.is_dir():
         why = f"folder of {found.files} JSON files, the first a {why}"
     return f"{why} → {TITLES[source]}"
+
+
+def fitting(found: Shape | None, marks: tuple[Mark, ...]) -> str | None:
+    """Why a shape is one of `marks`: the first that fits, or None."""
+    return next((m.why for m in marks if m.fits(found)), None) if found else None
 
 
 def shape(path: Path) -> Shape | None:
@@ -164,16 +171,21 @@ class Layout:
     needs: tuple[str, ...] | None = None
     sideloads: tuple[str, ...] = ()
 
-    def records(self, con: duckdb.DuckDBPyConnection, path: Path) -> Records:
+    def records(
+        self, con: duckdb.DuckDBPyConnection, path: Path, files: list[Path] | None = None
+    ) -> Records:
         """This layout's records in `path`, one JSON object each, numbered in file order."""
-        return records(con, path, self)
+        return records(con, path, self, files)
 
 
-def records(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout) -> Records:
-    """The records `layout` says where to find, one JSON object each, numbered in file order."""
+def records(
+    con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, files: list[Path] | None = None
+) -> Records:
+    """The records `layout` says where to find, one JSON object each, numbered in file order;
+    `files`, when given, are the ones of `path` to read (a folder holding other kinds too)."""
     source, expected = layout.source, layout.expected
     needs = layout.markers if layout.needs is None else layout.needs
-    files = json_files(path)
+    files = json_files(path) if files is None else files
     if not files:
         raise SourceError(
             f"{label(path, source)}: the folder holds no .json files; expected {expected}."
@@ -448,6 +460,37 @@ def split_help_desk_tickets(
 def iso_from_epoch(expr: str) -> str:
     """SQL: epoch seconds as an ISO 8601 UTC string (explicit Z: the loader's zone never applies)."""
     return f"strftime(make_timestamp(({expr})::bigint * 1000000), '%Y-%m-%dT%H:%M:%SZ')"
+
+
+def problems(*checks: tuple[str, str, str, str]) -> str:
+    """SQL: a record's own rejects, as the loader lists them: for each (condition, column,
+    value SQL, reason) whose condition holds, that column, its value and the reason (a fixed
+    phrase of the adapter's, never data)."""
+    cases = ", ".join(
+        f"case when {condition} then {{'column': '{column}', 'value': left(({value})::varchar, "
+        f"200), 'reason': '{reason.replace(chr(39), chr(39) * 2)}'}} end"
+        for condition, column, value, reason in checks
+    )
+    return f"list_filter([{cases}], lambda p: p is not null)"
+
+
+def earliest(text: str, where: str) -> str:
+    """SQL aggregate: the text of the earliest time among the rows `where` holds (text alone
+    does not sort: `10:00:00.39Z` comes after `10:00:00.393Z`)."""
+    return f"arg_min({text}, try_cast({text} as timestamptz)) filter (where {where})"
+
+
+def latest(text: str, where: str) -> str:
+    """SQL aggregate: the text of the latest time among the rows `where` holds."""
+    return f"arg_max({text}, try_cast({text} as timestamptz)) filter (where {where})"
+
+
+def plus_milliseconds(at: str, milliseconds: str) -> str:
+    """SQL: an ISO 8601 time `at` plus a count of milliseconds, as ISO 8601 UTC text."""
+    return (
+        f"strftime(timezone('UTC', try_cast({at} as timestamptz)) "
+        f"+ try_cast({milliseconds} as bigint) * interval '1 millisecond', '%Y-%m-%dT%H:%M:%S.%gZ')"
+    )
 
 
 def severity_level(expr: str) -> str:
