@@ -55,8 +55,9 @@ def discover(
                 continue
             table = table_for(path)
             # incidents.json and tickets.json are also the default names of Statuspage and
-            # Zendesk exports: their shape decides, not their name.
-            vendor_shaped = not table or path.suffix.lower() == ".json"
+            # Zendesk exports, and a help desk's download may be saved as tickets.csv: their
+            # shape (a CSV's header row) decides, not their name.
+            vendor_shaped = not table or path.name.lower().endswith((".json", ".csv", ".csv.gz"))
             found = vendors.detect(path) if vendor_shaped else None
             part_of = vendors.companion(path) if vendor_shaped and not found else None
             if part_of:

@@ -12,6 +12,7 @@ from pathlib import Path
 from aftermath.errors import SourceError
 from aftermath.ingest.vendors import (
     firehydrant,
+    freshdesk,
     incident_io,
     intercom,
     jira,
@@ -26,7 +27,17 @@ __all__ = ["ADAPTERS", "SourceError", "companion", "detect"]
 # Detection asks in this order; each rule keys on fields only that vendor's export has.
 ADAPTERS = {
     m.NAME: m
-    for m in (statuspage, zendesk, intercom, pagerduty, incident_io, jira, opsgenie, firehydrant)
+    for m in (
+        statuspage,
+        zendesk,
+        intercom,
+        pagerduty,
+        incident_io,
+        jira,
+        opsgenie,
+        firehydrant,
+        freshdesk,
+    )
 }
 
 

@@ -33,6 +33,7 @@ TITLES = {
     "jira": "Jira",
     "opsgenie": "Opsgenie",
     "firehydrant": "FireHydrant",
+    "freshdesk": "Freshdesk",
 }
 
 

@@ -4,15 +4,15 @@ Reads the REST API's `GET /incidents` list (`{"incidents": [...]}`, pages concat
 lines are fine), single `GET /incidents/{id}` responses (`{"incident": {...}}`) and the
 Analytics raw incidents (`{"data": [...]}` from `POST /analytics/raw/incidents`), with their
 log entries: inside each incident (`log_entries`) or in log-entries files beside the incidents
-(`{"log_entries": [...]}` pages of `GET /log_entries`, or the entries themselves).
-See pagerduty.md.
+(`{"log_entries": [...]}` pages of `GET /log_entries`, or the entries themselves); and the
+incidents CSV the web app downloads (`created_on`, `seconds_to_first_ack`, ...). See pagerduty.md.
 """
 
 from pathlib import Path
 
 import duckdb
 
-from aftermath.ingest.vendors import common
+from aftermath.ingest.vendors import common, downloads
 
 NAME = "pagerduty"
 FEEDS = ("incidents",)
@@ -88,6 +88,25 @@ SHAPES = (
 )
 
 
+# The incidents CSV (Incidents or Analytics → Download CSV): one row per incident.
+CSV_MARKS = (downloads.header_mark("incident_number", "created_on"),)
+CSV_EXPECTED = "PagerDuty's incidents CSV with the columns incident_number and created_on"
+CSV_COLUMNS = downloads.Columns(
+    {
+        "incident_id": ("id", "incident_number"),
+        "title": ("description", "title", "summary"),
+        "priority": ("priority_name", "priority"),
+        "urgency": ("urgency",),
+        "service": ("service_name",),
+        "started_at": ("created_on",),
+        "resolved_on": ("resolved_on",),
+        "seconds_to_first_ack": ("seconds_to_first_ack",),
+        "seconds_to_resolve": ("seconds_to_resolve",),
+    },
+    times=("started_at", "resolved_on"),
+)
+
+
 def is_log_entries(path: Path) -> bool:
     """Whether a JSON file holds PagerDuty log entries (not incidents)."""
     return common.fitting(common.shape(path), LOG_ENTRY_SHAPES) is not None
@@ -105,6 +124,8 @@ def companion(path: Path) -> str | None:
 
 def detect(path: Path) -> str | None:
     """Why this file (or folder: its first incidents file) is a PagerDuty export, or None."""
+    if downloads.is_csv(path):
+        return downloads.detect(path, NAME, CSV_MARKS)
     if not path.is_dir():
         return common.detect(path, NAME, SHAPES)
     incident_files = _split(path)[0]
@@ -153,6 +174,8 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The incidents table, with `_row` = the incident's position in the file."""
+    if downloads.is_csv(path):
+        return {"incidents": _download(con, path, options)}
     incident_files, log_files = _split(path)
     recs = INCIDENTS.records(con, path, incident_files)
     logs = LOG_ENTRIES.records(con, path, log_files).table if log_files else None
@@ -197,3 +220,34 @@ def read(
         """,
     )
     return {"incidents": incidents}
+
+
+def _download(
+    con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
+) -> duckdb.DuckDBPyRelation:
+    """The incidents of the CSV download: acknowledged and resolved are its own counts of
+    seconds from creation where it has no time for them."""
+    downloads.check(path, NAME, CSV_MARKS, CSV_EXPECTED)
+    download = downloads.read(con, path, NAME)
+    fields = downloads.mapped(con, download, CSV_COLUMNS, options, NAME)
+    urgency = URGENCY_LEVEL_SQL.replace("rec ->> 'urgency'", "urgency")
+    return common.materialize(
+        con,
+        NAME,
+        f"""
+        select
+            _row,
+            incident_id,
+            title,
+            coalesce({common.severity_level("priority")}, {urgency}) as severity,
+            case when service is not null then to_json([service]) end as services,
+            started_at,
+            started_at as detected_at,
+            {downloads.plus_seconds("started_at", "seconds_to_first_ack")} as acknowledged_at,
+            coalesce(
+                resolved_on, {downloads.plus_seconds("started_at", "seconds_to_resolve")}
+            ) as resolved_at,
+            _problems
+        from {fields}
+        """,
+    )

@@ -2,7 +2,8 @@
 
 Reads the tickets API (`{"tickets": [...]}`, `{"ticket": {...}}`), the incremental ticket
 export, search results, comments (`{"comments": [...]}`, one file per ticket) and ticket audits
-(`{"audits": [...]}`). A ticket of type `problem` is an incident record; an `incident` ticket
+(`{"audits": [...]}`), and the CSV downloads of tickets (Reporting's ticket export and a
+view's export, known by their header row). A ticket of type `problem` is an incident record; an `incident` ticket
 names its problem in `problem_id`, or the reference lives in a custom field or a tag named by
 `--link-field`. See zendesk.md.
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.ingest.vendors import common
+from aftermath.ingest.vendors import common, downloads
 
 NAME = "zendesk"
 FEEDS = ("tickets", "ticket_events", "incidents")
@@ -77,8 +78,34 @@ def _kind(found: common.Shape | None) -> str | None:
     return None
 
 
+# The CSV downloads: the ticket export (`Id`, `Requester`, `Created at`, `Solved at`, ...) and a
+# view's export (its columns as the view shows them: `ID`, `Requester`, `Requested`, ...).
+CSV_MARKS = (
+    downloads.header_mark("Id", "Requester", "Created at"),
+    downloads.header_mark("ID", "Requester", "Requested"),
+)
+CSV_EXPECTED = "a Zendesk ticket CSV with the columns Id, Requester and Created at (or Requested)"
+CSV_COLUMNS = downloads.Columns(
+    {
+        "ticket_id": ("id", "ticket id"),
+        "created_at": ("created at", "requested", "created"),
+        "account_id": ("organization", "requester organization"),
+        "subject": ("subject",),
+        "description": ("description",),
+        "tags": ("tags",),
+        "channel": ("via", "channel"),
+        "priority": ("priority",),
+        "solved_at": ("solved at", "solved"),
+    },
+    times=("created_at", "solved_at"),
+    lists={"tags": "[ ,]+"},  # Zendesk tags hold no spaces: the export separates them by one
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file is a Zendesk export, or None."""
+    if downloads.is_csv(path):
+        return downloads.detect(path, NAME, CSV_MARKS)
     found = common.shape(path)
     why = {
         "tickets": "JSON with tickets having 'requester_id' and 'via'",
@@ -92,6 +119,8 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
+    if downloads.is_csv(path):
+        return {"tickets": _download(con, path, options)}
     kind = _kind(common.shape(path)) or "tickets"
     if kind in ("comments", "audits"):
         return {"ticket_events": _comment_events(con, path, kind)}
@@ -158,6 +187,20 @@ def _tickets(
         """
     )
     return {"tickets": tickets, "incidents": incidents, "ticket_events": events}
+
+
+def _download(
+    con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
+) -> duckdb.DuckDBPyRelation:
+    """The tickets of a CSV download; --link-field names the column of the incident reference
+    (`Incident`, as the custom field's title: `Incident [txt]` matches) or a tag prefix."""
+    downloads.check(path, NAME, CSV_MARKS, CSV_EXPECTED)
+    download = downloads.read(con, path, NAME)
+    tags = f"regexp_split_to_array({download.text('tags')}, '[ ,]+')"
+    linked, params = downloads.link(download, options.get("link_field", ""), tags)
+    return con.table(
+        downloads.mapped(con, download, CSV_COLUMNS, options, NAME, {"incident_id": linked}, params)
+    )
 
 
 def _link_sql(link_field: str) -> tuple[str, dict[str, str]]:
