@@ -67,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
         "tag prefix",
     )
     p.add_argument(
+        "--account-property",
+        help="where an analytics export's events keep the account: a group type or property",
+    )
+    p.add_argument(
+        "--feature-property",
+        help="the event property that names the feature (default: the event's name)",
+    )
+    p.add_argument(
         "--date-order",
         choices=("dmy", "mdy"),
         help="day or month first in a CSV download's dates such as 03/04/2025, when its rows "
@@ -175,7 +183,12 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         return 2
     options = {
         name: value
-        for name, value in (("link_field", args.link_field), ("date_order", args.date_order))
+        for name, value in (
+            ("link_field", args.link_field),
+            ("date_order", args.date_order),
+            ("account_property", args.account_property),
+            ("feature_property", args.feature_property),
+        )
         if value
     }
     progress = Progress(enabled=not args.quiet)

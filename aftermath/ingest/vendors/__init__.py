@@ -11,13 +11,17 @@ from pathlib import Path
 
 from aftermath.errors import SourceError
 from aftermath.ingest.vendors import (
+    amplitude,
     firehydrant,
     freshdesk,
     incident_io,
     intercom,
     jira,
+    mixpanel,
     opsgenie,
     pagerduty,
+    posthog,
+    segment,
     statuspage,
     zendesk,
 )
@@ -37,6 +41,10 @@ ADAPTERS = {
         opsgenie,
         firehydrant,
         freshdesk,
+        mixpanel,
+        amplitude,
+        posthog,
+        segment,
     )
 }
 

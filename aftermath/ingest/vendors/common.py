@@ -18,6 +18,8 @@ from aftermath import schema
 from aftermath.errors import SourceError
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+# Gzipped JSON (an Amplitude export's files): DuckDB reads them as they are.
+GZIP_JSON_SUFFIXES = tuple(f"{s}.gz" for s in JSON_SUFFIXES)
 # DuckDB's default limit for one JSON value is 16 MB; a whole API export is one value.
 MIN_OBJECT_BYTES = 16 * 1024 * 1024
 
@@ -34,6 +36,10 @@ TITLES = {
     "opsgenie": "Opsgenie",
     "firehydrant": "FireHydrant",
     "freshdesk": "Freshdesk",
+    "mixpanel": "Mixpanel",
+    "amplitude": "Amplitude",
+    "posthog": "PostHog",
+    "segment": "Segment",
 }
 
 
@@ -47,12 +53,15 @@ def temp_name(source: str) -> str:
     return f"_src_{source}_{next(_names)}"
 
 
+def is_json(path: Path) -> bool:
+    """Whether the file's name says JSON (gzipped or not)."""
+    return path.name.lower().endswith(JSON_SUFFIXES + GZIP_JSON_SUFFIXES)
+
+
 def json_files(path: Path) -> list[Path]:
     """The file itself, or the JSON files directly inside a folder (sorted by name)."""
     if path.is_dir():
-        return sorted(
-            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in JSON_SUFFIXES
-        )
+        return sorted(p for p in path.iterdir() if p.is_file() and is_json(p))
     return [path]
 
 
@@ -106,7 +115,7 @@ def fitting(found: Shape | None, marks: tuple[Mark, ...]) -> str | None:
 def shape(path: Path) -> Shape | None:
     """The shape of a vendor file or folder (its first file), or None when it is not JSON."""
     files = json_files(path)
-    if not files or files[0].suffix.lower() not in JSON_SUFFIXES:
+    if not files or not is_json(files[0]):
         return None
     stat = files[0].stat()
     return _shape(str(files[0]), stat.st_mtime_ns, stat.st_size, len(files))
@@ -121,10 +130,12 @@ def _shape(file: str, _mtime: int, size: int, files: int) -> Shape | None:
         inner_rows = con.execute(
             "with first as (select json_structure(json) as doc from read_json_objects($f, "
             "format = 'auto', maximum_object_size = $max) limit 1), "
-            "keyed as (select doc, unnest(json_keys(doc)) as key from first "
-            "where json_type(doc) = 'OBJECT') "
-            "select key, json_keys(case json_type(doc -> key) when 'OBJECT' then doc -> key "
-            "when 'ARRAY' then doc -> key -> 0 end) from keyed",
+            "keyed as (select doc, key, '$.\"' || replace(key, '\"', '\\\"') || '\"' as path "
+            "from (select doc, unnest(json_keys(doc)) as key from first "
+            "where json_type(doc) = 'OBJECT')) "
+            # A quoted path: a key such as `$insert_id` (Amplitude) is no path of its own.
+            "select key, json_keys(case json_type(doc -> path) when 'OBJECT' then doc -> path "
+            "when 'ARRAY' then doc -> path -> 0 end) from keyed",
             {"f": file, "max": _max_bytes(size)},
         ).fetchall()
     except duckdb.OutOfMemoryException:

@@ -142,7 +142,7 @@ def date_order(
         "select count(*) filter (where a > 12), count(*) filter (where b > 12), "
         "any_value(v) filter (where a <> b and a <= 12 and b <= 12) from parts",
         {"pattern": NUMERIC_DATE},
-    ).fetchone()
+    ).fetchall()[0]
     given = options.get("date_order")
     if first and second:
         raise SourceError(
