@@ -2,6 +2,7 @@
 come (fixtures/vendors/downloads, written in each tool's column names; every figure below worked
 out by hand from those files)."""
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -237,3 +238,72 @@ def test_a_csv_given_for_the_wrong_tool_is_named(tmp_path):
 def test_download_times(text, order, iso):
     sql = downloads.timestamp("$v::varchar", order)
     assert duckdb.connect().execute(f"select {sql}", {"v": text}).fetchone()[0] == iso
+
+
+def test_pagerduty_csv_gives_the_figures_of_the_api(realdata, tmp_path):
+    # PagerDuty's Analytics raw incidents example (the API's answer) and the same two incidents
+    # as the web app's CSV writes them (its column names, the same values): one database each,
+    # identical incidents and rejects. The second resolves a day before it was created (as
+    # published): rejected by both.
+    examples = json.loads(
+        (realdata / "formats/pagerduty/pagerduty_openapi_examples.json").read_text()
+    )
+    api = examples["POST /analytics/raw/incidents"]
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "raw.json").write_text(json.dumps(api))
+    fields = (
+        "id",
+        "incident_number",
+        "description",
+        "service_name",
+        "created_on",
+        "resolved_on",
+        "seconds_to_first_ack",
+        "seconds_to_resolve",
+        "urgency",
+        "priority_name",
+    )
+    lines = [",".join(fields)]
+    for i in api["data"]:
+        values = (
+            i["id"],
+            i["incident_number"],
+            i["description"],
+            i["service_name"],
+            i["created_at"],
+            i["resolved_at"],
+            i["seconds_to_first_ack"],
+            i["seconds_to_resolve"],
+            i["urgency"],
+            i["priority_name"] or "",
+        )
+        lines.append(",".join(str(v) for v in values))
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "incidents.csv").write_text("\n".join(lines) + "\n")
+    figures = []
+    for kind in ("api", "csv"):
+        db = tmp_path / f"{kind}.duckdb"
+        load(tmp_path / kind, db)
+        figures.append(
+            (
+                rows(db, "select * from incidents order by incident_id"),
+                rows(db, 'select row_number, "column", reason from rejects order by 1'),
+            )
+        )
+    assert figures[0] == figures[1]
+    # PYC0H08: created 10:05, acknowledged 5 s later, resolved 10:15; urgency low → 4.
+    assert figures[0][0] == [
+        (
+            "PYC0H08",
+            "The server is on fire!",
+            4,
+            ["Engineering"],
+            datetime(2023, 5, 31, 10, 5),
+            datetime(2023, 5, 31, 10, 5),
+            datetime(2023, 5, 31, 10, 5, 5),
+            None,
+            datetime(2023, 5, 31, 10, 15),
+            None,
+        ),
+    ]
+    assert figures[0][1] == [(2, "resolved_at", "resolved before it started")]

@@ -108,3 +108,22 @@ def test_real_incidents_captured_by_devlake(realdata: Path, tmp_path: Path) -> N
         ("Incident#1", 3, "2023-09-06T14:30:56.346Z", None),
         ("Incident#2", 5, "2023-09-05T18:20:28.003Z", "2023-09-05T18:21:21.49Z"),
     ]
+
+
+def test_alerts_csv_export() -> None:
+    path = Path(__file__).parent / "fixtures" / "vendors" / "downloads" / "opsgenie_alerts.csv"
+    assert vendors.detect(path) == (
+        "opsgenie",
+        "CSV with the columns 'TinyID', 'Message', 'CreatedAt' → Opsgenie",
+    )
+    alerts = records(opsgenie.read(duckdb.connect(), path, {})["incidents"])
+    # CreatedAt 1,784,023,200,000 ms = 2026-07-14T10:00:00Z. The first is closed: without the
+    # report's times, resolved at its last update (UpdatedAt, 10:30). The CSV says only whether
+    # it was acknowledged, not when: empty. The second is still open.
+    assert [
+        (a["incident_id"], a["severity"], a["started_at"], a["acknowledged_at"], a["resolved_at"])
+        for a in alerts
+    ] == [
+        ("8c1f2a0e-1", 1, "2026-07-14T10:00:00.000Z", None, "2026-07-14T10:30:00.000Z"),
+        ("8c1f2a0e-2", 3, "2026-07-14T11:00:00.000Z", None, None),
+    ]

@@ -72,34 +72,17 @@ def _read(
     con: duckdb.DuckDBPyConnection, path: Path, given: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     recs = EVENTS.records(con, path)
-    account_property = options.get("account_property", "")
     params: dict[str, str] = {}
-    if account_property:
-        paths = analytics.property_paths(PROPERTY_OBJECTS, account_property)
-        account = analytics.first_value("rec", paths, params, "account")
-    else:
-        # The first group the event belongs to, whatever its type; else a property of a usual
-        # name. A group's value is a list of names (Amplitude allows several): the first.
-        first_group = (
-            "list_filter(list_transform(json_extract(rec, '$.groups.*'), lambda g: "
-            "nullif(trim(case json_type(g) when 'ARRAY' then g ->> 0 else g ->> '$' end), '')), "
-            "lambda v: v is not null)[1]"
-        )
-        named = analytics.first_value(
-            "rec",
-            [
-                p
-                for n in analytics.ACCOUNT_PROPERTIES
-                for p in analytics.property_paths(PROPERTY_OBJECTS[1:], n)
-            ],
-            params,
-            "account",
-        )
-        account = f"coalesce({first_group}, {named})"
-    feature = "rec ->> 'event_type'"
-    if options.get("feature_property"):
-        paths = analytics.property_paths(PROPERTY_OBJECTS[1:], options["feature_property"])
-        feature = f"coalesce({analytics.first_value('rec', paths, params, 'feature')}, {feature})"
+    # Without --account-property: the event's first group of any type, else a property of a
+    # usual name.
+    account = analytics.account(
+        options,
+        params,
+        PROPERTY_OBJECTS,
+        first=(analytics.first_group("$.groups"),),
+        named_in=PROPERTY_OBJECTS[1:],
+    )
+    feature = analytics.feature(options, params, PROPERTY_OBJECTS[1:], "rec ->> 'event_type'")
     # event_time is UTC without an offset (2021-12-09 00:45:29.430000): said so explicitly.
     events = f"""
         select _row, {account} as account_id, {feature} as feature,
@@ -108,4 +91,5 @@ def _read(
     """
     # The events are staged in `usage` before a zip's unpacked files are removed.
     label = common.label(given, NAME)
+    account_property = options.get("account_property", "")
     return {"usage": analytics.usage(con, NAME, label, events, params, account_property)}

@@ -33,6 +33,45 @@ def first_value(rec: str, paths: list[str], params: dict[str, str], prefix: str)
     return f"coalesce({', '.join(found)})" if found else "null::varchar"
 
 
+def first_group(path: str) -> str:
+    """SQL: the first non-empty value of the groups object at `path` (a fixed JSON path), whatever
+    its group type; a list's first element (Amplitude allows several names)."""
+    return (
+        f"list_filter(list_transform(json_extract(rec, '{path}.*'), lambda g: "
+        "nullif(trim(case json_type(g) when 'ARRAY' then g ->> 0 else g ->> '$' end), '')), "
+        "lambda v: v is not null)[1]"
+    )
+
+
+def account(
+    options: dict[str, str],
+    params: dict[str, str],
+    objects: tuple[str, ...],
+    first: tuple[str, ...] = (),
+    then: tuple[str, ...] = (),
+    named_in: tuple[str, ...] | None = None,
+) -> str:
+    """SQL: an event's account. The property --account-property names, in `objects`; without
+    it the `first` SQL values, then a property of a usual name in `named_in` (default
+    `objects`), then the `then` SQL values."""
+    name = options.get("account_property", "")
+    if name:
+        return first_value("rec", property_paths(objects, name), params, "account")
+    paths = [p for n in ACCOUNT_PROPERTIES for p in property_paths(named_in or objects, n)]
+    named = first_value("rec", paths, params, "account")
+    return f"coalesce({', '.join((*first, named, *then))})"
+
+
+def feature(
+    options: dict[str, str], params: dict[str, str], objects: tuple[str, ...], default: str
+) -> str:
+    """SQL: an event's feature: the property --feature-property names, else `default`."""
+    name = options.get("feature_property", "")
+    if not name:
+        return default
+    return f"coalesce({first_value('rec', property_paths(objects, name), params, 'feature')}, {default})"
+
+
 def usage(
     con: duckdb.DuckDBPyConnection,
     source: str,

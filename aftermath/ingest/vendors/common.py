@@ -469,6 +469,11 @@ def split_help_desk_tickets(
     return tickets, incidents
 
 
+def iso_from_epoch_ms(expr: str) -> str:
+    """SQL: epoch milliseconds as an ISO 8601 UTC string."""
+    return f"strftime(epoch_ms(try_cast({expr} as bigint)), '%Y-%m-%dT%H:%M:%S.%gZ')"
+
+
 def iso_from_epoch(expr: str) -> str:
     """SQL: epoch seconds as an ISO 8601 UTC string (explicit Z: the loader's zone never applies)."""
     return f"strftime(make_timestamp(({expr})::bigint * 1000000), '%Y-%m-%dT%H:%M:%SZ')"
@@ -497,11 +502,21 @@ def latest(text: str, where: str) -> str:
     return f"arg_max({text}, try_cast({text} as timestamptz)) filter (where {where})"
 
 
+def timeline_times(entries: str, key: str, acknowledged: str, resolved: str) -> str:
+    """SQL: per `key`, the first acknowledgement and the last resolution among timeline
+    `entries` (SQL with `key`, `kind` and `entry_at`); `acknowledged` and `resolved` test
+    `kind`."""
+    return (
+        f"select {key}, {earliest('entry_at', acknowledged)} as first_acknowledged_at, "
+        f"{latest('entry_at', resolved)} as resolved_at from ({entries}) group by {key}"
+    )
+
+
 def plus_milliseconds(at: str, milliseconds: str) -> str:
     """SQL: an ISO 8601 time `at` plus a count of milliseconds, as ISO 8601 UTC text."""
     return (
         f"strftime(timezone('UTC', try_cast({at} as timestamptz)) "
-        f"+ try_cast({milliseconds} as bigint) * interval '1 millisecond', '%Y-%m-%dT%H:%M:%S.%gZ')"
+        f"+ to_milliseconds(try_cast({milliseconds} as bigint)), '%Y-%m-%dT%H:%M:%S.%gZ')"
     )
 
 

@@ -291,6 +291,30 @@ def link(
     return (f"coalesce({', '.join(found)})" if found else "null::varchar"), prefixes
 
 
+def tickets(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: str,
+    marks: tuple[HeaderMark, ...],
+    expected: str,
+    columns: Columns,
+    options: dict[str, str],
+) -> duckdb.DuckDBPyRelation:
+    """A help desk's ticket download as `tickets`; the incident is the column --link-field
+    names, else the tag after the prefix it gives (tags split as `columns.lists` says)."""
+    check(path, source, marks, expected)
+    download = read(con, path, source)
+    separator = (columns.lists or {})["tags"]
+    tags = (
+        "list_transform(regexp_split_to_array("
+        f"{download.text(*columns.names['tags'])}, '{separator}'), lambda t: trim(t))"
+    )
+    linked, params = link(download, options.get("link_field", ""), tags)
+    return con.table(
+        mapped(con, download, columns, options, source, {"incident_id": linked}, params)
+    )
+
+
 def plus_seconds(iso: str, seconds: str) -> str:
     """SQL: ISO 8601 text plus a number of seconds, as ISO 8601 text: in UTC when the time
     carries an offset, else as the same wall-clock kind of time."""

@@ -37,7 +37,7 @@ CSV_COLUMNS = downloads.Columns(
         "solved_at": ("resolved time", "closed time"),
     },
     times=("created_at", "solved_at"),
-    lists={"tags": ","},
+    lists={"tags": ","},  # `billing, double charge`
 )
 
 # The API's numbered source and priority, as the web app names them.
@@ -66,14 +66,9 @@ def read(
     reference, or a tag prefix."""
     link_field = options.get("link_field", "")
     if downloads.is_csv(path):
-        downloads.check(path, NAME, CSV_MARKS, EXPECTED)
-        download = downloads.read(con, path, NAME)
-        tags = f"regexp_split_to_array({download.text('tags')}, '\\s*,\\s*')"
-        linked, params = downloads.link(download, link_field, tags)
-        fields = downloads.mapped(
-            con, download, CSV_COLUMNS, options, NAME, {"incident_id": linked}, params
-        )
-        return {"tickets": con.table(fields)}
+        return {
+            "tickets": downloads.tickets(con, path, NAME, CSV_MARKS, EXPECTED, CSV_COLUMNS, options)
+        }
     recs = TICKETS.records(con, path)
     params = {"field": link_field}
     tag = (

@@ -90,14 +90,11 @@ def read(
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
     if downloads.is_csv(path):
-        downloads.check(path, NAME, CSV_MARKS, CSV_EXPECTED)
-        download = downloads.read(con, path, NAME)
-        tags = f"regexp_split_to_array({download.text('conversation tags', 'tags')}, '\\s*,\\s*')"
-        linked, params = downloads.link(download, options.get("link_field", ""), tags)
-        fields = downloads.mapped(
-            con, download, CSV_COLUMNS, options, NAME, {"incident_id": linked}, params
-        )
-        return {"tickets": con.table(fields)}
+        return {
+            "tickets": downloads.tickets(
+                con, path, NAME, CSV_MARKS, CSV_EXPECTED, CSV_COLUMNS, options
+            )
+        }
     recs = CONVERSATIONS.records(con, path)
     # `pages.next` names the next page of a list or search response (null on the last).
     common.warn_if_more_pages(

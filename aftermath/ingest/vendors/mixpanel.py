@@ -38,19 +38,9 @@ def read(
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The usage table: one row per event naming an account, `_row` = its line."""
     recs = EVENTS.records(con, path)
-    account_property = options.get("account_property", "")
-    names = (account_property,) if account_property else analytics.ACCOUNT_PROPERTIES
     params: dict[str, str] = {}
-    account = analytics.first_value(
-        "rec",
-        [p for n in names for p in analytics.property_paths(("$.properties",), n)],
-        params,
-        "account",
-    )
-    feature = "rec ->> 'event'"
-    if options.get("feature_property"):
-        paths = analytics.property_paths(("$.properties",), options["feature_property"])
-        feature = f"coalesce({analytics.first_value('rec', paths, params, 'feature')}, {feature})"
+    account = analytics.account(options, params, ("$.properties",))
+    feature = analytics.feature(options, params, ("$.properties",), "rec ->> 'event'")
     # `time` is in seconds; some exports write milliseconds.
     seconds = (
         "case when try_cast(rec ->> '$.properties.time' as double) > 1e11 "
@@ -63,4 +53,5 @@ def read(
         from {recs.table}
     """
     label = common.label(path, NAME)
+    account_property = options.get("account_property", "")
     return {"usage": analytics.usage(con, NAME, label, events, params, account_property)}

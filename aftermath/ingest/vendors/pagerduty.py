@@ -165,7 +165,7 @@ def _entries_sql(recs: str, logs: str | None) -> str:
         select
             incident_id,
             replace(entry ->> 'type', '_reference', '') as kind,
-            entry ->> 'created_at' as logged_at
+            entry ->> 'created_at' as entry_at
         from ({embedded} {beside})
     """
 
@@ -210,12 +210,14 @@ def read(
             from {recs.table}
         ) as incident
         left join (
-            select
-                incident_id,
-                {common.earliest("logged_at", "kind = 'acknowledge_log_entry'")} as first_acknowledged_at,
-                {common.latest("logged_at", "kind = 'resolve_log_entry'")} as resolved_at
-            from ({_entries_sql(recs.table, logs)})
-            group by incident_id
+            {
+            common.timeline_times(
+                _entries_sql(recs.table, logs),
+                "incident_id",
+                "kind = 'acknowledge_log_entry'",
+                "kind = 'resolve_log_entry'",
+            )
+        }
         ) as timeline using (incident_id)
         """,
     )

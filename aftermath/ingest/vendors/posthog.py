@@ -58,36 +58,20 @@ def read(
         )
     else:
         source = f"select _row, rec from {EVENTS.records(con, path).table}"
-    account_property = options.get("account_property", "")
     params: dict[str, str] = {}
-    if account_property:
-        paths = analytics.property_paths(
-            ('$.properties."$groups"', "$.properties"), account_property
-        )
-        account = analytics.first_value("rec", paths, params, "account")
-    else:
-        first_group = (
-            "list_filter(list_transform(json_extract(rec, '$.properties.\"$groups\".*'), "
-            "lambda g: nullif(trim(g ->> '$'), '')), lambda v: v is not null)[1]"
-        )
-        named = analytics.first_value(
-            "rec",
-            [
-                p
-                for n in analytics.ACCOUNT_PROPERTIES
-                for p in analytics.property_paths(("$.properties",), n)
-            ],
-            params,
-            "account",
-        )
-        account = f"coalesce({first_group}, {named})"
-    feature = "rec ->> 'event'"
-    if options.get("feature_property"):
-        paths = analytics.property_paths(("$.properties",), options["feature_property"])
-        feature = f"coalesce({analytics.first_value('rec', paths, params, 'feature')}, {feature})"
+    groups = '$.properties."$groups"'
+    account = analytics.account(
+        options,
+        params,
+        (groups, "$.properties"),
+        first=(analytics.first_group(groups),),
+        named_in=("$.properties",),
+    )
+    feature = analytics.feature(options, params, ("$.properties",), "rec ->> 'event'")
     events = f"""
         select _row, {account} as account_id, {feature} as feature, rec ->> 'timestamp' as ts
         from ({source})
     """
     label = common.label(path, NAME)
+    account_property = options.get("account_property", "")
     return {"usage": analytics.usage(con, NAME, label, events, params, account_property)}

@@ -40,29 +40,23 @@ def read(
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The usage table: one row per track/page/screen call naming an account."""
     recs = CALLS.records(con, path)
-    account_property = options.get("account_property", "")
     params: dict[str, str] = {}
-    objects = ("$.properties", "$.context.traits", "$.traits")
-    if account_property:
-        paths = analytics.property_paths(objects, account_property)
-        account = analytics.first_value("rec", paths, params, "account")
-    else:
-        own = analytics.first_value(
-            "rec",
-            ["$.context.groupId", "$.groupId"]
-            + [
-                p
-                for n in analytics.ACCOUNT_PROPERTIES
-                for p in analytics.property_paths(objects, n)
-            ],
-            params,
-            "account",
-        )
-        account = f"coalesce({own}, member.group_id)"
-    feature = "coalesce(rec ->> 'event', rec ->> 'name', rec ->> 'type')"
-    if options.get("feature_property"):
-        paths = analytics.property_paths(("$.properties",), options["feature_property"])
-        feature = f"coalesce({analytics.first_value('rec', paths, params, 'feature')}, {feature})"
+    # Without --account-property: the call's own group, a property of a usual name, then the
+    # group its user joined.
+    own_group = analytics.first_value("rec", ["$.context.groupId", "$.groupId"], params, "group")
+    account = analytics.account(
+        options,
+        params,
+        ("$.properties", "$.context.traits", "$.traits"),
+        first=(own_group,),
+        then=("member.group_id",),
+    )
+    feature = analytics.feature(
+        options,
+        params,
+        ("$.properties",),
+        "coalesce(rec ->> 'event', rec ->> 'name', rec ->> 'type')",
+    )
     usage_calls = ", ".join(f"'{c}'" for c in USAGE_CALLS)
     events = f"""
         select _row, {account} as account_id, {feature} as feature, rec ->> 'timestamp' as ts
@@ -89,4 +83,5 @@ def read(
             f"{label}: {others:,} calls other than track, page and screen (group, identify, "
             "...) are not usage: group calls give their user's account",
         )
+    account_property = options.get("account_property", "")
     return {"usage": analytics.usage(con, NAME, label, events, params, account_property)}

@@ -120,7 +120,13 @@ def read(
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
     if downloads.is_csv(path):
-        return {"tickets": _download(con, path, options)}
+        # --link-field: the column of the incident reference (a custom field's title:
+        # `Incident` finds `Incident [txt]`) or a tag prefix.
+        return {
+            "tickets": downloads.tickets(
+                con, path, NAME, CSV_MARKS, CSV_EXPECTED, CSV_COLUMNS, options
+            )
+        }
     kind = _kind(common.shape(path)) or "tickets"
     if kind in ("comments", "audits"):
         return {"ticket_events": _comment_events(con, path, kind)}
@@ -187,20 +193,6 @@ def _tickets(
         """
     )
     return {"tickets": tickets, "incidents": incidents, "ticket_events": events}
-
-
-def _download(
-    con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
-) -> duckdb.DuckDBPyRelation:
-    """The tickets of a CSV download; --link-field names the column of the incident reference
-    (`Incident`, as the custom field's title: `Incident [txt]` matches) or a tag prefix."""
-    downloads.check(path, NAME, CSV_MARKS, CSV_EXPECTED)
-    download = downloads.read(con, path, NAME)
-    tags = f"regexp_split_to_array({download.text('tags')}, '[ ,]+')"
-    linked, params = downloads.link(download, options.get("link_field", ""), tags)
-    return con.table(
-        downloads.mapped(con, download, CSV_COLUMNS, options, NAME, {"incident_id": linked}, params)
-    )
 
 
 def _link_sql(link_field: str) -> tuple[str, dict[str, str]]:
