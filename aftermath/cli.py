@@ -66,7 +66,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--timezone", default="UTC", help="zone of timestamps without an offset")
     p.add_argument(
-        "--link-field", help="Zendesk custom field id or tag prefix holding the incident id"
+        "--link-field",
+        help="where the help desk keeps the incident id: a custom field id, a CSV column or a "
+        "tag prefix",
+    )
+    p.add_argument(
+        "--account-property",
+        help="where an analytics export's events keep the account: a group type or property",
+    )
+    p.add_argument(
+        "--feature-property",
+        help="the event property that names the feature (default: the event's name)",
+    )
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        help="day or month first in a CSV download's dates such as 03/04/2025, when its rows "
+        "do not settle it",
     )
     p.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="override a setting"
@@ -204,7 +220,16 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
     except ValueError as e:
         print(f"aftermath load: {e}", file=sys.stderr)
         return 2
-    options = {"link_field": args.link_field} if args.link_field else {}
+    options = {
+        name: value
+        for name, value in (
+            ("link_field", args.link_field),
+            ("date_order", args.date_order),
+            ("account_property", args.account_property),
+            ("feature_property", args.feature_property),
+        )
+        if value
+    }
     progress = Progress(enabled=not args.quiet)
     if (args.spark_master or args.spark_dir) and args.engine != "spark":
         print("aftermath load: --spark-master and --spark-dir need --engine spark", file=sys.stderr)

@@ -55,7 +55,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def realdata() -> Path:
     """../shared/realdata beside the project; skipped where this checkout stands alone."""
     path = SHARED / "realdata"

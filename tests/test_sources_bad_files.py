@@ -38,6 +38,9 @@ BAD_FILES = {
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_file_gives_a_plain_message(tmp_path: Path, source: str, name: str) -> None:
     content, words = BAD_FILES[name]
+    if name.endswith(".csv") and hasattr(sources.ADAPTERS[source], "CSV_MARKS"):
+        # An adapter that reads the vendor's CSV download says the header is none of its own.
+        words = "this CSV file is not a "
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(sources.SourceError) as e:

@@ -63,9 +63,14 @@ def discover(
                 continue
             table = table_for(path)
             # incidents.json and tickets.json are also the default names of Statuspage and
-            # Zendesk exports: their shape decides, not their name.
-            found = vendors.detect(path) if not table or path.suffix.lower() == ".json" else None
-            if found:
+            # Zendesk exports, and a help desk's download may be saved as tickets.csv: their
+            # shape (a CSV's header row) decides, not their name.
+            vendor_shaped = not table or path.name.lower().endswith((".json", ".csv", ".csv.gz"))
+            found = vendors.detect(path) if vendor_shaped else None
+            part_of = vendors.companion(path) if vendor_shaped and not found else None
+            if part_of:
+                notes.append(f"{path.name}: {part_of[1]}")
+            elif found:
                 name, reason = found
                 notes.append(f"{path.name}: read as a {name} export ({reason})")
                 vendor_files.append((name, path, "detected"))
@@ -152,11 +157,21 @@ def _vendor_inputs(name: str, path: Path, options: dict[str, str]) -> list[Input
             rel = relations(con).get(table)
             if rel is None:
                 return False
-            cols = {c.lower(): quoted_identifier(c) for c in rel.columns if c != "_row"}
+            own = ("_row", "_problems")
+            cols = {c.lower(): quoted_identifier(c) for c in rel.columns if c not in own}
             row = "_row" if "_row" in rel.columns else "row_number() over ()"
             view = f"_vendor_{table}"
             rel.create_view(view, replace=True)
-            create_raw(con, raw, table, label, cols, f"select {row} as _row, * from {view}", {})
+            create_raw(
+                con,
+                raw,
+                table,
+                label,
+                cols,
+                f"select {row} as _row, * from {view}",
+                {},
+                problems="_problems" in rel.columns,
+            )
             return True
 
         return build

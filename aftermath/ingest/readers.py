@@ -69,14 +69,25 @@ def _max_value_bytes(path: Path) -> int:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) -> None:
+    """A contract table's CSV file (see `read_csv_text`) as its raw relation."""
+    ranked, cols = read_csv_text(con, path, path.name, f"the {table} table")
+    create_raw(con, raw, table, path.name, cols, ranked, {})
+
+
+def read_csv_text(
+    con: duckdb.DuckDBPyConnection, path: Path, label: str, what: str
+) -> tuple[str, dict[str, str]]:
     """A CSV file read with an explicit dialect, never DuckDB's sniffer (it gives up on a file
     with mixed line endings): the delimiter the header shows, double quotes, a header row; UTF-8,
-    or UTF-16 by its byte-order mark. Rows that still fail become rejects with their numbers."""
+    or UTF-16 by its byte-order mark; every field as text. Rows that still fail are listed in
+    `_parse_rejects` under `label` with their numbers. Returns SQL for the rows (`_row`, 1 = the
+    first data row, then the columns) and the columns by lower-case name (a repeated name gets
+    `_` added: `labels`, `labels_`); `what` is what the file should hold, for messages."""
     with _open_binary(path) as f:
         head = f.read(HEAD_BYTES)
     encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else None
     if not (head.decode(encoding, errors="replace") if encoding else head).strip():
-        raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+        raise InputError(f"{path.name}: the file is empty. Export {what} again.")
     if encoding is None and b"\x00" in head:
         raise InputError(f"{path.name}: this is not a CSV file (it holds binary data).")
     with tempfile.TemporaryDirectory(prefix="aftermath-csv-") as tmp:
@@ -93,7 +104,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
         c.lower().strip().lstrip("\ufeff"): quoted_identifier(c) for c in _columns(con, "_csv")[1:]
     }
     if not cols:
-        raise InputError(f"{path.name}: the file is empty. Export the {table} table again.")
+        raise InputError(f"{path.name}: the file is empty. Export {what} again.")
     # Rows the CSV reader itself refused (encoding, column count) become rejects; the rank of the
     # rows it kept is shifted back to their position in the file.
     con.execute(
@@ -107,7 +118,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
     if not con.execute("select count(*) from _csv_rejects").fetchone()[0]:
         shift = "0"
     ranked = f"select _rank + {shift} as _row, * exclude (_rank) from _csv"
-    create_raw(con, raw, table, path.name, cols, ranked, {})
+    con.execute(
+        "create temp table if not exists _parse_rejects (file varchar, row_number bigint, "
+        '"column" varchar, value varchar, reason varchar)'
+    )
     con.execute(
         "insert into _parse_rejects select $file, _row, coalesce(column_name, ''), "
         "left(csv_line, 200), case error_type "
@@ -116,8 +130,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, raw: str, path: Path, table: str) 
         "when 'MISSING COLUMNS' then 'the row has fewer fields than the header' "
         "when 'LINE SIZE OVER MAXIMUM' then 'the row is longer than 16 MB' "
         "else lower(error_type::varchar) || ': ' || error_message end from _csv_rejects",
-        {"file": path.name},
+        {"file": label},
     )
+    return ranked, cols
 
 
 def _read_csv_rows(con: duckdb.DuckDBPyConnection, source: Path, path: Path) -> None:
@@ -222,8 +237,10 @@ def create_raw(
     cols: dict[str, str],
     source_sql: str,
     params: dict,
+    problems: bool = False,
 ) -> None:
-    """A raw relation: `_row` and every contract column (NULL where the file lacks it).
+    """A raw relation: `_row` and every contract column (NULL where the file lacks it), and
+    the source's own `_problems` when it says it has them (a vendor adapter's rejects).
 
     Text stays text and is parsed by `_check`; natively typed columns (Parquet, vendor JSON) keep
     their type. It is a view unless JSON key names had to be bound, which a view cannot hold.
@@ -239,6 +256,8 @@ def create_raw(
             "case-insensitive)."
         )
     select = ", ".join(f"{cols.get(c, 'NULL::varchar')} as {c}" for c in spec.column_names)
+    if problems:
+        select += ", _problems"
     kind = "table" if params else "view"
     con.execute(
         f"create temp {kind} {raw} as select _row::bigint as _row, {select} from ({source_sql})",

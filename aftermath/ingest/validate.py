@@ -348,11 +348,24 @@ def _check(
             "case when day is null and ts is null then "
             "{'column': 'day', 'value': '', 'reason': 'needs a day or a ts'} end"
         )
+    # A vendor adapter's own rejects (a record that cannot be true as the vendor wrote it).
+    # They say what is wrong with a column in the vendor's terms, so the generic checks of that
+    # column (an empty required value, say) are not listed again.
+    ours = "list_filter(_p || [{rules}], lambda p: p is not null)".format(
+        rules=", ".join(row_rules)
+    )
+    if "_problems" in dtypes:
+        ours = (
+            f"list_filter({ours}, lambda p: not list_contains("
+            "list_transform(coalesce(_own, []), lambda o: o.column), p.column)) "
+            "|| coalesce(_own, [])"
+        )
     # Type checks see raw values; the row rules see typed ones.
     con.execute(
-        f"create temp table {out} as select $file as _file, * exclude (_p), "
-        f"list_filter(_p || [{', '.join(row_rules)}], lambda p: p is not null) as _problems "
-        f"from (select _row, {', '.join(typed)}, [{', '.join(problems)}] as _p from {raw})",
+        f"create temp table {out} as select $file as _file, * exclude (_p, _own), "
+        f"{ours} as _problems from (select _row, {', '.join(typed)}, "
+        f"[{', '.join(problems)}] as _p, "
+        f"{'_problems' if '_problems' in dtypes else 'null'} as _own from {raw})",
         {"file": label},
     )
     con.execute(

@@ -18,6 +18,8 @@ from aftermath import schema
 from aftermath.errors import SourceError
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+# Gzipped JSON (an Amplitude export's files): DuckDB reads them as they are.
+GZIP_JSON_SUFFIXES = tuple(f"{s}.gz" for s in JSON_SUFFIXES)
 # DuckDB's default limit for one JSON value is 16 MB; a whole API export is one value.
 MIN_OBJECT_BYTES = 16 * 1024 * 1024
 
@@ -31,6 +33,13 @@ TITLES = {
     "pagerduty": "PagerDuty",
     "incident_io": "incident.io",
     "jira": "Jira",
+    "opsgenie": "Opsgenie",
+    "firehydrant": "FireHydrant",
+    "freshdesk": "Freshdesk",
+    "mixpanel": "Mixpanel",
+    "amplitude": "Amplitude",
+    "posthog": "PostHog",
+    "segment": "Segment",
 }
 
 
@@ -44,12 +53,15 @@ def temp_name(source: str) -> str:
     return f"_src_{source}_{next(_names)}"
 
 
+def is_json(path: Path) -> bool:
+    """Whether the file's name says JSON (gzipped or not)."""
+    return path.name.lower().endswith(JSON_SUFFIXES + GZIP_JSON_SUFFIXES)
+
+
 def json_files(path: Path) -> list[Path]:
     """The file itself, or the JSON files directly inside a folder (sorted by name)."""
     if path.is_dir():
-        return sorted(
-            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in JSON_SUFFIXES
-        )
+        return sorted(p for p in path.iterdir() if p.is_file() and is_json(p))
     return [path]
 
 
@@ -87,7 +99,7 @@ def detect(path: Path, source: str, marks: tuple[Mark, ...]) -> str | None:
     """Why the file (or folder) is `source`'s export: the first of its marks that the file's
     shape fits, or None."""
     found = shape(path)
-    why = next((m.why for m in marks if m.fits(found)), None) if found else None
+    why = fitting(found, marks)
     if why is None:
         return None
     if path.is_dir():
@@ -95,10 +107,15 @@ def detect(path: Path, source: str, marks: tuple[Mark, ...]) -> str | None:
     return f"{why} → {TITLES[source]}"
 
 
+def fitting(found: Shape | None, marks: tuple[Mark, ...]) -> str | None:
+    """Why a shape is one of `marks`: the first that fits, or None."""
+    return next((m.why for m in marks if m.fits(found)), None) if found else None
+
+
 def shape(path: Path) -> Shape | None:
     """The shape of a vendor file or folder (its first file), or None when it is not JSON."""
     files = json_files(path)
-    if not files or files[0].suffix.lower() not in JSON_SUFFIXES:
+    if not files or not is_json(files[0]):
         return None
     stat = files[0].stat()
     return _shape(str(files[0]), stat.st_mtime_ns, stat.st_size, len(files))
@@ -113,10 +130,12 @@ def _shape(file: str, _mtime: int, size: int, files: int) -> Shape | None:
         inner_rows = con.execute(
             "with first as (select json_structure(json) as doc from read_json_objects($f, "
             "format = 'auto', maximum_object_size = $max) limit 1), "
-            "keyed as (select doc, unnest(json_keys(doc)) as key from first "
-            "where json_type(doc) = 'OBJECT') "
-            "select key, json_keys(case json_type(doc -> key) when 'OBJECT' then doc -> key "
-            "when 'ARRAY' then doc -> key -> 0 end) from keyed",
+            "keyed as (select doc, key, '$.\"' || replace(key, '\"', '\\\"') || '\"' as path "
+            "from (select doc, unnest(json_keys(doc)) as key from first "
+            "where json_type(doc) = 'OBJECT')) "
+            # A quoted path: a key such as `$insert_id` (Amplitude) is no path of its own.
+            "select key, json_keys(case json_type(doc -> path) when 'OBJECT' then doc -> path "
+            "when 'ARRAY' then doc -> path -> 0 end) from keyed",
             {"f": file, "max": _max_bytes(size)},
         ).fetchall()
     except duckdb.OutOfMemoryException:
@@ -164,16 +183,21 @@ class Layout:
     needs: tuple[str, ...] | None = None
     sideloads: tuple[str, ...] = ()
 
-    def records(self, con: duckdb.DuckDBPyConnection, path: Path) -> Records:
+    def records(
+        self, con: duckdb.DuckDBPyConnection, path: Path, files: list[Path] | None = None
+    ) -> Records:
         """This layout's records in `path`, one JSON object each, numbered in file order."""
-        return records(con, path, self)
+        return records(con, path, self, files)
 
 
-def records(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout) -> Records:
-    """The records `layout` says where to find, one JSON object each, numbered in file order."""
+def records(
+    con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, files: list[Path] | None = None
+) -> Records:
+    """The records `layout` says where to find, one JSON object each, numbered in file order;
+    `files`, when given, are the ones of `path` to read (a folder holding other kinds too)."""
     source, expected = layout.source, layout.expected
     needs = layout.markers if layout.needs is None else layout.needs
-    files = json_files(path)
+    files = json_files(path) if files is None else files
     if not files:
         raise SourceError(
             f"{label(path, source)}: the folder holds no .json files; expected {expected}."
@@ -445,9 +469,55 @@ def split_help_desk_tickets(
     return tickets, incidents
 
 
+def iso_from_epoch_ms(expr: str) -> str:
+    """SQL: epoch milliseconds as an ISO 8601 UTC string."""
+    return f"strftime(epoch_ms(try_cast({expr} as bigint)), '%Y-%m-%dT%H:%M:%S.%gZ')"
+
+
 def iso_from_epoch(expr: str) -> str:
     """SQL: epoch seconds as an ISO 8601 UTC string (explicit Z: the loader's zone never applies)."""
     return f"strftime(make_timestamp(({expr})::bigint * 1000000), '%Y-%m-%dT%H:%M:%SZ')"
+
+
+def problems(*checks: tuple[str, str, str, str]) -> str:
+    """SQL: a record's own rejects, as the loader lists them: for each (condition, column,
+    value SQL, reason) whose condition holds, that column, its value and the reason (a fixed
+    phrase of the adapter's, never data)."""
+    cases = ", ".join(
+        f"case when {condition} then {{'column': '{column}', 'value': left(({value})::varchar, "
+        f"200), 'reason': '{reason.replace(chr(39), chr(39) * 2)}'}} end"
+        for condition, column, value, reason in checks
+    )
+    return f"list_filter([{cases}], lambda p: p is not null)"
+
+
+def earliest(text: str, where: str) -> str:
+    """SQL aggregate: the text of the earliest time among the rows `where` holds (text alone
+    does not sort: `10:00:00.39Z` comes after `10:00:00.393Z`)."""
+    return f"arg_min({text}, try_cast({text} as timestamptz)) filter (where {where})"
+
+
+def latest(text: str, where: str) -> str:
+    """SQL aggregate: the text of the latest time among the rows `where` holds."""
+    return f"arg_max({text}, try_cast({text} as timestamptz)) filter (where {where})"
+
+
+def timeline_times(entries: str, key: str, acknowledged: str, resolved: str) -> str:
+    """SQL: per `key`, the first acknowledgement and the last resolution among timeline
+    `entries` (SQL with `key`, `kind` and `entry_at`); `acknowledged` and `resolved` test
+    `kind`."""
+    return (
+        f"select {key}, {earliest('entry_at', acknowledged)} as first_acknowledged_at, "
+        f"{latest('entry_at', resolved)} as resolved_at from ({entries}) group by {key}"
+    )
+
+
+def plus_milliseconds(at: str, milliseconds: str) -> str:
+    """SQL: an ISO 8601 time `at` plus a count of milliseconds, as ISO 8601 UTC text."""
+    return (
+        f"strftime(timezone('UTC', try_cast({at} as timestamptz)) "
+        f"+ to_milliseconds(try_cast({milliseconds} as bigint)), '%Y-%m-%dT%H:%M:%S.%gZ')"
+    )
 
 
 def severity_level(expr: str) -> str:

@@ -2,8 +2,9 @@
 
 Reads `GET /conversations/{id}` and `GET /tickets/{id}` responses (one object per file, a JSON
 array, or JSON lines) and the list/search responses (`{"conversations": [...]}`,
-`{"tickets": [...]}`). A customer conversation or ticket linked to a tracker ticket
-(`linked_objects`) is linked to that incident; tracker tickets are the incident records.
+`{"tickets": [...]}`), and the conversations CSV of its reports. A customer conversation or
+ticket linked to a tracker ticket (`linked_objects`) is linked to that incident; tracker tickets
+are the incident records.
 See intercom.md.
 """
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.ingest.vendors import common
+from aftermath.ingest.vendors import common, downloads
 
 NAME = "intercom"
 FEEDS = ("tickets", "ticket_events", "incidents")
@@ -52,8 +53,35 @@ SHAPES = (
 )
 
 
+# The conversations CSV of Intercom's reports (Reports → Conversations → Export CSV).
+CSV_MARKS = (
+    downloads.header_mark("Conversation ID", "Conversation started at"),
+    downloads.header_mark("Conversation ID", "Created at"),
+)
+CSV_EXPECTED = (
+    "Intercom's conversations CSV with the columns Conversation ID and Conversation started at"
+)
+CSV_COLUMNS = downloads.Columns(
+    {
+        "ticket_id": ("conversation id",),
+        "created_at": ("conversation started at", "created at"),
+        "account_id": ("company id", "company name", "user id", "email"),
+        "subject": ("conversation title", "title", "subject"),
+        "description": ("first message", "conversation first message", "initial message"),
+        "tags": ("conversation tags", "tags"),
+        "channel": ("channel", "started via", "conversation started via"),
+        "priority": ("priority",),
+        "solved_at": ("conversation last closed at", "last closed at", "closed at"),
+    },
+    times=("created_at", "solved_at"),
+    lists={"tags": "[,;]"},
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file is an Intercom export, or None."""
+    if downloads.is_csv(path):
+        return downloads.detect(path, NAME, CSV_MARKS)
     return common.detect(path, NAME, SHAPES)
 
 
@@ -61,6 +89,12 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
+    if downloads.is_csv(path):
+        return {
+            "tickets": downloads.tickets(
+                con, path, NAME, CSV_MARKS, CSV_EXPECTED, CSV_COLUMNS, options
+            )
+        }
     recs = CONVERSATIONS.records(con, path)
     # `pages.next` names the next page of a list or search response (null on the last).
     common.warn_if_more_pages(

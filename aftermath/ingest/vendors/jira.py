@@ -1,7 +1,8 @@
 """Jira issues (postmortem follow-ups) → action_items.
 
 Reads the search API's `{"issues": [...]}` (`GET /rest/api/3/search/jql`, v2 or v3, pages as
-JSON lines are fine), a JSON array of issues, or one issue (`GET /rest/api/3/issue/{key}`).
+JSON lines are fine), a JSON array of issues, one issue (`GET /rest/api/3/issue/{key}`), and
+the issue navigator's "Export CSV" (localised dates, one `Labels` column per label).
 Which incident an issue follows up is, first match wins: the `--link-field` custom field
 (`customfield_NNNNN`) or label prefix, a label `incident:<id>`, a linked issue or the parent of
 type Incident. See jira.md.
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.ingest.vendors import common
+from aftermath.ingest.vendors import common, downloads
 
 NAME = "jira"
 FEEDS = ("action_items",)
@@ -51,8 +52,26 @@ SHAPES = (
 )
 
 
+# "Export CSV (all fields)" or "(current fields)": the columns as the navigator names them.
+CSV_MARKS = (downloads.header_mark("Summary", "Issue key"),)
+CSV_EXPECTED = "Jira's Export CSV with the columns Summary and Issue key"
+CSV_COLUMNS = downloads.Columns(
+    {
+        "action_item_id": ("issue key",),
+        "title": ("summary",),
+        "description": ("description",),
+        "owner": ("assignee",),
+        "due_date": ("due date", "due"),
+        "completed_at": ("resolved", "resolution date"),
+    },
+    times=("due_date", "completed_at"),
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file is a Jira issues export, or None."""
+    if downloads.is_csv(path):
+        return downloads.detect(path, NAME, CSV_MARKS)
     return common.detect(path, NAME, SHAPES)
 
 
@@ -69,6 +88,8 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The action_items table, with `_row` = the issue's position in the file."""
+    if downloads.is_csv(path):
+        return {"action_items": _download(con, path, options)}
     recs = ISSUES.records(con, path)
     # Search pages say `total` (v2 and v3 search) or `isLast` (the newer /search/jql).
     common.warn_if_more_pages(
@@ -125,3 +146,23 @@ def read(
         params,
     )
     return {"action_items": action_items}
+
+
+def _download(
+    con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
+) -> duckdb.DuckDBPyRelation:
+    """The action items of an Export CSV: every `Labels` column is one label; the incident is
+    the --link-field column (`Custom field (Incident)`) or label prefix, else `incident:<id>`."""
+    downloads.check(path, NAME, CSV_MARKS, CSV_EXPECTED)
+    download = downloads.read(con, path, NAME)
+    labels = f"list_filter([{', '.join(download.repeated('labels')) or 'null'}], lambda x: x is not null)"
+    linked, params = downloads.link(
+        download, options.get("link_field", ""), labels, DEFAULT_LABEL_PREFIX
+    )
+    team_label = f"substr(list_filter({labels}, lambda t: starts_with(lower(t), 'team:'))[1], 6)"
+    computed = {
+        "incident_id": linked,
+        "team": f"coalesce(nullif({team_label}, ''), {download.text('component/s', 'components')})",
+        "tags": f"to_json(nullif({labels}, []))",
+    }
+    return con.table(downloads.mapped(con, download, CSV_COLUMNS, options, NAME, computed, params))

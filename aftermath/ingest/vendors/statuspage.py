@@ -89,6 +89,20 @@ def _first_update(updates: str) -> str:
 MITIGATED_SQL = "coalesce(rec ->> 'monitoring_at', first_monitoring.s)"
 
 
+# A page's own example incident ("This is an example incident") is resolved before it was
+# created, its updates shown in an order no incident lived: nothing in it can be measured. An
+# incident posted after the fact is created at or before its resolution (GitHub's backfilled
+# history: created_at = resolved_at), so this rejects only what cannot be true.
+RESOLVED_BEFORE_CREATED = common.problems(
+    (
+        "try_cast(rec ->> 'resolved_at' as timestamptz) < created_ts",
+        "resolved_at",
+        "rec ->> 'resolved_at'",
+        "resolved before it was created on the status page",
+    )
+)
+
+
 # The shapes a Statuspage export comes in, tried in order (common.detect).
 SHAPES = (
     common.mark(
@@ -132,7 +146,8 @@ def read(
             {STARTED_SQL} as started_at,
             {MITIGATED_SQL} as mitigated_at,
             rec ->> 'resolved_at' as resolved_at,
-            coalesce(rec ->> 'shortlink', rec ->> 'url') as status_page_url
+            coalesce(rec ->> 'shortlink', rec ->> 'url') as status_page_url,
+            {RESOLVED_BEFORE_CREATED} as _problems
         from (
             select
                 _row,

@@ -2,8 +2,10 @@
 
 Reads the tickets API (`{"tickets": [...]}`, `{"ticket": {...}}`), the incremental ticket
 export, search results, comments (`{"comments": [...]}`, one file per ticket), ticket audits
-(`{"audits": [...]}`) and the incremental ticket events with their comments
-(`{"ticket_events": [...]}`, what `aftermath pull zendesk` keeps). A ticket of type `problem` is an incident record; an `incident` ticket
+(`{"audits": [...]}`), the incremental ticket events with their comments
+(`{"ticket_events": [...]}`, what `aftermath pull zendesk` keeps), and the CSV downloads of
+tickets (Reporting's ticket export and a view's export, known by their header row). A ticket of
+type `problem` is an incident record; an `incident` ticket
 names its problem in `problem_id`, or the reference lives in a custom field or a tag named by
 `--link-field`. See zendesk.md.
 """
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.ingest.vendors import common
+from aftermath.ingest.vendors import common, downloads
 
 NAME = "zendesk"
 FEEDS = ("tickets", "ticket_events", "incidents")
@@ -83,8 +85,34 @@ def _kind(found: common.Shape | None) -> str | None:
     return None
 
 
+# The CSV downloads: the ticket export (`Id`, `Requester`, `Created at`, `Solved at`, ...) and a
+# view's export (its columns as the view shows them: `ID`, `Requester`, `Requested`, ...).
+CSV_MARKS = (
+    downloads.header_mark("Id", "Requester", "Created at"),
+    downloads.header_mark("ID", "Requester", "Requested"),
+)
+CSV_EXPECTED = "a Zendesk ticket CSV with the columns Id, Requester and Created at (or Requested)"
+CSV_COLUMNS = downloads.Columns(
+    {
+        "ticket_id": ("id", "ticket id"),
+        "created_at": ("created at", "requested", "created"),
+        "account_id": ("organization", "requester organization"),
+        "subject": ("subject",),
+        "description": ("description",),
+        "tags": ("tags",),
+        "channel": ("via", "channel"),
+        "priority": ("priority",),
+        "solved_at": ("solved at", "solved"),
+    },
+    times=("created_at", "solved_at"),
+    lists={"tags": "[ ,]+"},  # Zendesk tags hold no spaces: the export separates them by one
+)
+
+
 def detect(path: Path) -> str | None:
     """Why this file is a Zendesk export, or None."""
+    if downloads.is_csv(path):
+        return downloads.detect(path, NAME, CSV_MARKS)
     found = common.shape(path)
     why = {
         "tickets": "JSON with tickets having 'requester_id' and 'via'",
@@ -99,6 +127,14 @@ def read(
     con: duckdb.DuckDBPyConnection, path: Path, options: dict[str, str]
 ) -> dict[str, duckdb.DuckDBPyRelation]:
     """The contract tables this export feeds, each with `_row` = the record's position."""
+    if downloads.is_csv(path):
+        # --link-field: the column of the incident reference (a custom field's title:
+        # `Incident` finds `Incident [txt]`) or a tag prefix.
+        return {
+            "tickets": downloads.tickets(
+                con, path, NAME, CSV_MARKS, CSV_EXPECTED, CSV_COLUMNS, options
+            )
+        }
     kind = _kind(common.shape(path)) or "tickets"
     if kind in COMMENT_ROWS:
         return {"ticket_events": _comment_events(con, path, kind)}
