@@ -7,8 +7,8 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -23,6 +23,15 @@ from aftermath.pull import DEFAULT_OUT, SOURCES, Job, pull
 from aftermath.pull.config import DEFAULT_CONFIG, read_config
 from aftermath.pull.store import is_pulled
 from aftermath.report import render_report
+from aftermath.serve.config import (
+    DEFAULT_ADDRESS,
+    DEFAULT_PORT,
+    ServeConfig,
+    check_header,
+    parse_duration,
+)
+from aftermath.serve.config import read_config as read_serve_config
+from aftermath.serve.server import decide_access, login_secrets, serve
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
 from aftermath.surge_report import render_surge
 
@@ -159,8 +168,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
     p = with_db(sub.add_parser("serve", help="run the dashboard (demo data when no database yet)"))
-    p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", default="127.0.0.1", help="bind address (default localhost only)")
+    p.add_argument("--config", type=Path, help="aftermath.toml: [login] and [serve]")
+    p.add_argument("--port", type=int, help=f"default {DEFAULT_PORT}")
+    p.add_argument(
+        "--address",
+        help=f"bind address (default {DEFAULT_ADDRESS}; another needs a login or a proxy)",
+    )
+    p.add_argument(
+        "--behind-proxy",
+        metavar="HEADER",
+        help="an authenticating proxy in front signs users in and sends their e-mail in HEADER",
+    )
+    p.add_argument(
+        "--sync-every",
+        metavar="DURATION",
+        help="bring the data up to date this often (24h, 30m, 1d): aftermath sync, or "
+        "load --refresh of [serve] exports",
+    )
 
     p = with_db(sub.add_parser("export", help="write one table of the database"))
     p.add_argument("table")
@@ -329,33 +353,57 @@ def cmd_sync(args: argparse.Namespace, db: Path) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, db: Path) -> int:
+    try:
+        config = _serve_config(args)
+    except ValueError as e:
+        print(f"aftermath serve: {e}", file=sys.stderr)
+        return 2
+    access = decide_access(config)
+    secrets = login_secrets(config, dict(os.environ)) if access.mode == "login" else None
+    sync_command = _sync_command(config, db) if config.sync_every_seconds else None
     if not db.exists():
-        print(f"No database at {db} yet: building the demo data set first.")
+        print(f"No database at {db} yet: building the demo data set first.", file=sys.stderr)
         build_demo(db)
-    env = {**os.environ, "AFTERMATH_DB": str(db.resolve())}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(resources.files("dashboard") / "app.py"),
-        "--server.address",
-        args.address,
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        # A local tool: no "Deploy" button, no developer menu (a config.toml would have to sit
-        # in the folder `serve` is run from, which is the user's, not ours).
-        "--client.toolbarMode",
-        "minimal",
-    ]
-    print(f"Aftermath on http://{args.address}:{args.port} (database {db})", flush=True)
-    # Streamlit replaces this process, so a signal to `aftermath serve` reaches the server itself
-    # and stopping it frees the port (a child process would be left holding it).
-    os.execve(sys.executable, command, env)
+    print(
+        f"Aftermath on http://{config.address}:{config.port} (database {db}, "
+        f"{ACCESS_SAID[access.mode]})",
+        file=sys.stderr,
+        flush=True,
+    )
+    return serve(config, db, access, secrets, sync_command)
+
+
+ACCESS_SAID = {
+    "open": "no login: this machine only",
+    "login": "users sign in with [login]",
+    "proxy": "users signed in by the proxy",
+}
+
+
+def _serve_config(args: argparse.Namespace) -> ServeConfig:
+    """aftermath.toml's [serve] and [login], with the command line's flags over [serve]."""
+    config = read_serve_config(args.config) if args.config else ServeConfig()
+    flags = {
+        "address": args.address,
+        "port": args.port,
+        "behind_proxy": args.behind_proxy and check_header(args.behind_proxy),
+        "sync_every_seconds": args.sync_every and parse_duration(args.sync_every),
+    }
+    return replace(config, **{k: v for k, v in flags.items() if v is not None})
+
+
+def _sync_command(config: ServeConfig, db: Path) -> list[str]:
+    """What --sync-every runs: `aftermath sync` of the configured sources, or a refresh of the
+    configured export folder."""
+    aftermath = [sys.executable, "-m", "aftermath.cli"]
+    if config.has_sources and "sync" in COMMANDS:
+        return [*aftermath, "sync", "--config", str(config.path), "--db", str(db)]
+    if config.exports is not None:
+        return [*aftermath, "load", str(config.exports), "--refresh", "--quiet", "--db", str(db)]
+    raise InputError(
+        "--sync-every needs something to sync from: [sources.*] or [serve] exports = DIR "
+        "in --config aftermath.toml"
+    )
 
 
 def cmd_export(args: argparse.Namespace, db: Path) -> int:

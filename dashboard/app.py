@@ -6,7 +6,7 @@ Run by `aftermath serve` (streamlit run, with $AFTERMATH_DB naming the database)
 import duckdb
 import streamlit as st
 
-from dashboard import db, filters
+from dashboard import access, db, filters
 
 # A narrow sidebar (it holds the pages and the zone) leaves the tables their 1440 px screen.
 st.set_page_config(
@@ -15,6 +15,10 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state=220,
 )
+
+# Before anything reads data: a visitor who is not let in gets the way in and nothing else, on
+# whichever page path they asked for.
+access.admit()
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),

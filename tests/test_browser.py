@@ -7,33 +7,19 @@ a downloaded browser) through Playwright. Screenshots go to tests/artifacts/ (gi
 person to look at.
 """
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from aftermath.pipeline.load import load
+from tests import served
 from tests.helpers import PROJECT_DIR, write_exports
+from tests.served import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, need_chromium, settle
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # url path → charts the page draws on the demo data.
 PAGES = {
     "": 1,
@@ -66,58 +52,14 @@ STATUS_PAGE_PAGES = {
     "process": 0,
     "data": 0,
 }
-WAIT_MS = 60_000
+
 ROW_PX = 35  # st.dataframe's default row height, the header row included
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve_command(db: Path, port: int) -> list[str]:
-    script = Path(sys.executable).with_name("aftermath")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "aftermath.cli"]
-    return [*command, "serve", "--db", str(db), "--port", str(port)]
 
 
 def _serve(db: Path, log_path: Path) -> Iterator[str]:
     """`aftermath serve` over `db` on a free port, until the caller is done with its url."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api", reason="the test extras (playwright) are missing")
-    port = _free_port()
-    log = log_path.open("w")
-    # A session of its own: `aftermath serve` starts streamlit as a child, and both must go.
-    server = subprocess.Popen(
-        _serve_command(db, port),
-        cwd=PROJECT_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"aftermath serve did not come up; see {log.name}") from None
-                time.sleep(0.5)
-        yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+    need_chromium()
+    yield from served.serve(db, log_path)
 
 
 @pytest.fixture(scope="module")
@@ -161,29 +103,10 @@ def screen(browser, base_url):
     context.close()
 
 
-def _settle(tab, charts: int) -> None:
-    """Wait until the page has run: its title is there and its charts are drawn."""
-    tab.wait_for_selector('[data-testid="stHeading"]', timeout=WAIT_MS)
-    tab.wait_for_function(
-        "n => document.querySelectorAll('.js-plotly-plot').length >= n && [...document"
-        ".querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('.main-svg'))",
-        arg=charts,
-        timeout=WAIT_MS,
-    )
-    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=WAIT_MS)
-    # Shown tables draw on a canvas once their data arrives; until then a skeleton stands in.
-    tab.wait_for_function(
-        """() => [
-            ...document.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stSkeleton"]')
-        ].filter(e => e.checkVisibility()).every(e => e.querySelector("canvas"))""",
-        timeout=WAIT_MS,
-    )
-
-
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_draws_its_charts(page, path):
     page.goto(f"/{path}")
-    _settle(page, PAGES[path])
+    settle(page, PAGES[path])
     name = path.split("?")[0] or "overview"
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
     assert page.locator(".js-plotly-plot").count() == PAGES[path]
@@ -199,7 +122,7 @@ def test_every_page_draws_from_a_status_page_history_alone(browser, status_page_
     )
     tab = context.new_page()
     tab.goto(f"/{path}")
-    _settle(tab, STATUS_PAGE_PAGES[path])
+    settle(tab, STATUS_PAGE_PAGES[path])
     name = path.split("?")[0] or "overview"
     tab.screenshot(path=ARTIFACTS / f"status_page_{name}.png", full_page=True)
     assert tab.locator(".js-plotly-plot").count() == STATUS_PAGE_PAGES[path]
@@ -219,7 +142,7 @@ def test_every_page_draws_from_a_status_page_history_alone(browser, status_page_
 
 def test_a_cs_lead_sees_whom_to_call_without_scrolling(screen):
     screen.goto("/incident?incident=INC-305")
-    _settle(screen, 1)
+    settle(screen, 1)
     screen.screenshot(path=ARTIFACTS / "incident_1440x900.png")
     contacts = screen.locator('[data-testid="stDataFrame"]').first.bounding_box()
     # The header and the first four accounts, with their "why", inside the first 900 px.
@@ -229,7 +152,7 @@ def test_a_cs_lead_sees_whom_to_call_without_scrolling(screen):
 
 def test_the_overview_table_fits_1440_px(screen):
     screen.goto("/")
-    _settle(screen, 1)
+    settle(screen, 1)
     screen.screenshot(path=ARTIFACTS / "overview_1440x900.png")
     # The grid scrolls sideways only when its columns are wider than its box.
     widths = screen.evaluate(
@@ -243,7 +166,7 @@ def test_the_overview_table_fits_1440_px(screen):
 
 def test_overview_row_opens_the_incident_timeline(page):
     page.goto("/")
-    _settle(page, 1)
+    settle(page, 1)
     # The grid is a canvas; its accessible cells say which row holds INC-305.
     cell = page.locator('[data-testid^="glide-cell-"]', has_text="INC-305").first
     row = int(cell.get_attribute("data-testid").rsplit("-", 1)[1])
@@ -251,7 +174,7 @@ def test_overview_row_opens_the_incident_timeline(page):
     # The row's selection box, in the first column: below the header row and `row` rows.
     page.mouse.click(grid["x"] + 15, grid["y"] + ROW_PX * (row + 1) + ROW_PX / 2)
     page.wait_for_url("**/incident?incident=INC-305", timeout=WAIT_MS)
-    _settle(page, 1)
+    settle(page, 1)
     assert page.locator("h1").first.inner_text() == "INC-305 · Payment gateway timeouts in billing"
     shapes = page.evaluate(
         "() => document.querySelector('.js-plotly-plot')._fullLayout.shapes.map(s => s.name)"

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.ingest import vendors
 from aftermath.ingest.vendors import amplitude, common
 from tests.helpers import rows

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.cli import main
 from aftermath.errors import InputError
 from aftermath.ingest import vendors

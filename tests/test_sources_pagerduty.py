@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.ingest import vendors as sources
 from aftermath.ingest.vendors import pagerduty
 from tests.helpers import rows

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import PROJECT_DIR
-from tests.test_serve import _free_port
+from tests.served import free_port
 
 PACKAGES = ("aftermath", "dashboard", "queries")
 COPY_IGNORE = shutil.ignore_patterns("__pycache__")
@@ -126,7 +126,7 @@ def test_the_wheel_holds_the_sql_and_runs_demo_and_export(installed: Path, tmp_p
 
 
 def test_the_wheel_serves_the_dashboard(installed: Path, tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [installed / "aftermath", "serve", "--db", "y.duckdb", "--port", str(port)],
