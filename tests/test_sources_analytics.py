@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.pipeline.load import load
 from aftermath.ingest import vendors
 from aftermath.ingest.vendors import amplitude, common
+from aftermath.pipeline.load import load
 from tests.helpers import rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "analytics"

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.pipeline.load import load
 from aftermath.cli import main
 from aftermath.errors import InputError
 from aftermath.ingest import vendors
 from aftermath.ingest.vendors import downloads
+from aftermath.pipeline.load import load
 from tests.helpers import rows
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors" / "downloads"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.pipeline.load import load
 from aftermath.ingest import vendors as sources
 from aftermath.ingest.vendors import pagerduty
+from aftermath.pipeline.load import load
 from tests.helpers import rows
 
 
