@@ -180,7 +180,7 @@ def tickets_tab(summary: tuple) -> None:
             "Linked to this incident in the help desk, but created long before it started: "
             "they move no window and count in no total until the link is fixed."
         )
-        suspects = db.run("pages/suspect_links", incident_id=incident_id)
+        suspects = db.run("pages/suspect_links_to_fix", incident_id=incident_id)
         st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
 
 

@@ -1,12 +1,12 @@
 -- Which tickets belong to each incident: linked in the help desk, or suggested for CS to review.
 -- grain:   one row per incident and related ticket
 -- key:     incident_id, ticket_id
--- params:  $link_before_hours
+-- params:  none
 -- columns: incident_id, ticket_id, account_id, created_at, link, reason, signals
--- link: 'linked' (ticket_links), 'suggested' (suggested_tickets) or 'suspect': linked in the help
--- desk but created more than $link_before_hours hours before the incident started, so it moves
--- no window and counts in no total; it is listed for CS to fix the link. A ticket may relate to
--- several overlapping incidents (suggested for one only at a large help desk, suggested_tickets).
+-- link: 'linked' (ticket_links) or 'suggested' (suggested_tickets). A link the help desk made to
+-- an incident the ticket predates by far is not a related ticket: it is in suspect_links. A ticket
+-- may relate to several overlapping incidents (suggested for one only at a large help desk,
+-- suggested_tickets).
 -- signals: the ticket's signals (ticket_signals), sorted; [] for
 -- none.
 
@@ -18,10 +18,6 @@ ticket_link_rows as (
 
 ticket_rows as (
     select * from tickets
-),
-
-incident_rows as (
-    select * from incidents
 ),
 
 ticket_signal_rows as (
@@ -38,21 +34,14 @@ linked as (
         ticket_rows.ticket_id,
         ticket_rows.account_id,
         ticket_rows.created_at,
-        case when ticket_link_rows.is_suspect then 'suspect' else 'linked' end as link,
+        'linked' as link,
         case
-            when ticket_link_rows.is_suspect
-                then
-                    'linked in the help desk, but created '
-                    || round(epoch(incident_rows.started_at - ticket_rows.created_at) / 86400.0, 1)
-                    || ' days before the incident started (more than '
-                    || $link_before_hours
-                    || ' hours): check the link'
             when ticket_link_rows.via = 'incident' then 'linked in the help desk'
             else 'linked to postmortem ' || ticket_rows.incident_id
         end as reason
     from ticket_link_rows
     inner join ticket_rows on ticket_rows.ticket_id = ticket_link_rows.ticket_id
-    inner join incident_rows on incident_rows.incident_id = ticket_link_rows.incident_id
+    where not ticket_link_rows.is_suspect
 ),
 
 signal_lists as (

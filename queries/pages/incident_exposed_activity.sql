@@ -7,7 +7,7 @@
 -- with incidents x accounts), so they are found again here for the one incident, by the load's
 -- rule: usage above 0 on an affected feature (any feature when incident_quiet says so, every
 -- feature for a row without one) in the days from quiet_windows.exposure_first_day to the day
--- before the start, or a related ticket (suspect links aside). A test holds their count to
+-- before the start, or a related ticket. A test holds their count to
 -- incident_quiet's. usage_pct_of_baseline: the group's usage that day as a share of its baseline
 -- (the sum of its accounts' baseline daily means: quiet_accounts' for the quiet, summed at load
 -- into incident_quiet.other_exposed_baseline_daily for the others, so the page reads no baseline
@@ -87,7 +87,7 @@ exposed_ids as (
     union
     select account_id
     from related_ticket_rows
-    where incident_id = $incident_id and account_id is not null and link <> 'suspect'
+    where incident_id = $incident_id and account_id is not null
 ),
 
 quiet as (

@@ -59,7 +59,6 @@ ticket_totals as (
         count(distinct related.account_id) as affected_accounts
     from related_ticket_rows as related
     inner join chosen on chosen.incident_id = related.incident_id
-    where related.link <> 'suspect'
 ),
 
 quiet_once as (

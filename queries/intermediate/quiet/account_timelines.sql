@@ -158,7 +158,7 @@ complaints as (
     from related_ticket_rows
     inner join quiet_position_rows
         on quiet_position_rows.incident_id = related_ticket_rows.incident_id
-    where related_ticket_rows.account_id is not null and related_ticket_rows.link <> 'suspect'
+    where related_ticket_rows.account_id is not null
     group by related_ticket_rows.account_id
 ),
 
