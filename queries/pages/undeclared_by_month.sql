@@ -10,8 +10,8 @@
 
 with
 
-hourly_baseline_rows as (
-    select * from hourly_baselines
+ticket_history_span_rows as (
+    select * from ticket_history_span
 ),
 
 account_rows as (
@@ -24,9 +24,9 @@ ticket_surge_rows as (
 
 span as (
     select
-        date_trunc('month', min(hour)) as first_month,
-        date_trunc('month', max(hour)) as last_month
-    from hourly_baseline_rows
+        date_trunc('month', first_hour) as first_month,
+        date_trunc('month', last_hour) as last_month
+    from ticket_history_span_rows
 ),
 
 months as (
