@@ -38,6 +38,11 @@ def money_text(value: object) -> str:
     return MISSING if is_missing(value) else f"{float(value):,.0f}"
 
 
+def text_or_missing(value: object) -> str:
+    """A text as it is, or the missing-value mark for none."""
+    return MISSING if is_missing(value) else str(value)
+
+
 def severity_label(severity: object) -> str:
     return "unknown" if is_missing(severity) else f"SEV{int(severity)}"
 

@@ -11,7 +11,7 @@ import re
 import duckdb
 
 from aftermath.errors import InputError
-from aftermath.format import at_text, duration_text, money_text, theme_label
+from aftermath.format import at_text, duration_text, money_text, text_or_missing, theme_label
 from aftermath.queries import query_rows
 
 # Rows shown per table; the rest is counted and pointed to `aftermath export`.
@@ -310,7 +310,7 @@ def _tickets(tickets: list[dict]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for t in tickets[:MAX_ROWS]:
-        account = t["account_name"] or t["account_id"] or "–"
+        account = text_or_missing(t["account_name"] or t["account_id"])
         subject = _shorten(t["subject"] or "", SUBJECT_CHARS)
         signals = ", ".join(theme_label(x) for x in t["signals"].split(", ") if x)
         lines.append(

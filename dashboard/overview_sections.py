@@ -133,7 +133,7 @@ def incident_table(incidents: pd.DataFrame) -> None:
     table = incidents.assign(
         severities=[
             f"{severity_label(declared)} "
-            f"({'–' if pd.isna(suggested) else severity_label(suggested)})"
+            f"({MISSING if pd.isna(suggested) else severity_label(suggested)})"
             for declared, suggested in zip(
                 incidents["severity"], incidents["suggested_severity"], strict=True
             )

@@ -27,15 +27,18 @@ The first week has no baseline (no past hour), so it is not judged; weeks 2 to 5
 have no surge.
 """
 
+import csv
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from aftermath.export import safe_csv
 from aftermath.pipeline.load import load
 from aftermath.queries import get
 from aftermath.settings import DEFAULTS
-from tests.helpers import rows, write_exports
+from tests.helpers import page_frame, rows, write_exports
 from tests.test_pages import metrics, open_app
 
 ORDINARY = (
@@ -251,3 +254,16 @@ def test_undeclared_totals_count_each_account_and_its_mrr_once(exports, tmp_path
     at = open_app(db, monkeypatch)
     [link] = at.get("page_link")
     assert "4 ticket surges with no incident, 190 accounts writing in" in link.proto.label
+
+
+def test_a_missing_value_is_an_empty_csv_cell_not_a_dash(db):
+    # S-20240208-14 oldest first: A14-0 at 14:00:00, then D53 at 14:00:30. D accounts are not in
+    # accounts.csv and no ticket has a description or an incident: those cells are empty.
+    frame = page_frame(db, "pages/surge_ticket_list", surge_id="S-20240208-14")
+    text = safe_csv(frame).decode()
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][2:] == [
+        "account_id", "account_name", "segment", "mrr", "subject", "description", "incident_id"
+    ]  # fmt: skip
+    assert lines[2][2:] == ["D53", "", "", "", "Sync delayed", "", ""]
+    assert "–" not in text
