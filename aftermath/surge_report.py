@@ -8,7 +8,14 @@ is escaped (report.md_text), so the Markdown renders as plain text.
 import duckdb
 
 from aftermath.errors import InputError
-from aftermath.format import at_text, count_text, duration_text, money_text, text_or_missing
+from aftermath.format import (
+    at_text,
+    count_text,
+    duration_text,
+    money_text,
+    text_or_missing,
+    times_normal_text,
+)
 from aftermath.queries import query_rows
 from aftermath.report import md_text
 
@@ -35,7 +42,7 @@ def _headline(s: dict) -> str:
     else:
         status = f"Declared as **{md_text(s['incident_id'])}**."
     ratio = s["peak_ratio"]
-    times = f" ({ratio:.3g} × normal)" if ratio is not None else " (none usual)"
+    times = f" ({times_normal_text(ratio)})" if ratio is not None else " (none usual)"
     topic = (
         "every ticket of those hours"
         if s["surge_kind"] == "volume"

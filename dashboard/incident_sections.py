@@ -7,7 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import count_text, duration_text, money_text, or_reason, severity_label
+from aftermath.format import (
+    count_text,
+    duration_text,
+    money_text,
+    or_reason,
+    severity_label,
+    times_normal_text,
+)
 from dashboard import charts, db, tables
 
 CONTACTS_SHOWN = 200
@@ -58,7 +65,9 @@ def heading(summary: tuple, label: str) -> None:
     surges = db.run("pages/incident_surge", incident_id=summary.incident_id)
     for surge in surges.itertuples():
         rose = (
-            f"{surge.peak_ratio:.0f} × normal" if pd.notna(surge.peak_ratio) else "far above normal"
+            times_normal_text(surge.peak_ratio)
+            if pd.notna(surge.peak_ratio)
+            else "far above normal"
         )
         st.caption(
             f"Tickets rose to {rose} at {surge.peak_at:%H:%M} ({surge.peak_tickets} in the hour; "
