@@ -32,6 +32,7 @@
 -- came later than $postmortem_due_days days after resolved_at, or when none came and the due date
 -- is past the data's end; empty while not yet due. ticket_count_gap = related_tickets -
 -- stated_ticket_count (positive = the postmortem counts fewer tickets than were related).
+-- time_to_detect_minutes and time_to_mitigate_minutes are incident_response_times'.
 -- epoch() of an interval and len() of a list are DuckDB's.
 
 with
@@ -82,6 +83,10 @@ incident_quiet_rows as (
 
 incident_voice_rows as (
     select * from incident_voice
+),
+
+incident_response_time_rows as (
+    select * from incident_response_times
 ),
 
 suspect_link_rows as (
@@ -194,8 +199,8 @@ final as (
         end as stated_accounts,
         windows.detected_at,
         windows.mitigated_at,
-        epoch(windows.detected_at - windows.started_at) / 60.0 as time_to_detect_minutes,
-        epoch(windows.mitigated_at - windows.started_at) / 60.0 as time_to_mitigate_minutes,
+        incident_response_time_rows.time_to_detect_minutes,
+        incident_response_time_rows.time_to_mitigate_minutes,
         case when windows.has_tickets then coalesce(counts.related_tickets, 0) end
         as related_tickets,
         windows.customer_impact_start,
@@ -237,6 +242,8 @@ final as (
     left join first_postmortem_rows on first_postmortem_rows.incident_id = windows.incident_id
     left join incident_quiet_rows on incident_quiet_rows.incident_id = windows.incident_id
     left join incident_voice_rows on incident_voice_rows.incident_id = windows.incident_id
+    left join incident_response_time_rows
+        on incident_response_time_rows.incident_id = windows.incident_id
     left join suspect_counts on suspect_counts.incident_id = windows.incident_id
 )
 
