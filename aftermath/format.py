@@ -8,6 +8,9 @@ from datetime import datetime
 import pandas as pd
 
 MISSING = "–"
+# printf forms, for Python's % and a Streamlit table column's format alike.
+SEVERITY_FORMAT = "SEV%d"
+RATIO_FORMAT = "%.3g ×"  # how many times the usual level: 3.33 ×
 
 
 def is_missing(value: object) -> bool:
@@ -38,8 +41,18 @@ def money_text(value: object) -> str:
     return MISSING if is_missing(value) else f"{float(value):,.0f}"
 
 
+def text_or_missing(value: object) -> str:
+    """A text as it is, or the missing-value mark for none."""
+    return MISSING if is_missing(value) else str(value)
+
+
+def times_normal_text(ratio: object) -> str:
+    """How many times the usual level a figure stood at: '3.33 × normal'."""
+    return MISSING if is_missing(ratio) else f"{RATIO_FORMAT % float(ratio)} normal"
+
+
 def severity_label(severity: object) -> str:
-    return "unknown" if is_missing(severity) else f"SEV{int(severity)}"
+    return "unknown" if is_missing(severity) else SEVERITY_FORMAT % int(severity)
 
 
 def theme_label(theme: str) -> str:

@@ -16,8 +16,14 @@ import pandas as pd
 # The SQL ships as package data of the `queries` package, so an installed wheel finds it too.
 QUERIES_DIR = Path(str(resources.files("queries")))
 LEXICON_FILE = QUERIES_DIR / "lexicon.toml"
-# Every folder but pages/ holds the load's steps: intermediate/ (load-only) and marts/ (kept).
+# The folders in the order data flows: a file reads the input tables and the tables of its own or
+# an earlier folder only (tests/test_layout.py). intermediate/ holds the load-only steps, dropped
+# once the last step that reads them is built; marts/ the tables the load keeps, which pages,
+# exports and the report read; pages/ what the pages read, never built by the load.
+INTERMEDIATE_FOLDER = "intermediate"
+MARTS_FOLDER = "marts"
 PAGES_FOLDER = "pages"
+LAYERS = (INTERMEDIATE_FOLDER, MARTS_FOLDER, PAGES_FOLDER)
 # macros/ holds the SQL functions the steps share, created before the first step; not queries.
 MACROS_DIR = QUERIES_DIR / "macros"
 # `<name>.spark.sql` beside a derived file: its portable form for the Spark engine, where sqlglot
@@ -26,18 +32,20 @@ SPARK_SUFFIX = ".spark.sql"
 
 HEADER_FIELDS = ("grain", "params", "columns")
 # A load step's `key:` names the columns its grain is unique on (a test holds the data to it).
-# A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
-# is built for later derived files and dropped once the last of them is built; `(a scratch
-# table)`: the same, stored in the load's scratch database of small row groups (pipeline.derived)
-# and read through a temporary view of its name. One whose header
-# says `passes: N rows of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
+# An intermediate step is a table in the database until it is dropped, unless its header says
+# `storage: a view`, `a temporary table`, or `a scratch table`: stored in the load's scratch
+# database of small row groups (pipeline.derived) and read through a temporary view of its name.
+# An intermediate step a refresh updates by value (`refresh: by`, below) outlives the load: the
+# next refresh updates its stored rows. One whose header
+# says `passes: N values of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
 # $pass_last to a range of that column's values (from 0): rows land grouped by it without one
 # big sort, and each pass sorts only its own rows. One whose header says `refresh: by COLUMN`
 # is row-local in that column (each output row depends only on the rows of the tables it reads
 # that carry its value, and on tables without the column that a refresh leaves as they were): a
 # refresh recomputes only the values whose rows changed (pipeline/refresh_scope.py). Any other
 # file is recomputed whole.
-OPTIONAL_FIELDS = ("key", "kept", "passes", "refresh")
+OPTIONAL_FIELDS = ("key", "storage", "passes", "refresh")
+STORAGE_FORMS = ("a view", "a temporary table", "a scratch table")
 # The attached database that holds the scratch tables.
 SCRATCH = "scratch"
 PASS_PARAMS = ("pass_first", "pass_last")
@@ -52,18 +60,23 @@ class Query:
     columns: tuple[str, ...]
     sql: str
     key: tuple[str, ...] = ()
-    kept: str = ""
+    storage: str = ""  # "" (a table), or one of STORAGE_FORMS
     passes: tuple[int, str, str] | None = None  # (values per pass, table, column)
     refresh_by: str = ""  # the column a refresh recomputes it by; "" for whole
 
     @property
+    def is_load_only(self) -> bool:
+        """Dropped once the last step that reads it is built: the folder says so."""
+        return self.name.startswith(f"{INTERMEDIATE_FOLDER}/") and not self.refresh_by
+
+    @property
     def create(self) -> str:
         """The statement that builds a derived file's table (or temporary view or table)."""
-        if "scratch" in self.kept:
+        if self.storage == "a scratch table":
             return f"create table {SCRATCH}.{self.table} as"
-        if "view" in self.kept:
+        if self.storage == "a view":
             return f"create temp view {self.table} as"
-        if "temporary" in self.kept:
+        if self.storage == "a temporary table":
             return f"create temp table {self.table} as"
         return f"create table {self.table} as"
 
@@ -102,7 +115,14 @@ def parse(name: str, text: str) -> Query:
     params = tuple(re.findall(r"\$(\w+)", found["params"]))
     columns = tuple(c.strip() for c in found["columns"].split(",") if c.strip())
     key = tuple(c.strip() for c in found.get("key", "").split(",") if c.strip())
-    kept = found.get("kept", "")
+    storage = ""
+    if "storage" in found:
+        storage = next((f for f in STORAGE_FORMS if re.match(rf"{f}\b", found["storage"])), "")
+        if not storage or not name.startswith(f"{INTERMEDIATE_FOLDER}/"):
+            raise ValueError(
+                f"queries/{name}.sql: storage must read {', '.join(STORAGE_FORMS)}, "
+                "for an intermediate step"
+            )
     passes = None
     if "passes" in found:
         match = re.fullmatch(r"(\d+) values of (\w+)\.(\w+) at a time\b.*", found["passes"])
@@ -114,14 +134,14 @@ def parse(name: str, text: str) -> Query:
     refresh_by = ""
     if "refresh" in found:
         match = re.fullmatch(r"by (\w+)\b.*", found["refresh"])
-        if not match or match[1] not in columns or kept or passes:
+        if not match or match[1] not in columns or storage or passes:
             raise ValueError(
                 f"queries/{name}.sql: refresh must read 'by COLUMN', a column of a stored table "
                 "built in one statement"
             )
         refresh_by = match[1]
     return Query(
-        name, header[0], found["grain"], params, columns, text, key, kept, passes, refresh_by
+        name, header[0], found["grain"], params, columns, text, key, storage, passes, refresh_by
     )
 
 

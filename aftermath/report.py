@@ -11,7 +11,14 @@ import re
 import duckdb
 
 from aftermath.errors import InputError
-from aftermath.format import at_text, duration_text, money_text, theme_label
+from aftermath.format import (
+    at_text,
+    duration_text,
+    money_text,
+    severity_label,
+    text_or_missing,
+    theme_label,
+)
 from aftermath.queries import query_rows
 
 # Rows shown per table; the rest is counted and pointed to `aftermath export`.
@@ -65,7 +72,7 @@ def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
 def _headline(s: dict, accounts: list[dict]) -> str:
     title = f"{md_text(s['incident_id'])} · {md_text(s['title'] or 'untitled')}"
     if s["severity"] is not None:
-        title += f" · declared SEV{s['severity']}"
+        title += f" · declared {severity_label(s['severity'])}"
     lines = [
         "## Customer impact",
         "",
@@ -310,7 +317,7 @@ def _tickets(tickets: list[dict]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for t in tickets[:MAX_ROWS]:
-        account = t["account_name"] or t["account_id"] or "–"
+        account = text_or_missing(t["account_name"] or t["account_id"])
         subject = _shorten(t["subject"] or "", SUBJECT_CHARS)
         signals = ", ".join(theme_label(x) for x in t["signals"].split(", ") if x)
         lines.append(

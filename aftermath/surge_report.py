@@ -8,7 +8,14 @@ is escaped (report.md_text), so the Markdown renders as plain text.
 import duckdb
 
 from aftermath.errors import InputError
-from aftermath.format import MISSING, at_text, count_text, duration_text, money_text
+from aftermath.format import (
+    at_text,
+    count_text,
+    duration_text,
+    money_text,
+    text_or_missing,
+    times_normal_text,
+)
 from aftermath.queries import query_rows
 from aftermath.report import md_text
 
@@ -35,7 +42,7 @@ def _headline(s: dict) -> str:
     else:
         status = f"Declared as **{md_text(s['incident_id'])}**."
     ratio = s["peak_ratio"]
-    times = f" ({ratio:.3g} × normal)" if ratio is not None else " (none usual)"
+    times = f" ({times_normal_text(ratio)})" if ratio is not None else " (none usual)"
     topic = (
         "every ticket of those hours"
         if s["surge_kind"] == "volume"
@@ -67,7 +74,7 @@ def _headline(s: dict) -> str:
 def _accounts(tickets: list[dict]) -> str:
     by_account: dict[str, dict] = {}
     for t in tickets:
-        if t["account_id"] == MISSING:  # surge_ticket_list's mark for "no account"
+        if t["account_id"] is None:
             continue
         row = by_account.setdefault(t["account_id"], {**t, "tickets": 0})
         row["tickets"] += 1
@@ -77,9 +84,9 @@ def _accounts(tickets: list[dict]) -> str:
     ranked = sorted(by_account.values(), key=lambda a: (-(a["mrr"] or 0), a["account_id"]))
     lines += ["| account | segment | MRR | tickets |", "|---|---|---:|---:|"]
     for a in ranked[:MAX_ROWS]:
-        name = a["account_id"] if a["account_name"] == MISSING else a["account_name"]
+        name = a["account_name"] or a["account_id"]
         lines.append(
-            f"| {md_text(name)} | {md_text(a['segment'])} | {money_text(a['mrr'])} "
+            f"| {md_text(name)} | {md_text(text_or_missing(a['segment']))} | {money_text(a['mrr'])} "
             f"| {a['tickets']} |"
         )
     return "\n".join(lines + _more(len(ranked)))
@@ -93,8 +100,8 @@ def _tickets(tickets: list[dict]) -> str:
         "|---|---|---|---|",
     ]
     for t in tickets[:MAX_ROWS]:
-        account = t["account_id"] if t["account_name"] == MISSING else t["account_name"]
-        subject = t["subject"]
+        account = text_or_missing(t["account_name"] or t["account_id"])
+        subject = text_or_missing(t["subject"])
         if len(subject) > SUBJECT_CHARS:
             subject = subject[: SUBJECT_CHARS - 1] + "…"
         lines.append(

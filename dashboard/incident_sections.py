@@ -7,7 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import count_text, duration_text, money_text, or_reason, severity_label
+from aftermath.format import (
+    count_text,
+    duration_text,
+    money_text,
+    or_reason,
+    severity_label,
+    times_normal_text,
+)
 from dashboard import charts, db, tables
 
 CONTACTS_SHOWN = 200
@@ -58,7 +65,9 @@ def heading(summary: tuple, label: str) -> None:
     surges = db.run("pages/incident_surge", incident_id=summary.incident_id)
     for surge in surges.itertuples():
         rose = (
-            f"{surge.peak_ratio:.0f} × normal" if pd.notna(surge.peak_ratio) else "far above normal"
+            times_normal_text(surge.peak_ratio)
+            if pd.notna(surge.peak_ratio)
+            else "far above normal"
         )
         st.caption(
             f"Tickets rose to {rose} at {surge.peak_at:%H:%M} ({surge.peak_tickets} in the hour; "
@@ -180,7 +189,7 @@ def tickets_tab(summary: tuple) -> None:
             "Linked to this incident in the help desk, but created long before it started: "
             "they move no window and count in no total until the link is fixed."
         )
-        suspects = db.run("pages/suspect_links", incident_id=incident_id)
+        suspects = db.run("pages/suspect_links_to_fix", incident_id=incident_id)
         st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
 
 

@@ -7,7 +7,7 @@ pages/overview_incidents under them.
 import pandas as pd
 import streamlit as st
 
-from aftermath.format import MISSING, duration_text, money_text, severity_label
+from aftermath.format import MISSING, count_text, duration_text, money_text, severity_label
 from dashboard import charts, db, tables
 
 
@@ -114,13 +114,14 @@ def impact_scatter(incidents: pd.DataFrame) -> None:
 
 def undeclared_link(has_tickets: bool) -> None:
     """A link to the ticket surges no incident covers, when there are any."""
-    undeclared = db.run("pages/undeclared_surges")
-    if has_tickets and not undeclared.empty:
+    undeclared = db.run("pages/undeclared_totals").iloc[0]
+    surges = int(undeclared.undeclared_surges)
+    if has_tickets and surges:
         st.page_link(
             "app_pages/undeclared.py",
-            label=f"Never declared, over all the data: {len(undeclared)} ticket "
-            f"surge{'' if len(undeclared) == 1 else 's'} with no incident, "
-            f"{undeclared['accounts'].sum():,} accounts writing in",
+            label=f"Never declared, over all the data: {count_text(surges)} ticket "
+            f"surge{'' if surges == 1 else 's'} with no incident, "
+            f"{count_text(undeclared.accounts)} accounts writing in",
             icon=":material/report:",
         )
 
@@ -132,7 +133,7 @@ def incident_table(incidents: pd.DataFrame) -> None:
     table = incidents.assign(
         severities=[
             f"{severity_label(declared)} "
-            f"({'–' if pd.isna(suggested) else severity_label(suggested)})"
+            f"({MISSING if pd.isna(suggested) else severity_label(suggested)})"
             for declared, suggested in zip(
                 incidents["severity"], incidents["suggested_severity"], strict=True
             )

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from aftermath.format import RATIO_FORMAT, SEVERITY_FORMAT
 from dashboard.charts import BLUE, GREY, HEIGHT, ORANGE, VERMILLION, plain
 
 col = st.column_config
@@ -141,7 +142,7 @@ PERCENTILE_COLUMNS = {
 def response_columns(zone: str) -> dict[str, object]:
     return {
         "incident_id": "incident",
-        "severity": col.NumberColumn("declared", format="SEV%d"),
+        "severity": col.NumberColumn("declared", format=SEVERITY_FORMAT),
         "started_at": _when("started", zone),
         "time_to_detect_minutes": _minutes("detect"),
         "time_to_acknowledge_minutes": _minutes("acknowledge"),
@@ -163,7 +164,7 @@ def surge_columns(zone: str) -> dict[str, object]:
         "mrr": col.NumberColumn("MRR ($)", format="dollar"),
         "top_terms": "top terms",
         "peak_at": _when("peak", zone),
-        "peak_ratio": col.NumberColumn("peak × normal", format="%.1f×"),
+        "peak_ratio": col.NumberColumn("peak × normal", format=RATIO_FORMAT),
     }
 
 

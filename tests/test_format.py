@@ -6,12 +6,15 @@ from datetime import datetime
 import pandas as pd
 
 from aftermath.format import (
+    RATIO_FORMAT,
+    SEVERITY_FORMAT,
     at_text,
     count_text,
     duration_text,
     money_text,
     severity_label,
     theme_label,
+    times_normal_text,
 )
 
 
@@ -44,3 +47,12 @@ def test_themes_read_as_words_on_pages_and_in_the_report():
     # A signal's name loses its underscore; a symptom tag stays as the help desk spells it.
     assert theme_label("trust_loss") == "trust loss"
     assert theme_label("double-charge") == "double-charge"
+
+
+def test_how_many_times_normal_reads_the_same_on_pages_reports_and_tables():
+    assert times_normal_text(13.0) == "13 × normal"
+    assert times_normal_text(40 / 12) == "3.33 × normal"
+    assert times_normal_text(None) == "–"
+    # A table column shows the same number through the same printf form.
+    assert RATIO_FORMAT % (40 / 12) == "3.33 ×"
+    assert severity_label(2) == SEVERITY_FORMAT % 2

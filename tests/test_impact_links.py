@@ -99,14 +99,16 @@ def test_a_ticket_linked_90_days_early_is_suspect_and_moves_nothing(db):
         db,
         "select ticket_id, link, reason from related_tickets where incident_id = 'I1' "
         "order by created_at",
+    ) == [("T1", "linked", "linked in the help desk")]
+    assert rows(
+        db, "select incident_id, ticket_id, reason from suspect_links order by created_at"
     ) == [
         (
+            "I1",
             "T_OLD",
-            "suspect",
             "linked in the help desk, but created 90.0 days before the incident started "
             "(more than 24 hours): check the link",
         ),
-        ("T1", "linked", "linked in the help desk"),
     ]
 
 

@@ -1,15 +1,22 @@
 """The code's shape: the page code never reaches the loader, no import runs in a circle, the engine
-never imports Streamlit, and the load orders its SQL by the tables each file really reads."""
+never imports Streamlit, the load orders its SQL by the tables each file really reads, and the SQL
+folders say where data flows (intermediate -> marts -> pages) and what the load keeps."""
 
 import ast
 from pathlib import Path
 
+import duckdb
+
+from aftermath import schema
 from aftermath.pipeline.order import derived_queries, tables_read
-from aftermath.queries import PAGES_FOLDER, all_queries
+from aftermath.pipeline.spark import LOADED_TABLES
+from aftermath.queries import LAYERS, MARTS_FOLDER, PAGES_FOLDER, Query, all_queries, parse
 from aftermath.settings import DEFAULTS
 from tests.helpers import PROJECT_DIR
 
 PACKAGES = ("aftermath", "dashboard", "queries")
+# What the load writes before its first step: the contract's inputs, the lexicon, its report.
+INPUTS = {*schema.TABLES, *LOADED_TABLES, "rejects", "load_report"}
 LOADER = ("aftermath.pipeline", "aftermath.ingest")
 
 
@@ -52,7 +59,17 @@ def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
 def test_page_code_never_imports_the_loader():
     graph = _imports()
     pages = [m for m in graph if m.startswith("dashboard")]
-    assert len(pages) >= 10  # app, db, charts, tables and the pages themselves
+    # The walk reaches the app, its helpers and every page (a module missing here is unchecked).
+    assert {
+        "dashboard.app",
+        "dashboard.db",
+        "dashboard.charts",
+        "dashboard.tables",
+        *(
+            f"dashboard.app_pages.{p.stem}"
+            for p in (PROJECT_DIR / "dashboard/app_pages").glob("[!_]*.py")
+        ),
+    } <= set(pages)
     for module in pages:
         reached = _reach(graph, module)
         assert not [m for m in reached if m.startswith(LOADER)], module
@@ -94,3 +111,58 @@ def test_every_load_step_has_a_table_name_of_its_own():
     names = [q.table for q in steps]
     assert len(names) == len(set(names))
     assert {q.name.split("/")[0] for q in steps} == {"intermediate", "marts"}
+
+
+def backward_reads(files: list[Query]) -> list[str]:
+    """Each read of a table built in a later folder than the reader's, and each page read of
+    anything but a mart or an input table, from the files' parsed table references."""
+    layer = {q.table: q.name.split("/")[0] for q in files if not q.name.startswith(PAGES_FOLDER)}
+    found = []
+    for query in files:
+        own = query.name.split("/")[0]
+        for table in sorted(tables_read(query.sql)):
+            if table in INPUTS:
+                continue
+            read = layer.get(table)
+            if read is None or LAYERS.index(read) > LAYERS.index(own):
+                found.append(f"{query.name} reads {table} ({read or 'built by no file'})")
+            elif own == PAGES_FOLDER and read != MARTS_FOLDER:
+                found.append(f"{query.name} reads {table} ({read}): a page reads marts only")
+    return found
+
+
+def test_no_file_reads_a_later_folder_and_pages_read_marts_only():
+    assert backward_reads(all_queries()) == []
+
+
+def test_the_flow_check_finds_each_kind_of_wrong_read():
+    def query(name: str, sql: str) -> Query:
+        return parse(name, f"-- Made up.\n-- grain: x\n-- params: none\n-- columns: a\n{sql}")
+
+    files = [
+        query("intermediate/tickets/early", "select a from tickets"),
+        query("intermediate/tickets/reads_a_mart", "select a from late"),
+        query("marts/tickets/late", "select a from early"),
+        query("pages/reads_intermediate", "select a from early join late using (a)"),
+        query("pages/reads_nothing_built", "select a from nowhere"),
+    ]
+    assert backward_reads(files) == [
+        "intermediate/tickets/reads_a_mart reads late (marts)",
+        "pages/reads_intermediate reads early (intermediate): a page reads marts only",
+        "pages/reads_nothing_built reads nowhere (built by no file)",
+    ]
+
+
+def test_the_load_keeps_the_marts_and_drops_the_intermediate_steps(demo_db):
+    # A refresh updates ticket_tokens' stored rows by ticket_id (its `refresh: by` header): the
+    # one intermediate step that outlives the load.
+    steps = [q for q in all_queries() if not q.name.startswith(PAGES_FOLDER)]
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        stored = {
+            name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()
+        }
+    marts = {q.table for q in steps if q.name.startswith(f"{MARTS_FOLDER}/")}
+    assert stored - INPUTS - {"load_files"} == marts | {"ticket_tokens"}
+    assert [q.table for q in steps if not q.is_load_only and q.table not in marts] == [
+        "ticket_tokens"
+    ]

@@ -59,9 +59,9 @@ def test_declared_params_are_the_params_used(name):
 @pytest.mark.parametrize("name", ALL)
 def test_query_runs_and_returns_its_declared_columns(name, small_db):
     query = queries.get(name)
-    con = duckdb.connect(str(small_db), read_only=not query.kept)
+    con = duckdb.connect(str(small_db), read_only=not query.is_load_only)
     try:
-        if query.kept:
+        if query.is_load_only:
             # Dropped by the load: built again here, as temporary objects, in the load's order.
             build_load_only(con)
             got = [r[0] for r in con.execute(f"select * from {query.table} limit 0").description]
@@ -117,7 +117,7 @@ def test_a_spark_form_keeps_its_files_header_and_both_say_they_must_agree(name):
     original = queries.get(name)
     text = (QUERIES_DIR / f"{name}{SPARK_SUFFIX}").read_text()
     spark_form = queries.parse(name, text)
-    fields = ("question", "grain", "params", "columns", "key", "kept", "passes")
+    fields = ("question", "grain", "params", "columns", "key", "storage", "passes")
     assert [getattr(spark_form, f) for f in fields] == [getattr(original, f) for f in fields]
     assert set(spark_form.params) == queries.used_params(text)
     table = name.rsplit("/", 1)[-1]

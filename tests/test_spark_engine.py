@@ -55,7 +55,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MASTER = "local[2]"
 # Small data sets: one task per shuffle, and no re-planning of each stage at run time.
 SMALL_DATA = {"spark.sql.shuffle.partitions": "1", "spark.sql.adaptive.enabled": "false"}
-DERIVED = [s.query.table for s in derived_queries(DEFAULTS) if not s.query.kept]
+DERIVED = [s.query.table for s in derived_queries(DEFAULTS) if not s.query.is_load_only]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -27,14 +27,19 @@ The first week has no baseline (no past hour), so it is not judged; weeks 2 to 5
 have no surge.
 """
 
+import csv
+import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from aftermath.export import safe_csv
 from aftermath.pipeline.load import load
+from aftermath.queries import get
 from aftermath.settings import DEFAULTS
-from tests.helpers import rows, write_exports
+from tests.helpers import page_frame, rows, write_exports
+from tests.test_pages import metrics, open_app
 
 ORDINARY = (
     "Invoice question",
@@ -216,3 +221,49 @@ def test_a_word_must_rise_beyond_its_natural_spread(tmp_path: Path):
         tmp_path / "loose.duckdb",
         f"select started_at, surge_kind, tickets, baseline_tickets, accounts from ticket_surges {day}",
     ) == [(at("2024-01-31 10:00"), "topic", 14, 2.0, 14)]
+
+
+def test_undeclared_totals_count_each_account_and_its_mrr_once(exports, tmp_path, monkeypatch):
+    # The same month with A11-0..A11-11 worth 1,000 each. They write every weekday at 11:00, so
+    # their tickets are in two undeclared surges: the bank feed's (10:00-12:00) and the first
+    # sync one (09:00 and 11:00 surging). The four undeclared surges' accounts, summed:
+    # 78 + 76 + 38 + 10 = 202; distinct: A9, A10, A11, A14 (12 each), B (54), D (78), E (10) =
+    # 190. MRR summed per surge: bank 5,400 + 12,000, sync 12,000, login 100 = 29,500; each
+    # account once: 5,400 + 12,000 + 100 = 17,500. Excess 54 + 52 + 26 + 10 = 142 tickets;
+    # customer-hours 78 x 2 + 76 x 3 + 38 x 1 + 10 x 1 = 432.
+    shared = accounts_csv() + "".join(f"A11-{slot},Eleven {slot},1000\n" for slot in range(12))
+    folder = write_exports(
+        tmp_path / "in",
+        {"incidents.csv": INCIDENTS, "tickets.csv": tickets_csv(), "accounts.csv": shared},
+    )
+    db = tmp_path / "shared.duckdb"
+    load(folder, db)
+    assert rows(
+        db, "select sum(accounts), sum(mrr) from ticket_surges where incident_id is null"
+    ) == [(202, 29500.0)]
+    assert rows(db, "select * from (" + get("pages/undeclared_totals").sql + ")") == [
+        (4, 142.0, 432.0, 190, 17500.0)
+    ]
+    at = open_app(db, monkeypatch, "app_pages/undeclared.py")
+    assert metrics(at) == {
+        "Undeclared surges": "4",
+        "Tickets above normal": "142",
+        "Customer-hours": "432",
+        "MRR of the accounts writing in": "$17,500",
+    }
+    at = open_app(db, monkeypatch)
+    [link] = at.get("page_link")
+    assert "4 ticket surges with no incident, 190 accounts writing in" in link.proto.label
+
+
+def test_a_missing_value_is_an_empty_csv_cell_not_a_dash(db):
+    # S-20240208-14 oldest first: A14-0 at 14:00:00, then D53 at 14:00:30. D accounts are not in
+    # accounts.csv and no ticket has a description or an incident: those cells are empty.
+    frame = page_frame(db, "pages/surge_ticket_list", surge_id="S-20240208-14")
+    text = safe_csv(frame).decode()
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0][2:] == [
+        "account_id", "account_name", "segment", "mrr", "subject", "description", "incident_id"
+    ]  # fmt: skip
+    assert lines[2][2:] == ["D53", "", "", "", "Sync delayed", "", ""]
+    assert "–" not in text

@@ -31,13 +31,13 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
 def build_step(con: duckdb.DuckDBPyConnection, step: DerivedStep) -> None:
     """One derived table, in one statement or in passes over a range of values (queries.py)."""
     query = step.query
-    if "scratch" in query.kept and not _attached(con, SCRATCH):
+    if query.storage == "a scratch table" and not _attached(con, SCRATCH):
         attach_scratch(con)
     # Spliced: the statement of one of our own files (its table name checked by queries.parse);
     # every value is bound.
     if not query.passes:
         con.execute(f"{query.create} {query.sql}", step.params)
-        if "scratch" in query.kept:
+        if query.storage == "a scratch table":
             con.execute(f"create temp view {query.table} as select * from {SCRATCH}.{query.table}")
         return
     size, table, column = query.passes
@@ -60,18 +60,23 @@ def temporary_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def drop_temporary(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str, ...]) -> None:
-    """Drop temporary views and tables by name (identifiers from the catalog or queries/)."""
-    kinds = dict(
-        con.execute(
-            "select view_name, 'view' from duckdb_views() where temporary and not internal "
-            "union all select table_name, 'table' from duckdb_tables() where temporary"
+def drop_load_only(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str, ...]) -> None:
+    """Drop temporary views and tables, and the load-only steps' tables, by name (identifiers from
+    the catalog or queries/)."""
+    kinds = {
+        name: (kind, schema)
+        for name, kind, schema in con.execute(
+            "select view_name, 'view', 'temp' from duckdb_views() where temporary and not internal "
+            "union all select table_name, 'table', 'temp' from duckdb_tables() where temporary "
+            "union all select table_name, 'table', 'main' from duckdb_tables() "
+            "where not temporary and database_name = current_database() and schema_name = 'main'"
         ).fetchall()
-    )
+    }
     # Views first: a view may read a temporary table dropped in the same call.
-    for name in sorted(names, key=lambda n: kinds.get(n) != "view"):
+    for name in sorted(names, key=lambda n: kinds.get(n, ("",))[0] != "view"):
         if name in kinds:
-            con.execute(f'drop {kinds[name]} temp."{name}"')
+            kind, schema = kinds[name]
+            con.execute(f'drop {kind} {schema}."{name}"')
     if _attached(con, SCRATCH):
         for name in names:
             con.execute(f'drop table if exists {SCRATCH}."{name}"')

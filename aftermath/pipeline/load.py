@@ -24,7 +24,7 @@ from aftermath.pipeline.derived import (
     attach_scratch,
     build_step,
     create_macros,
-    drop_temporary,
+    drop_load_only,
     temporary_objects,
 )
 from aftermath.pipeline.lexicon import store_lexicon
@@ -158,7 +158,7 @@ def load(
             reports = load_inputs(con, inputs, notes, progress)
         with progress.step("freeing the staging copies, storing the lexicon"):
             exported_at = _exported_at(con)
-            drop_temporary(con, temporary_objects(con))
+            drop_load_only(con, temporary_objects(con))
             write_load_tables(con, reports, described_dir, sources, settings, exported_at)
             write_load_files(con, inputs, {r.file: r.rows_read for r in reports}, timezone)
             lexicon_before = lexicon_snapshot(con) if partial else []
@@ -184,7 +184,7 @@ def load(
                 else:
                     build_step(con, step)
                     said.done = f"built {step.query.table}{_rows_note(con, step.query.table)}"
-            drop_temporary(con, step.drop_after)
+            drop_load_only(con, step.drop_after)
         with progress.step("writing the database"):
             con.execute("checkpoint")
             con.close()
@@ -237,8 +237,9 @@ def drop_derived(
     """A refresh's copy without what the load computes but the tables in `keep`, so that every
     other step builds its table again."""
     for step in derived_queries(settings):
-        if not step.query.kept and step.query.table not in keep:
-            # A name from our own query files (checked by queries.parse).
+        if step.query.table not in keep:
+            # A name from our own query files (checked by queries.parse). A load-only step's
+            # table is gone already, but a database of an older layout may still hold it.
             con.execute(f"drop table if exists {step.query.table}")
     con.execute("drop table if exists load_report")
     con.execute("drop table if exists load_info")

@@ -42,10 +42,10 @@ def derived_queries(settings: Settings) -> list[DerivedStep]:
     def reads(name: str) -> set[str]:
         """What building `name` reads, through views (inlined when a later step reads them)."""
         direct = deps[name]
-        return direct.union(*(reads(d) for d in direct if "view" in queries[d].kept))
+        return direct.union(*(reads(d) for d in direct if queries[d].storage == "a view"))
 
     last_reader = {
-        dep: i for i, name in enumerate(ordered) for dep in reads(name) if queries[dep].kept
+        dep: i for i, name in enumerate(ordered) for dep in reads(name) if queries[dep].is_load_only
     }
     return [
         DerivedStep(

@@ -490,7 +490,7 @@ def build_on_spark(
         with progress.step(f"building {query.table} on Spark") as said:
             try:
                 frame = spark.sql(spark_sql(query, macros), args=spark_params(step))
-                if "view" in query.kept:
+                if query.storage == "a view":
                     frame.createOrReplaceTempView(query.table)
                     said.done = f"built {query.table} on Spark (a view)"
                     continue
@@ -505,7 +505,7 @@ def build_on_spark(
     with progress.step("storing the derived tables"):
         types = duckdb_types(con, steps)
         for step in steps:
-            if step.query.kept:
+            if step.query.is_load_only:
                 continue
             table = step.query.table
             columns = ", ".join(

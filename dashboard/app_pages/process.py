@@ -27,7 +27,7 @@ if db.require("tickets"):
         "Suggested tickets were not linked in the help desk but match the incident's window and "
         "words: review them and link them back."
     )
-    suspects = db.run("pages/suspect_links", incident_id=None)
+    suspects = db.run("pages/suspect_links_to_fix", incident_id=None)
     if not suspects.empty:
         st.markdown(f"**Suspect links for CS to fix ({len(suspects):,})**")
         st.caption(

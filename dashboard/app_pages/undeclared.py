@@ -1,5 +1,6 @@
 """Undeclared (leadership, engineering): what customers suffered that no incident declared."""
 
+import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
@@ -15,17 +16,19 @@ st.caption(
 )
 months = db.run("pages/undeclared_by_month")
 surges = db.run("pages/undeclared_surges")
+totals = db.run("pages/undeclared_totals").iloc[0]
 cards = st.columns(4, border=True)
-cards[0].metric("Undeclared surges", count_text(len(surges)))
-cards[1].metric("Tickets above normal", count_text(surges["excess_tickets"].sum()))
+cards[0].metric("Undeclared surges", count_text(totals.undeclared_surges))
+cards[1].metric("Tickets above normal", count_text(totals.excess_tickets))
 cards[2].metric(
     "Customer-hours",
-    f"{months['undeclared_customer_hours'].sum():,.0f}",
+    f"{totals.customer_hours:,.0f}",
     help="accounts writing in × the surge's hours, summed",
 )
 cards[3].metric(
     "MRR of the accounts writing in",
-    f"${money_text(surges['mrr'].sum())}" if db.rows("accounts") else "needs accounts",
+    f"${money_text(totals.mrr)}" if pd.notna(totals.mrr) else "needs accounts",
+    help=f"{count_text(totals.accounts)} accounts, each counted once",
 )
 st.plotly_chart(trend_charts.undeclared_backtest(months), key="backtest")
 

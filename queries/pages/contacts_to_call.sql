@@ -3,7 +3,7 @@
 -- params:  $incident_id, $segment, $min_mrr, $reason, $max_rows
 -- columns: priority, account_name, why, mrr, segment, drop_pct, last_contact_at, related_tickets,
 --          reasons, account_id, incident_id, incident_title
--- Reads derived/contact_list. One incident: in its priority order. Every incident at once: by
+-- Reads contact_list. One incident: in its priority order. Every incident at once: by
 -- revenue at risk (mrr × reason_weight), as priority ranks within an incident. Every filter is
 -- off when its parameter is empty; $reason keeps the accounts listed for that reason (one of
 -- contact_list.reasons). $max_rows keeps the first rows (the page shows the top; the quiet rows

@@ -23,7 +23,7 @@ ticket_accounts as (
         account_id,
         count(*) as related_tickets
     from related_ticket_rows
-    where incident_id = $incident_id and account_id is not null and link <> 'suspect'
+    where incident_id = $incident_id and account_id is not null
     group by account_id
 ),
 

@@ -6,8 +6,8 @@
 -- and every other exposed account. Those others are not stored one by one (no stored table grows
 -- with incidents x accounts), so they are found again here for the one incident, by the load's
 -- rule: usage above 0 on an affected feature (any feature when incident_quiet says so, every
--- feature for a row without one) in the days from quiet_windows.exposure_first_day to the day
--- before the start, or a related ticket (suspect links aside). A test holds their count to
+-- feature for a row without one) in the days from incident_quiet.exposure_first_day to the day
+-- before the start, or a related ticket. A test holds their count to
 -- incident_quiet's. usage_pct_of_baseline: the group's usage that day as a share of its baseline
 -- (the sum of its accounts' baseline daily means: quiet_accounts' for the quiet, summed at load
 -- into incident_quiet.other_exposed_baseline_daily for the others, so the page reads no baseline
@@ -19,10 +19,6 @@ with
 
 ticket_volume_rows as (
     select * from ticket_volume
-),
-
-quiet_window_rows as (
-    select * from quiet_windows
 ),
 
 incident_quiet_rows as (
@@ -61,15 +57,13 @@ days as (
 
 incident as (
     select
-        quiet_window_rows.start_day,
-        quiet_window_rows.exposure_first_day,
-        quiet_window_rows.affected_features,
-        incident_quiet_rows.is_exposed_on_any_feature,
-        incident_quiet_rows.other_exposed_baseline_daily
-    from quiet_window_rows
-    inner join incident_quiet_rows
-        on incident_quiet_rows.incident_id = quiet_window_rows.incident_id
-    where quiet_window_rows.incident_id = $incident_id
+        start_day,
+        exposure_first_day,
+        affected_features,
+        is_exposed_on_any_feature,
+        other_exposed_baseline_daily
+    from incident_quiet_rows
+    where incident_id = $incident_id
 ),
 
 exposed_ids as (
@@ -87,7 +81,7 @@ exposed_ids as (
     union
     select account_id
     from related_ticket_rows
-    where incident_id = $incident_id and account_id is not null and link <> 'suspect'
+    where incident_id = $incident_id and account_id is not null
 ),
 
 quiet as (

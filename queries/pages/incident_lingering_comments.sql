@@ -43,7 +43,6 @@ comments as (
     cross join incident
     where
         related.incident_id = $incident_id
-        and related.link <> 'suspect'
         and events.created_at > incident.resolved_at
         and events.created_at < incident.timeline_end_at
         and coalesce(events.author_role, '') <> 'system'

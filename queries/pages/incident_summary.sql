@@ -16,7 +16,7 @@
 -- read this one row. From incident_impact, incident_quiet (quiet counts empty while the incident
 -- is not judged, not_judged_reason says why; silent ones never opened a related ticket) and
 -- incident_voice. affected_mrr: the MRR of the affected accounts (the distinct accounts of
--- related tickets, suspect links aside; accounts without an MRR count 0), empty with them when
+-- related tickets; accounts without an MRR count 0), empty with them when
 -- there are no tickets; incident_impact.reached_mrr adds quiet accounts. The *_reason columns
 -- say why a figure is empty (incident_impact). postmortem_status: 'on time', 'late', 'missing'
 -- (due date passed in the data without one), 'not due yet', or 'ongoing'.
@@ -52,7 +52,7 @@ affected as (
     from (
         select distinct account_id
         from related_ticket_rows
-        where incident_id = $incident_id and link <> 'suspect'
+        where incident_id = $incident_id
     ) as related_accounts
     inner join account_rows on account_rows.account_id = related_accounts.account_id
 ),

@@ -17,8 +17,8 @@ incident_rows as not materialized (
     select * from incidents
 ),
 
-hourly_baseline_rows as not materialized (
-    select * from hourly_baselines
+ticket_history_span_rows as (
+    select * from ticket_history_span
 ),
 
 incident_impact_rows as (
@@ -45,12 +45,13 @@ span as (
     select
         date_trunc('month', least(
             (select min(started_at) from incident_rows),
-            (select min(hour) from hourly_baseline_rows)
+            ticket_history_span_rows.first_hour
         )) as first_month,
         date_trunc('month', greatest(
             (select max(started_at) from incident_rows),
-            (select max(hour) from hourly_baseline_rows)
+            ticket_history_span_rows.last_hour
         )) as last_month
+    from ticket_history_span_rows
 ),
 
 months as (

@@ -7,7 +7,7 @@
 -- them: none without tickets, and then it and the ticket counts are empty). Suspect links are
 -- not counted. Tickets and accounts are counted once even when they relate to several incidents; an account's
 -- MRR is counted once. With no filter set (the page's opening view) the row is
--- derived/overview_totals, the same sums computed at load: the filters are bound before DuckDB
+-- overview_totals, the same sums computed at load: the filters are bound before DuckDB
 -- plans, so it runs only the branch that applies. Quiet accounts come from contact_list (is_quiet:
 -- the quiet rows of quiet_accounts). list_contains is DuckDB's (Spark: array_contains).
 
@@ -59,7 +59,6 @@ ticket_totals as (
         count(distinct related.account_id) as affected_accounts
     from related_ticket_rows as related
     inner join chosen on chosen.incident_id = related.incident_id
-    where related.link <> 'suspect'
 ),
 
 quiet_once as (

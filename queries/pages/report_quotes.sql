@@ -31,7 +31,7 @@ related as (
     -- Only tickets that show a signal can give a quote (related_tickets carries their signals).
     select ticket_id, created_at, link
     from related_ticket_rows
-    where incident_id = $incident_id and len(signals) > 0 and link <> 'suspect'
+    where incident_id = $incident_id and len(signals) > 0
 ),
 
 related_span as (

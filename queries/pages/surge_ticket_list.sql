@@ -3,9 +3,9 @@
 -- params:  $surge_id
 -- columns: ticket_id, created_at, account_id, account_name, segment, mrr, subject, description,
 --          incident_id
--- Oldest first. mrr is empty for an account not in `accounts`; its name and segment, and a
--- missing subject or description, read '–'; incident_id is what the help desk linked, '–' when
--- nothing.
+-- Oldest first. mrr, account_name and segment are empty for an account not in `accounts`;
+-- incident_id is what the help desk linked, empty when nothing. A missing value stays empty: the
+-- page and the report show it as '–', a downloaded CSV as an empty cell.
 
 with
 
@@ -25,13 +25,13 @@ final as (
     select
         surge_ticket_rows.ticket_id,
         surge_ticket_rows.created_at,
-        coalesce(surge_ticket_rows.account_id, '–') as account_id,
-        coalesce(account_rows.name, '–') as account_name,
-        coalesce(account_rows.segment, '–') as segment,
+        surge_ticket_rows.account_id,
+        account_rows.name as account_name,
+        account_rows.segment,
         account_rows.mrr,
-        coalesce(surge_ticket_rows.subject, '–') as subject,
-        coalesce(ticket_rows.description, '–') as description,
-        coalesce(surge_ticket_rows.incident_id, '–') as incident_id
+        surge_ticket_rows.subject,
+        ticket_rows.description,
+        surge_ticket_rows.incident_id
     from surge_ticket_rows
     inner join ticket_rows on ticket_rows.ticket_id = surge_ticket_rows.ticket_id
     left join account_rows on account_rows.account_id = surge_ticket_rows.account_id

@@ -3,15 +3,16 @@
 -- params:  none
 -- columns: month, surges, undeclared_surges, undeclared_excess_tickets,
 --          undeclared_customer_hours, undeclared_mrr
--- A surge counts in the month of its started_at (UTC). Customer-hours: the accounts writing in
--- times the surge's hours (started_at to ended_at), summed. undeclared_mrr sums each undeclared
--- surge's mrr (an account in two surges counts twice); empty when no accounts are loaded.
+-- A surge counts in the month of its started_at (UTC). Customer-hours: ticket_surges'
+-- customer_hours, summed. undeclared_mrr sums each undeclared surge's mrr (an account in two
+-- surges of a month counts twice: pages/undeclared_totals counts each account once); empty when
+-- no accounts are loaded.
 -- Months without a surge show 0, so the backtest covers the whole history loaded.
 
 with
 
-hourly_baseline_rows as (
-    select * from hourly_baselines
+ticket_history_span_rows as (
+    select * from ticket_history_span
 ),
 
 account_rows as (
@@ -24,9 +25,9 @@ ticket_surge_rows as (
 
 span as (
     select
-        date_trunc('month', min(hour)) as first_month,
-        date_trunc('month', max(hour)) as last_month
-    from hourly_baseline_rows
+        date_trunc('month', first_hour) as first_month,
+        date_trunc('month', last_hour) as last_month
+    from ticket_history_span_rows
 ),
 
 months as (
@@ -45,8 +46,7 @@ per_month as (
         count(*) as surges,
         count(*) filter (where incident_id is null) as undeclared_surges,
         sum(excess_tickets) filter (where incident_id is null) as undeclared_excess_tickets,
-        sum(accounts * epoch(ended_at - started_at) / 3600.0)
-            filter (where incident_id is null) as undeclared_customer_hours,
+        sum(customer_hours) filter (where incident_id is null) as undeclared_customer_hours,
         sum(mrr) filter (where incident_id is null) as undeclared_mrr
     from ticket_surge_rows
     group by date_trunc('month', started_at)

@@ -3,7 +3,7 @@
 -- params:  none
 -- columns: surge_id, started_at, ended_at, surge_kind, tickets, baseline_tickets, excess_tickets,
 --          accounts, mrr, top_terms, peak_at, peak_ratio
--- mrr is empty when no accounts are loaded (ticket_surges); top_terms reads '–' when no word
+-- mrr is empty when no accounts are loaded (ticket_surges); top_terms is empty when no word
 -- stands out.
 
 with
@@ -23,7 +23,7 @@ final as (
         excess_tickets,
         accounts,
         mrr,
-        coalesce(top_terms, '–') as top_terms,
+        top_terms,
         peak_at,
         peak_ratio
     from ticket_surge_rows

@@ -3,7 +3,7 @@
 -- key:     account_id
 -- params:  $exposure_days
 -- columns: account_id, usage_to_date, feature_blocks, complained_incidents
--- kept:    for the load only (a scratch table: the quiet steps' cross join reads it on every core)
+-- storage: a scratch table: the quiet steps' cross join reads it on every core
 -- Days are indexed from the usage data's first day (day 0) to its last (day n - 1), and days
 -- without rows count as 0. usage_to_date[i + 2]: the account's usage on days 0..i
 -- (usage_to_date[1] = 0), so a window's usage is two lookups (quiet_positions). feature_blocks
@@ -45,8 +45,8 @@ quiet_position_rows as not materialized (
     select * from quiet_positions
 ),
 
-related_ticket_rows as (
-    select * from related_tickets
+ticket_relation_rows as (
+    select * from ticket_relations
 ),
 
 span as (
@@ -160,13 +160,13 @@ incident_count as (
 
 complained as (
     select
-        related_ticket_rows.account_id,
+        ticket_relation_rows.account_id,
         list(distinct quiet_position_rows.incident_index) as incident_indexes
-    from related_ticket_rows
+    from ticket_relation_rows
     inner join quiet_position_rows
-        on quiet_position_rows.incident_id = related_ticket_rows.incident_id
-    where related_ticket_rows.account_id is not null and related_ticket_rows.link <> 'suspect'
-    group by related_ticket_rows.account_id
+        on quiet_position_rows.incident_id = ticket_relation_rows.incident_id
+    where ticket_relation_rows.account_id is not null
+    group by ticket_relation_rows.account_id
 ),
 
 complaints as (

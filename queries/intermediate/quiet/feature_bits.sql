@@ -3,7 +3,7 @@
 -- key:     feature
 -- params:  none
 -- columns: feature, bit
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- Masks are uintegers: bits 0..30 go to the first 31 such features (alphabetically); bit 31 means
 -- "any feature". An incident naming a feature past the 31st counts usage of any feature, so it
 -- over-exposes rather than misses; few products name that many features in their incidents.

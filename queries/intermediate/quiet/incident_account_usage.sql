@@ -6,7 +6,7 @@
 --          after_daily, recovery_daily, latest_usage, has_baseline, has_dropped_before,
 --          has_dropped, has_recovered, has_dropped_by_week, placebo_has_baseline,
 --          placebo_has_dropped_before, placebo_has_dropped
--- kept:    for the load only (a view: quiet_accounts keeps the exposed rows, incident_quiet counts the rest)
+-- storage: a view: quiet_accounts keeps the exposed rows, incident_quiet counts the rest
 -- Every incident meets every account's timeline in a cross join and reads each window with two
 -- lookups (quiet_positions, account_timelines): nothing per day is joined, and readers that
 -- filter (exposed accounts) or count (the control) never store the hundreds of millions of pairs

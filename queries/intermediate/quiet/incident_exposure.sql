@@ -6,7 +6,7 @@
 --          placebo_quiet_accounts, exposed_measured_accounts, exposed_measured_quiet_accounts,
 --          measured_accounts, measured_quiet_accounts, accounts_still_quiet,
 --          other_exposed_baseline_daily, is_exposed_on_any_feature, kept_accounts
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- passes:  100 values of quiet_positions.incident_index at a time (each pass holds the kept rows
 --          of its own incidents only)
 -- The only reader of incident_account_usage's cross join of incidents and accounts, so the pairs

@@ -9,7 +9,7 @@
 --          placebo_before_from, placebo_before_to, placebo_after_from, placebo_after_to,
 --          latest_from, latest_to, baseline_days, exposure_days, after_days, recovery_days,
 --          week_days, drop_pct, min_baseline_daily, recovered_pct
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- The windows are quiet_windows' (days relative to the start and resolution days), plus
 -- "latest": the last $exposure_days days of the usage data. A window's usage is
 -- usage_to_date[x_to] - usage_to_date[x_from] (account_timelines): days outside the usage data

@@ -3,7 +3,7 @@
 -- key:     hour
 -- params:  $surge_min_ratio, $surge_min_excess_tickets, $surge_min_accounts, $surge_min_spread
 -- columns: hour, is_volume_surge, tickets, baseline_tickets, accounts, surging_words
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- An hour surges in volume when, against its baseline b (hourly_baselines: the median of the same
 -- hour of the week over the baseline_weeks before, incidents left out), its tickets are at least
 -- $surge_min_ratio x b and at least $surge_min_excess_tickets above b, and the distinct accounts

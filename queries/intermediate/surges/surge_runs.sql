@@ -3,7 +3,7 @@
 -- key:     hour
 -- params:  $surge_merge_gap_hours
 -- columns: hour, surge_id, started_at, ended_at
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- A surging hour starts a new surge when more than $surge_merge_gap_hours hours without a surge
 -- lie between it and the surging hour before it (1: 09:00 and 11:00 make one surge, 09:00 and
 -- 12:00 two). started_at is the first surging hour, ended_at the end of the last one; the hours

@@ -3,7 +3,7 @@
 -- key:     ticket_id, word
 -- params:  none
 -- columns: ticket_id, hour, account_id, word
--- kept:    for the load only (a temporary table: four surge steps read it)
+-- storage: a temporary table: four surge steps read it
 -- Words are runs of letters and digits of the lowercased subject and tags once apostrophes are
 -- dropped ("can't" -> "cant"), at least three characters, not a number and not a stop-word; a
 -- tag "login-failure" gives "login" and "failure". Words are not stemmed: they are shown as they

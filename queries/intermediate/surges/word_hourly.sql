@@ -3,7 +3,7 @@
 -- key:     word, hour
 -- params:  none
 -- columns: word, hour, word_tickets
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- The one pass over ticket_words that word baselines and the words' overall shares read; hours
 -- without a ticket using the word have no row (read them as 0).
 

@@ -3,7 +3,7 @@
 -- key:     hour, past_hour
 -- params:  $baseline_weeks
 -- columns: hour, past_hour
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- Every hour of ticket_hours (the first ticket's hour to the data's end) looks back
 -- 1 .. $baseline_weeks weeks. A past hour counts only when the data already covered it (not
 -- before the first ticket's hour) and no incident was running in it (from the hour of its

@@ -3,7 +3,7 @@
 -- key:     incident_id
 -- params:  none
 -- columns: incident_id, incident_index
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- incident_index counts the incidents from 0 in incident_id order; suggestion_scores scores a
 -- range of them per pass.
 

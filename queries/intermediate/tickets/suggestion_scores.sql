@@ -3,7 +3,7 @@
 -- key:     incident_id, ticket_id
 -- params:  $distinctive_max_background_pct, $min_shared_words, $large_help_desk_daily_tickets, $pass_first, $pass_last
 -- columns: incident_id, ticket_id, account_id, created_at, reason, is_large_help_desk
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- passes:  500 values of suggestion_passes.incident_index at a time (the distinct counts of
 --          every incident and candidate ticket at once ran out of 8GB at benchmark scale 3)
 -- A candidate's surging terms (surging_ticket_terms) suggest it when they hold one of the

@@ -3,7 +3,7 @@
 -- key:     hour
 -- params:  none
 -- columns: hour
--- kept:    for the load only (a temporary table)
+-- storage: a temporary table
 -- From the hour of the first ticket to the later of the last ticket's hour and the hour of the
 -- data's end (load_info.data_end_at), so the quiet hours after the last ticket count too. Empty
 -- without tickets. Read by baseline_hours and hourly_baselines, which both span these hours.

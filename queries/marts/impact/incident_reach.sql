@@ -4,7 +4,7 @@
 -- params:  none
 -- columns: incident_id, reached_accounts, active_accounts, reached_mrr, reached_share_pct,
 --          reached_mrr_pct
--- Reached accounts: those of related tickets (suspect links aside) together with the incident's
+-- Reached accounts: those of related tickets together with the incident's
 -- quiet accounts, since a customer who left without writing was affected too; reached_mrr is
 -- their MRR (accounts without one count 0). active_accounts: incident_active_accounts; without
 -- usage then, all accounts; without accounts, all that ever opened a ticket; never fewer than the
@@ -39,7 +39,7 @@ incident_active_account_rows as (
 reached as (
     select incident_id, account_id
     from related_ticket_rows
-    where account_id is not null and link <> 'suspect'
+    where account_id is not null
     union
     select incident_id, account_id
     from quiet_account_rows

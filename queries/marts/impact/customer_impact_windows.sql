@@ -7,8 +7,8 @@
 -- After ended_at (resolved_at, or the data's end for an ongoing incident) the impact lasts while
 -- related tickets keep arriving with gaps under $impact_gap_minutes, counting the first gap from
 -- ended_at; it ends at the last ticket of that run, or at ended_at when no ticket comes in time. A
--- gap of exactly $impact_gap_minutes ends the run. Related tickets are both linked and suggested;
--- suspect links (created long before the start, see ticket_links) move no edge of the window.
+-- gap of exactly $impact_gap_minutes ends the run. Related tickets are both linked and suggested
+-- (suspect links are not related tickets: they move no edge of the window).
 -- Without any ticket in the data nothing was measured: every column but incident_id is empty.
 -- epoch() of an interval (seconds) is DuckDB's.
 
@@ -39,9 +39,7 @@ after_end as (
     from related_ticket_rows
     inner join incident_window_rows
         on incident_window_rows.incident_id = related_ticket_rows.incident_id
-    where
-        related_ticket_rows.link <> 'suspect'
-        and related_ticket_rows.created_at > incident_window_rows.ended_at
+    where related_ticket_rows.created_at > incident_window_rows.ended_at
 ),
 
 first_breaks as (
@@ -62,7 +60,6 @@ run_ends as (
 first_tickets as (
     select incident_id, min(created_at) as first_ticket_at
     from related_ticket_rows
-    where link <> 'suspect'
     group by incident_id
 ),
 

@@ -39,7 +39,6 @@ ticket_totals as (
         count(distinct ticket_id) as related_tickets,
         count(distinct account_id) as affected_accounts
     from related_ticket_rows
-    where link <> 'suspect'
 ),
 
 quiet_once as (

@@ -43,7 +43,6 @@ related_hourly as (
         date_trunc('hour', created_at) as hour,
         count(*) as related_tickets
     from related_ticket_rows
-    where link <> 'suspect'
     group by incident_id, date_trunc('hour', created_at)
 ),
 

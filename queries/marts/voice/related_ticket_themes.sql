@@ -46,7 +46,6 @@ final as (
         ticket_themes.theme
     from related_ticket_rows
     inner join ticket_themes on ticket_themes.ticket_id = related_ticket_rows.ticket_id
-    where related_ticket_rows.link <> 'suspect'
 )
 
 select * from final

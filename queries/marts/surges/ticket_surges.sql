@@ -4,11 +4,12 @@
 -- params:  $surge_term_min_lift
 -- columns: surge_id, started_at, ended_at, surge_kind, surging_hours, tickets, baseline_tickets,
 --          excess_tickets, accounts, mrr, top_terms, incident_id, peak_at, peak_tickets,
---          peak_baseline_tickets, peak_ratio
+--          peak_baseline_tickets, peak_ratio, customer_hours
 -- Hours and their tests are surge_hours', runs surge_runs'. surge_kind: 'volume' when an hour of
 -- it surged in all tickets, 'topic' when only words did. tickets and baseline_tickets are summed
 -- over the surging hours; excess_tickets = tickets - baseline_tickets. accounts: distinct accounts
--- among surge_tickets; mrr: their MRR summed, empty when no accounts are loaded. top_terms: up to
+-- among surge_tickets; mrr: their MRR summed, empty when no accounts are loaded. customer_hours:
+-- accounts times the surge's hours (started_at to ended_at). top_terms: up to
 -- five words of subjects and tags used by at least two of the surge's tickets whose share there is
 -- at least $surge_term_min_lift times their share of all tickets, commonest first, each with its
 -- tickets: 'mobile (14), crash (11)'. incident_id: the incident running during the surge, from
@@ -209,7 +210,9 @@ final as (
         runs.peak_at,
         peaks.tickets as peak_tickets,
         peaks.baseline_tickets as peak_baseline_tickets,
-        peaks.tickets / nullif(peaks.baseline_tickets, 0) as peak_ratio
+        peaks.tickets / nullif(peaks.baseline_tickets, 0) as peak_ratio,
+        coalesce(surge_accounts.accounts, 0) * epoch(runs.ended_at - runs.started_at) / 3600.0
+        as customer_hours
     from runs
     cross join has_accounts
     inner join peaks on peaks.surge_id = runs.surge_id

@@ -73,7 +73,6 @@ impact_complainers as (
         on customer_impact_window_rows.incident_id = related_ticket_rows.incident_id
     where
         related_ticket_rows.account_id is not null
-        and related_ticket_rows.link <> 'suspect'
         and related_ticket_rows.created_at
         between customer_impact_window_rows.customer_impact_start
         and customer_impact_window_rows.customer_impact_end
@@ -91,8 +90,7 @@ repeats as (
             later_tickets.incident_id = impact_complainers.incident_id
             and later_tickets.account_id = impact_complainers.account_id
     where
-        later_tickets.link <> 'suspect'
-        and later_tickets.created_at > checks.resolved_at
+        later_tickets.created_at > checks.resolved_at
         and later_tickets.created_at <= checks.check_due_at
         and later_tickets.created_at > impact_complainers.first_ticket_at
     group by impact_complainers.incident_id
@@ -106,8 +104,7 @@ open_tickets as (
     inner join checks on checks.incident_id = related_ticket_rows.incident_id
     inner join ticket_rows on ticket_rows.ticket_id = related_ticket_rows.ticket_id
     where
-        related_ticket_rows.link <> 'suspect'
-        and related_ticket_rows.created_at <= checks.checked_at
+        related_ticket_rows.created_at <= checks.checked_at
         and (ticket_rows.solved_at is null or ticket_rows.solved_at > checks.checked_at)
     group by related_ticket_rows.incident_id
 ),

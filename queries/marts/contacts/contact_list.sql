@@ -69,7 +69,7 @@ ticketed as (
     from related_ticket_rows
     inner join ticket_rows on ticket_rows.ticket_id = related_ticket_rows.ticket_id
     left join ticket_flags on ticket_flags.ticket_id = related_ticket_rows.ticket_id
-    where related_ticket_rows.account_id is not null and related_ticket_rows.link <> 'suspect'
+    where related_ticket_rows.account_id is not null
     group by related_ticket_rows.incident_id, related_ticket_rows.account_id
 ),
 

@@ -62,7 +62,6 @@ related_signals as (
         ) as urgent_tickets
     from related_ticket_rows
     inner join ticket_signal_rows on ticket_signal_rows.ticket_id = related_ticket_rows.ticket_id
-    where related_ticket_rows.link <> 'suspect'
     group by related_ticket_rows.incident_id
 ),
 

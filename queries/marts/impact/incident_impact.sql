@@ -26,11 +26,13 @@
 -- such update); positive customers_first_minutes = customers wrote before the first status
 -- update. Affected accounts (the contract column) are those of related tickets; reached accounts
 -- add the incident's quiet accounts (incident_reach), behind suggested_severity
--- (incident_severity). Suspect links (ticket_links) count only in suspect_links.
+-- (incident_severity). suspect_links counts the incident's rows of suspect_links, which no other
+-- figure counts.
 -- postmortem: the first one published (first_postmortems). postmortem_on_time is false when it
 -- came later than $postmortem_due_days days after resolved_at, or when none came and the due date
 -- is past the data's end; empty while not yet due. ticket_count_gap = related_tickets -
 -- stated_ticket_count (positive = the postmortem counts fewer tickets than were related).
+-- time_to_detect_minutes and time_to_mitigate_minutes are incident_response_times'.
 -- epoch() of an interval and len() of a list are DuckDB's.
 
 with
@@ -83,6 +85,20 @@ incident_voice_rows as (
     select * from incident_voice
 ),
 
+incident_response_time_rows as (
+    select * from incident_response_times
+),
+
+suspect_link_rows as (
+    select * from suspect_links
+),
+
+suspect_counts as (
+    select incident_id, count(*) as suspect_links
+    from suspect_link_rows
+    group by incident_id
+),
+
 has_tickets as (
     select exists(select 1 from ticket_rows) as yes
 ),
@@ -124,7 +140,7 @@ final as (
         as linked_tickets,
         case when windows.has_tickets then coalesce(counts.suggested_tickets, 0) end
         as suggested_tickets,
-        case when windows.has_tickets then coalesce(counts.suspect_links, 0) end
+        case when windows.has_tickets then coalesce(suspect_counts.suspect_links, 0) end
         as suspect_links,
         case when windows.has_tickets then coalesce(counts.affected_accounts, 0) end
         as affected_accounts,
@@ -183,8 +199,8 @@ final as (
         end as stated_accounts,
         windows.detected_at,
         windows.mitigated_at,
-        epoch(windows.detected_at - windows.started_at) / 60.0 as time_to_detect_minutes,
-        epoch(windows.mitigated_at - windows.started_at) / 60.0 as time_to_mitigate_minutes,
+        incident_response_time_rows.time_to_detect_minutes,
+        incident_response_time_rows.time_to_mitigate_minutes,
         case when windows.has_tickets then coalesce(counts.related_tickets, 0) end
         as related_tickets,
         windows.customer_impact_start,
@@ -226,6 +242,9 @@ final as (
     left join first_postmortem_rows on first_postmortem_rows.incident_id = windows.incident_id
     left join incident_quiet_rows on incident_quiet_rows.incident_id = windows.incident_id
     left join incident_voice_rows on incident_voice_rows.incident_id = windows.incident_id
+    left join incident_response_time_rows
+        on incident_response_time_rows.incident_id = windows.incident_id
+    left join suspect_counts on suspect_counts.incident_id = windows.incident_id
 )
 
 select * from final

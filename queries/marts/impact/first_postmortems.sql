@@ -5,7 +5,7 @@
 -- columns: incident_id, postmortem_id, published_at, named_accounts, stated_ticket_count,
 --          unnamed_affected_accounts
 -- The first one published (unpublished ones last, then by id). unnamed_affected_accounts: the
--- accounts of related tickets (suspect links aside) the postmortem does not name.
+-- accounts of related tickets the postmortem does not name.
 
 with
 
@@ -39,7 +39,7 @@ firsts as (
 affected as (
     select distinct incident_id, account_id
     from related_ticket_rows
-    where account_id is not null and link <> 'suspect'
+    where account_id is not null
 ),
 
 unnamed as (

@@ -2,12 +2,11 @@
 -- grain:   one row per incident with a related ticket
 -- key:     incident_id
 -- params:  $long_tail_days
--- columns: incident_id, related_tickets, linked_tickets, suggested_tickets, suspect_links,
---          affected_accounts, tickets_after_resolved, long_tail_tickets, last_related_activity_at
--- Suspect links (see ticket_links) are counted in suspect_links only. last_related_activity_at
--- is the newest related ticket or comment on one by anyone but the system. tickets_after_resolved
--- and long_tail_tickets (more than $long_tail_days days after resolved_at) are empty while the
--- incident is ongoing.
+-- columns: incident_id, related_tickets, linked_tickets, suggested_tickets, affected_accounts,
+--          tickets_after_resolved, long_tail_tickets, last_related_activity_at
+-- last_related_activity_at is the newest related ticket or comment on one by anyone but the
+-- system. tickets_after_resolved and long_tail_tickets (more than $long_tail_days days after
+-- resolved_at) are empty while the incident is ongoing.
 
 with
 
@@ -33,20 +32,16 @@ last_comments as (
 final as (
     select
         related_ticket_rows.incident_id,
-        count(*) filter (where related_ticket_rows.link <> 'suspect') as related_tickets,
+        count(*) as related_tickets,
         count(*) filter (where related_ticket_rows.link = 'linked') as linked_tickets,
         count(*) filter (where related_ticket_rows.link = 'suggested') as suggested_tickets,
-        count(*) filter (where related_ticket_rows.link = 'suspect') as suspect_links,
-        count(distinct related_ticket_rows.account_id) filter (
-            where related_ticket_rows.link <> 'suspect'
-        ) as affected_accounts,
+        count(distinct related_ticket_rows.account_id) as affected_accounts,
         case
             when not any_value(incident_window_rows.is_ongoing)
                 then
                     count(*) filter (
                         where
-                            related_ticket_rows.link <> 'suspect'
-                            and related_ticket_rows.created_at > incident_window_rows.resolved_at
+                            related_ticket_rows.created_at > incident_window_rows.resolved_at
                     )
         end as tickets_after_resolved,
         case
@@ -54,14 +49,12 @@ final as (
                 then
                     count(*) filter (
                         where
-                            related_ticket_rows.link <> 'suspect'
-                            and related_ticket_rows.created_at
+                            related_ticket_rows.created_at
                             > incident_window_rows.resolved_at + $long_tail_days * interval '1 day'
                     )
         end as long_tail_tickets,
-        max(greatest(related_ticket_rows.created_at, last_comments.last_comment_at)) filter (
-            where related_ticket_rows.link <> 'suspect'
-        ) as last_related_activity_at
+        max(greatest(related_ticket_rows.created_at, last_comments.last_comment_at))
+        as last_related_activity_at
     from related_ticket_rows
     inner join incident_window_rows
         on incident_window_rows.incident_id = related_ticket_rows.incident_id

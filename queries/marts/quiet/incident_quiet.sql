@@ -7,7 +7,7 @@
 --          placebo_accounts, placebo_quiet_accounts, placebo_quiet_rate_pct, control_accounts,
 --          control_quiet_accounts, control_quiet_rate_pct, excess_quiet_rate_pct,
 --          excess_compared_with, not_judged_reason, is_exposed_on_any_feature,
---          other_exposed_baseline_daily
+--          other_exposed_baseline_daily, start_day, exposure_first_day, affected_features
 -- A rate is quiet accounts / eligible accounts, in percent: eligible = judged, baseline at least
 -- the minimum, not already quiet (quiet_accounts' rule). Placebo: the same exposed accounts, the
 -- same rule, measured $placebo_offset_days earlier (quiet_windows; empty when the usage data does
@@ -23,6 +23,8 @@
 -- usage data). other_exposed_baseline_daily: the summed baseline daily mean of the exposed
 -- accounts not judged quiet (incident_exposure's), for the Incident page's timeline; empty when
 -- the baseline window is outside the usage data or no such account was exposed.
+-- start_day, exposure_first_day, affected_features: quiet_windows', for the same page to find the
+-- exposed accounts again.
 
 with
 
@@ -65,6 +67,9 @@ counted as (
     select
         quiet_window_rows.incident_id,
         quiet_window_rows.not_judged_reason,
+        quiet_window_rows.start_day,
+        quiet_window_rows.exposure_first_day,
+        quiet_window_rows.affected_features,
         incident_exposure_rows.is_exposed_on_any_feature,
         case
             when quiet_window_rows.has_baseline_window
@@ -144,7 +149,10 @@ final as (
         end as excess_compared_with,
         not_judged_reason,
         is_exposed_on_any_feature,
-        other_exposed_baseline_daily
+        other_exposed_baseline_daily,
+        start_day,
+        exposure_first_day,
+        affected_features
     from rates
 )
 
