@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 
 from aftermath import export
-from aftermath.build.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.demo import write_demo
 from aftermath.errors import InputError
 from aftermath.ingest.discover import is_uri
+from aftermath.pipeline.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.progress import Progress
 from aftermath.pull import DEFAULT_OUT, SOURCES, Job, pull
 from aftermath.pull.config import DEFAULT_CONFIG, read_config
