@@ -107,8 +107,12 @@ def keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
 
 
+def zendesk_at(base_url: str, out: Path, *more: str) -> int:
+    return pull("zendesk", "--base-url", base_url, "--out", str(out), *more)
+
+
 def zendesk(server: HTTPServer, out: Path, *more: str) -> int:
-    return pull("zendesk", "--base-url", server.url_for("/"), "--out", str(out), *more)
+    return zendesk_at(server.url_for("/"), out, *more)
 
 
 def test_pull_then_pull_again_from_the_saved_cursors(
@@ -122,10 +126,12 @@ def test_pull_then_pull_again_from_the_saved_cursors(
     assert "Zendesk: server error (503), waiting 0 s" in captured.err
     # 2024-01-01T00:00:00Z is 1704067200 in epoch seconds.
     assert fake.first_event_start == "1704067200"
-    assert asked(httpserver, "/api/v2/incremental/tickets/cursor.json")[0] == {
-        "include": "metric_sets",
-        "start_time": "1704067200",
-    }
+    # The side-load goes on with the cursor (after_url leaves it out); the 429 asked again.
+    assert asked(httpserver, "/api/v2/incremental/tickets/cursor.json") == [
+        {"include": "metric_sets", "start_time": "1704067200"},
+        {"cursor": "c1", "include": "metric_sets"},
+        {"cursor": "c1", "include": "metric_sets"},
+    ]
     # 4 fixture + 7 real = 11 tickets; 5 of the 6 events carry a comment (one is a status change).
     assert "11 tickets (11 new, 0 changed), 5 ticket events (5 new, 0 changed)" in captured.out
     # The authors 1 (the trigger), 900 and 7001 asked in one call; 1 is not a user Zendesk has.
@@ -220,4 +226,27 @@ def test_keys_come_from_the_environment(
     assert capsys.readouterr().err == (
         "aftermath: Zendesk: ZENDESK_API_TOKEN is not set; export it in the environment (keys "
         "are never read from the command line or written anywhere)\n"
+    )
+
+
+def test_a_base_url_that_is_no_address(tmp_path: Path, keys: None, capsys) -> None:
+    assert zendesk_at("acme.example.com/api", tmp_path) == 1
+    assert capsys.readouterr().err == (
+        "aftermath: Zendesk: 'acme.example.com/api' is not a web address (https://...)\n"
+    )
+
+
+def test_a_cursor_that_does_not_move_is_stopped(
+    httpserver: HTTPServer, tmp_path: Path, keys: None, capsys
+) -> None:
+    stuck = httpserver.url_for("/api/v2/incremental/tickets/cursor.json?cursor=same")
+    httpserver.expect_request("/api/v2/incremental/tickets/cursor.json").respond_with_json(
+        {"tickets": [], "after_cursor": "same", "after_url": stuck, "end_of_stream": False}
+    )
+    assert zendesk(httpserver, tmp_path, "--quiet") == 1
+    # The first page, then the stuck cursor once; its second naming is refused.
+    assert len(httpserver.log) == 2
+    assert capsys.readouterr().err == (
+        "aftermath: Zendesk: the API named a page it had already given "
+        "(127.0.0.1/api/v2/incremental/tickets/cursor.json); stopped there\n"
     )

@@ -104,6 +104,8 @@ class Api:
                 response = self.client.request(
                     call.method, path, params=call.params or None, json=call.body
                 )
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
+                raise PullError(f"{self.vendor}: not a web address ({e})") from None
             except httpx.ConnectError as e:
                 host = httpx.URL(str(self.client.base_url)).host
                 raise PullError(
@@ -227,23 +229,39 @@ NextCall = Callable[[dict, Call], Call | None]
 
 
 def pages(api: Api, first: Call, following: NextCall) -> Iterator[dict]:
-    """Every page from `first` on, each asked for as `following` says."""
+    """Every page from `first` on, each asked for as `following` says; an API that names a page
+    it already gave (a cursor that does not move) is stopped, not followed for ever."""
     call: Call | None = first
+    seen: set[str] = set()
     while call is not None:
+        asked = json.dumps([call.method, call.path, call.params, call.body], sort_keys=True)
+        if asked in seen:
+            raise PullError(
+                f"{api.vendor}: the API named a page it had already given "
+                f"({api._where(api.client.base_url.join(call.path))}); stopped there"
+            )
+        seen.add(asked)
         page = api.json(call)
         yield page
         call = following(page, call)
 
 
-def next_link(link: str, done: Callable[[dict], bool] = lambda page: False) -> NextCall:
+def next_link(
+    link: str, done: Callable[[dict], bool] = lambda page: False, carry: tuple[str, ...] = ()
+) -> NextCall:
     """A page names the next one's URL under `link` (Zendesk `after_url`, `next_page`); the
-    last page has none, or says so (`done`, e.g. Zendesk's `end_of_stream`)."""
+    last page has none, or says so (`done`, e.g. Zendesk's `end_of_stream`). The parameters
+    named in `carry` (a side-load) go on to the next call when its URL leaves them out."""
 
     def following(page: dict, call: Call) -> Call | None:
         url = page.get(link)
         if not url or done(page):
             return None
-        return Call(url, method=call.method, body=call.body)
+        asked = dict(httpx.URL(call.path).params) | call.params
+        given = httpx.URL(url).params
+        kept = {k: asked[k] for k in carry if k in asked and k not in given}
+        # The parameters join the URL's own: httpx's `params` would replace its query.
+        return Call(str(httpx.URL(url).copy_merge_params(kept)), method=call.method, body=call.body)
 
     return following
 

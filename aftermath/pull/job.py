@@ -54,5 +54,8 @@ class Job:
     def api(self, base_url: str, **kwargs) -> Api:
         """The vendor's API at `base_url` (--base-url wins), with every key as a secret to
         scrub from messages."""
+        url = self.base_url or base_url
+        if not url.lower().startswith(("https://", "http://")):
+            raise PullError(f"{self.title}: {url!r} is not a web address (https://...)")
         secrets = tuple(kwargs.pop("secrets", ()))
-        return Api(self.title, self.base_url or base_url, self.progress, secrets=secrets, **kwargs)
+        return Api(self.title, url, self.progress, secrets=secrets, **kwargs)

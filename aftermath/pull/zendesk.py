@@ -64,7 +64,9 @@ def pull(job: Job, output: Output) -> tuple[list[Records], dict]:
             "api/v2/incremental/tickets/cursor.json",
             {"include": "metric_sets", **({"cursor": cursor} if cursor else {"start_time": since})},
         )
-        for n, page in enumerate(pages(api, first, next_link("after_url", _is_last)), 1):
+        for n, page in enumerate(
+            pages(api, first, next_link("after_url", _is_last, carry=("include",))), 1
+        ):
             tickets.upsert(listed(api, page, "tickets"))
             tickets.side("metric_sets", page.get("metric_sets") or [])
             cursor = page.get("after_cursor") or cursor
@@ -77,7 +79,9 @@ def pull(job: Job, output: Output) -> tuple[list[Records], dict]:
             {"start_time": start, "include": "comment_events", "per_page": EVENTS_PER_PAGE},
         )
         authors: set[str] = set()
-        for n, page in enumerate(pages(api, first, next_link("next_page", _is_last)), 1):
+        for n, page in enumerate(
+            pages(api, first, next_link("next_page", _is_last, carry=("include", "per_page"))), 1
+        ):
             commented = [e for e in listed(api, page, "ticket_events") if _comments(e)]
             events.upsert(commented)
             authors |= {_author(e, c) for e in commented for c in _comments(e)}
