@@ -201,6 +201,9 @@ def main() -> None:
         "--wait", type=float, default=60, help="seconds before a page is unfinished"
     )
     parser.add_argument("--swap-every", type=float, help="replace the database every N seconds")
+    parser.add_argument(
+        "--pages-each", type=int, help="each person opens this many pages (default every page)"
+    )
     args = parser.parse_args()
     paths = [p.format(incident=args.incident) for p in PAGES]
     lines = [
@@ -209,7 +212,17 @@ def main() -> None:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for count in [int(n) for n in args.sessions.split(",")]:
-        result = asyncio.run(run(args.db, count, args.ramp, args.wait, paths, args.swap_every))
+        result = asyncio.run(
+            run(
+                args.db,
+                count,
+                args.ramp,
+                args.wait,
+                paths,
+                args.swap_every,
+                pages_each=args.pages_each,
+            )
+        )
         lines.append(row(result))
         print(lines[-1], file=sys.stderr, flush=True)
     print("\n".join(lines))
