@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from tests import served
 from tests.helpers import PROJECT_DIR, write_exports
 from tests.served import CHROMIUM, CHROMIUM_ARGS, DEMO_PAGES, WAIT_MS, need_chromium, settle

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.serve.config import sync_status_path
 from aftermath.serve.server import Syncer
 from tests.helpers import PROJECT_DIR, rows, write_exports
