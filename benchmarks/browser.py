@@ -32,18 +32,14 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The floor is served as `aftermath serve` serves the app.
+from aftermath.serve.server import STREAMLIT_FLAGS  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 VIEWPORT = {"width": 1440, "height": 900}
 WAIT_MS = 120_000
-STREAMLIT_FLAGS = [
-    "--server.headless",
-    "true",
-    "--browser.gatherUsageStats",
-    "false",
-    "--client.toolbarMode",
-    "minimal",
-]
 
 BARE_APP = """
 import plotly.graph_objects as go
@@ -97,8 +93,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A server in a session of its own (killed with its children), once it answers."""
+def served(
+    command: list[str], port: int, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A server in a session of its own (killed with its children), once it answers: its url and
+    its process."""
     server = subprocess.Popen(
         command,
         env={**os.environ, **(env or {})},
@@ -117,7 +116,7 @@ def served(command: list[str], port: int, env: dict[str, str] | None = None) -> 
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{command[0]} did not come up") from None
                 time.sleep(0.5)
-        yield url
+        yield url, server
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -224,13 +223,13 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         with tempfile.TemporaryDirectory() as folder:
             command, port = bare_app(Path(folder))
-            with served(command, port) as url:
+            with served(command, port) as (url, _):
                 every["floor"] = measure(browser, url, "", args.repeat)
         for pair in args.db:
             label, db = pair.split("=", 1)
             first = f"incident?incident={incidents[label]}" if label in incidents else ""
             command, port = aftermath_app(Path(db))
-            with served(command, port) as url:
+            with served(command, port) as (url, _):
                 every[label] = measure(browser, url, first, args.repeat)
         browser.close()
     floor_runs = [run for runs in every["floor"].values() for run in runs["fresh"]]

@@ -3,10 +3,16 @@
 Run by `aftermath serve` (streamlit run, with $AFTERMATH_DB naming the database).
 """
 
+from datetime import timedelta
+
 import duckdb
 import streamlit as st
 
+from aftermath.format import duration_text
 from dashboard import access, db, filters
+
+# Data a day old is yesterday's: a nightly sync has missed a night.
+STALE_AFTER = timedelta(days=1)
 
 # A narrow sidebar (it holds the pages and the zone) leaves the tables their 1440 px screen.
 st.set_page_config(
@@ -51,7 +57,18 @@ if not db.exists():
     )
     st.stop()
 
+db.begin_run()
 st.sidebar.caption(f"Database: {db.db_path().name}")
+loaded, age = db.loaded_at(), db.data_age()
+if loaded is not None:
+    st.sidebar.caption(
+        f"Data loaded {db.zone_time(loaded, db.zone()):%Y-%m-%d %H:%M} ({db.zone()})"
+    )
+    if age > STALE_AFTER:
+        st.sidebar.warning(
+            f"The data is {duration_text(age.total_seconds() / 60)} old: nothing newer has been "
+            "loaded. The Data page says whether a sync failed."
+        )
 try:
     page.run()
 except duckdb.CatalogException as e:

@@ -25,6 +25,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WAIT_MS = 60_000
+# url path → charts the page draws on the demo data.
+DEMO_PAGES = {
+    "": 1,
+    "incident?incident=INC-305": 1,
+    "undeclared": 1,
+    "trends": 3,
+    "quiet_accounts": 1,
+    "follow_ups": 2,
+    "process": 3,
+    "data": 0,
+}
 # Up to a minute for Streamlit to start on a busy machine: a readiness wait, not a timing.
 START_SECONDS = 60
 

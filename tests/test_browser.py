@@ -15,22 +15,11 @@ import pytest
 from aftermath.pipeline.load import load
 from tests import served
 from tests.helpers import PROJECT_DIR, write_exports
-from tests.served import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, need_chromium, settle
+from tests.served import CHROMIUM, CHROMIUM_ARGS, DEMO_PAGES, WAIT_MS, need_chromium, settle
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
-# url path → charts the page draws on the demo data.
-PAGES = {
-    "": 1,
-    "incident?incident=INC-305": 1,
-    "undeclared": 1,
-    "trends": 3,
-    "quiet_accounts": 1,
-    "follow_ups": 2,
-    "process": 3,
-    "data": 0,
-}
 # A status-page history alone: incidents and their public updates, a tickets file with no rows.
 STATUS_PAGE_EXPORTS = {
     "incidents.csv": "incident_id,title,severity,services,started_at,resolved_at\n"
@@ -103,13 +92,13 @@ def screen(browser, base_url):
     context.close()
 
 
-@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("path", list(DEMO_PAGES))
 def test_every_page_draws_its_charts(page, path):
     page.goto(f"/{path}")
-    settle(page, PAGES[path])
+    settle(page, DEMO_PAGES[path])
     name = path.split("?")[0] or "overview"
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-    assert page.locator(".js-plotly-plot").count() == PAGES[path]
+    assert page.locator(".js-plotly-plot").count() == DEMO_PAGES[path]
     assert page.locator('[data-testid="stException"]').count() == 0
     # A local tool: Streamlit's "Deploy" button is not offered.
     assert page.locator('[data-testid="stAppDeployButton"]').count() == 0

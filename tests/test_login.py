@@ -14,23 +14,12 @@ import pytest
 from tests import served
 from tests.helpers import rows
 from tests.oidc_provider import Provider
-from tests.served import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, need_chromium, settle
+from tests.served import CHROMIUM, CHROMIUM_ARGS, DEMO_PAGES, WAIT_MS, need_chromium, settle
 
 pytestmark = pytest.mark.browser
 
 CLIENT_ID = "aftermath"
 CLIENT_SECRET = "test-client-secret"
-# Every page path (and one that is none), with the charts each draws for a signed-in user.
-PATHS = {
-    "": 1,
-    "incident?incident=INC-305": 1,
-    "undeclared": 1,
-    "trends": 3,
-    "quiet_accounts": 1,
-    "follow_ups": 2,
-    "process": 3,
-    "data": 0,
-}
 DATA_ELEMENTS = (
     '[data-testid="stDataFrame"], .js-plotly-plot, [data-testid="stDownloadButton"], '
     '[data-testid="stMetric"], [data-testid="stSidebarNav"]'
@@ -116,7 +105,7 @@ def _sign_in(tab, email: str) -> None:
     tab.click("#sign-in")
 
 
-@pytest.mark.parametrize("path", [*PATHS, "no_such_page"])
+@pytest.mark.parametrize("path", [*DEMO_PAGES, "no_such_page"])
 def test_a_visitor_sees_only_the_way_in(browser, login_url, customer_text, path):
     tab = _tab(browser, login_url)
     tab.goto(f"/{path}")
@@ -146,7 +135,7 @@ def test_an_allowed_user_sees_the_pages_until_signing_out(
     tab = _tab(browser, login_url)
     tab.goto("/")
     _sign_in(tab, "ana@example.com")
-    for path, charts in PATHS.items():
+    for path, charts in DEMO_PAGES.items():
         tab.goto(f"/{path}")
         settle(tab, charts)
         assert tab.locator(".js-plotly-plot").count() == charts
@@ -175,7 +164,7 @@ def test_an_allowed_user_sees_the_pages_until_signing_out(
 def test_behind_a_proxy_a_request_without_its_header_gets_nothing(
     browser, proxy_url, customer_text
 ):
-    for path in PATHS:
+    for path in DEMO_PAGES:
         tab = _tab(browser, proxy_url)
         tab.goto(f"/{path}")
         tab.get_by_text("No signed-in user came with this request").wait_for(timeout=WAIT_MS)

@@ -176,6 +176,11 @@ def secrets_toml(login: Login, port: int, client_secret: str, cookie_secret: str
     return "[auth]\n" + "\n".join(lines) + "\n"
 
 
+def sync_status_path(db: Path) -> Path:
+    """Where `serve --sync-every` keeps the last sync's outcome: beside the database."""
+    return db.with_name(db.name + ".sync.json")
+
+
 def _login(path: Path, section: dict) -> Login:
     domains = _list(path, section, "allowed_domains")
     emails = _list(path, section, "allowed_emails")

@@ -27,6 +27,7 @@ from aftermath.serve.config import (
     ServeConfig,
     is_loopback,
     secrets_toml,
+    sync_status_path,
 )
 
 NOT_LOOPBACK = (
@@ -34,6 +35,22 @@ NOT_LOOPBACK = (
     "configure [login] in --config aftermath.toml, or name the user header of the "
     "authenticating proxy in front with --behind-proxy HEADER (e.g. X-Forwarded-Email)"
 )
+# How Streamlit serves, whoever comes in. Flags, not a config.toml: that would have to sit in
+# the folder `serve` is run from, which is the user's, not ours.
+STREAMLIT_FLAGS = [
+    "--server.headless",
+    "true",
+    "--browser.gatherUsageStats",
+    "false",
+    # No "Deploy" button, no developer menu.
+    "--client.toolbarMode",
+    "minimal",
+    "--server.enableXsrfProtection",
+    "true",
+    # A server reads its code once; watching the package's files only costs CPU.
+    "--server.fileWatcherType",
+    "none",
+]
 # The cookie secret signs the login cookie: shorter keys are guessable.
 MIN_COOKIE_SECRET = 32
 # How much of a failed sync's standard error the Data page shows.
@@ -95,30 +112,13 @@ def streamlit_command(config: ServeConfig, access: Access, secrets_file: Path | 
         config.address,
         "--server.port",
         str(config.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        # No "Deploy" button, no developer menu (a config.toml would have to sit in the folder
-        # `serve` is run from, which is the user's, not ours).
-        "--client.toolbarMode",
-        "minimal",
-        "--server.enableXsrfProtection",
-        "true",
-        # A server reads its code once; watching the package's files only costs CPU.
-        "--server.fileWatcherType",
-        "none",
+        *STREAMLIT_FLAGS,
     ]
     if secrets_file is not None:
         command += ["--secrets.files", str(secrets_file)]
     if access.mode == "proxy":
         command += ["--server.trustedUserHeaders", json.dumps({access.header: "email"})]
     return command
-
-
-def sync_status_path(db: Path) -> Path:
-    """Where the last sync's outcome is kept, beside the database (the Data page reads it)."""
-    return db.with_name(db.name + ".sync.json")
 
 
 class Syncer:

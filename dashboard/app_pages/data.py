@@ -16,6 +16,16 @@ if info is not None:
         f"the newest time in the data: {newest}."
     )
 
+failed = db.failed_sync()
+if failed is not None:
+    finished, said = failed
+    st.error(
+        f"The sync at {db.zone_time(finished, db.zone()):%Y-%m-%d %H:%M} ({db.zone()}) failed, so "
+        "the pages still show the data loaded before it. It is tried again at the next interval; "
+        "what it said:"
+    )
+    st.text(said)
+
 st.subheader("Load report")
 tables.show(db.run("pages/load_summary"), tables.load_summary())
 
