@@ -1,6 +1,6 @@
 """`aftermath pull SOURCE`: a vendor's API into DIR/SOURCE/, in the vendor's own record shape.
 
-One module per vendor, each with `NAME`, `TITLE`, `KEYS` (the environment variables its keys
+One module per vendor, each with `NAME`, `KEYS` (the environment variables its keys
 come from), `options(job)` (what identifies the pull: site, query; never a key) and
 `pull(job, output)` (the kept records of each kind, and the cursors the next pull starts from).
 What the modules share: the API client and its pagination styles (`http`), the kept records,

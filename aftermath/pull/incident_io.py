@@ -15,7 +15,6 @@ from aftermath.pull.job import Job
 from aftermath.pull.store import Kind, Output, Records
 
 NAME = "incident_io"
-TITLE = "incident.io"
 KEYS = ("INCIDENT_IO_API_KEY",)
 INCIDENTS = Kind("incidents.jsonl", "incidents")
 FOLLOW_UPS = Kind("follow_ups.jsonl", "follow_ups")

@@ -12,7 +12,6 @@ from aftermath.pull.job import Job
 from aftermath.pull.store import Kind, Output, Records
 
 NAME = "intercom"
-TITLE = "Intercom"
 KEYS = ("INTERCOM_TOKEN",)
 CONVERSATIONS = Kind("conversations.jsonl", "conversations", wrapper={"type": "conversation.list"})
 TICKETS = Kind("tickets.jsonl", "tickets", wrapper={"type": "ticket.list"})

@@ -15,7 +15,6 @@ from aftermath.pull.job import Job
 from aftermath.pull.store import Kind, Output, Records
 
 NAME = "jira"
-TITLE = "Jira"
 KEYS = ("JIRA_EMAIL", "JIRA_API_TOKEN")
 ISSUES = Kind("issues.jsonl", "issues")
 PAGE_SIZE = 100

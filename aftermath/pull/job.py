@@ -13,6 +13,18 @@ DEFAULT_OUT = Path("data/exports")
 FIRST_PULL_DAYS = 730  # a first pull without --since reaches two years back
 
 
+# Each vendor as its users write it, for messages (here, not in the vendor modules, which import
+# Job: the registry that imports them would otherwise be imported back).
+TITLES = {
+    "statuspage": "Statuspage",
+    "zendesk": "Zendesk",
+    "pagerduty": "PagerDuty",
+    "incident_io": "incident.io",
+    "jira": "Jira",
+    "intercom": "Intercom",
+}
+
+
 @dataclass
 class Job:
     """What one pull is asked to do. `keys` holds the vendor's keys by variable name, read from
@@ -31,9 +43,7 @@ class Job:
 
     @property
     def title(self) -> str:
-        from aftermath.pull import SOURCES  # the registry imports the vendor modules, which use Job
-
-        return SOURCES[self.source].TITLE
+        return TITLES[self.source]
 
     def first_since(self) -> datetime:
         """Where a first pull starts: --since, else two years back (UTC)."""

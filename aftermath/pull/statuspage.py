@@ -11,7 +11,6 @@ from aftermath.pull.job import Job
 from aftermath.pull.store import Kind, Output, Records
 
 NAME = "statuspage"
-TITLE = "Statuspage"
 KEYS: tuple[str, ...] = ()
 INCIDENTS = Kind("incidents.jsonl", "incidents")
 

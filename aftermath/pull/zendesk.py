@@ -16,7 +16,6 @@ from aftermath.pull.job import Job
 from aftermath.pull.store import Kind, Output, Records, record_id
 
 NAME = "zendesk"
-TITLE = "Zendesk"
 KEYS = ("ZENDESK_EMAIL", "ZENDESK_API_TOKEN")
 TICKETS = Kind("tickets.jsonl", "tickets", sideloads={"metric_sets": record_id("ticket_id")})
 TICKET_EVENTS = Kind("ticket_events.jsonl", "ticket_events", sideloads={"users": record_id("id")})
