@@ -143,11 +143,11 @@ def test_an_allowed_user_sees_the_pages_until_signing_out(
         assert (
             "Signed in as ana@example.com" in tab.locator('[data-testid="stSidebar"]').inner_text()
         )
-        if path == "":
-            # What a visitor must not see is on the page for a user who may.
+        if path.startswith("incident"):
+            # What a visitor must not see is on the page for a user who may (the Overview's
+            # titles sit in a grid drawn on a canvas, which has no text to read).
             body = tab.inner_text("body")
             assert [text for text in customer_text if text in body] != []
-        if path.startswith("incident"):
             assert tab.locator("h1").first.inner_text() == (
                 "INC-305 · Payment gateway timeouts in billing"
             )
