@@ -9,7 +9,7 @@ import streamlit as st
 from aftermath.format import count_text, money_text
 from aftermath.queries import run_query
 from aftermath.settings import Settings
-from dashboard import charts, db, tables
+from dashboard import db, quiet_charts, tables
 
 # Every incident at once holds millions of rows at scale: the page shows the top ones.
 ROWS_SHOWN = 500
@@ -101,7 +101,9 @@ def quiet_rates(rules: Settings) -> None:
         if not db.require("usage"):
             return
         rates = db.run("pages/quiet_rates")
-        st.plotly_chart(charts.quiet_rates(rates, rules.placebo_offset_days), key="quiet_rates")
+        st.plotly_chart(
+            quiet_charts.quiet_rates(rates, rules.placebo_offset_days), key="quiet_rates"
+        )
         st.caption(
             "Accounts go quiet for reasons of their own too: the excess is the exposed accounts' "
             f"rate minus the same accounts' rate {rules.placebo_offset_days} days earlier "

@@ -15,7 +15,7 @@ from aftermath.format import (
     severity_label,
     times_normal_text,
 )
-from dashboard import charts, db, tables
+from dashboard import charts, db, incident_timeline, tables
 
 CONTACTS_SHOWN = 200
 TABS = ["Tickets", "Accounts", "Themes and action items", "Status page", "Postmortem"]
@@ -166,7 +166,9 @@ def timeline(summary: tuple, has_tickets: bool) -> None:
     windows = {**summary._asdict(), "ended_at": ongoing_end}
     comments = db.run("pages/incident_lingering_comments", incident_id=incident_id)
     activity = db.run("pages/incident_exposed_activity", incident_id=incident_id)
-    figure = charts.incident_timeline(hours, updates, comments, activity, windows, db.zone())
+    figure = incident_timeline.incident_timeline(
+        hours, updates, comments, activity, windows, db.zone()
+    )
     st.plotly_chart(figure, key="timeline", config=charts.NO_TOOLBAR)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.format import MISSING, count_text, duration_text, money_text, severity_label
-from dashboard import charts, db, tables
+from dashboard import db, overview_charts, tables
 
 
 def pick_filters() -> dict:
@@ -97,7 +97,7 @@ def headline_cards(head: tuple, ongoing: int, has_tickets: bool, has_usage: bool
 def impact_scatter(incidents: pd.DataFrame) -> None:
     """Customer impact against outage per incident; a clicked point opens its incident."""
     picked_points = st.plotly_chart(
-        charts.impact_scatter(incidents),
+        overview_charts.impact_scatter(incidents),
         key="impact_scatter",
         on_select="rerun",
         selection_mode="points",
@@ -108,7 +108,7 @@ def impact_scatter(incidents: pd.DataFrame) -> None:
     )
     points = picked_points.selection.points if picked_points else []
     if points:
-        incident_id = charts.picked_id(points[0])
+        incident_id = overview_charts.picked_id(points[0])
         st.switch_page("app_pages/incident.py", query_params={"incident": incident_id})
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from aftermath.export import safe_csv
-from dashboard import charts, db, tables
+from dashboard import db, follow_up_charts, tables
 
 st.title("Do the follow-ups answer the complaints?")
 if not db.require("incidents"):
@@ -15,7 +15,7 @@ if db.require("tickets"):
     if themes.empty:
         st.info("No related ticket shows a signal or a symptom tag yet, so there are no themes.")
     else:
-        st.plotly_chart(charts.theme_matrix(themes), key="themes")
+        st.plotly_chart(follow_up_charts.theme_matrix(themes), key="themes")
         st.markdown("**Themes no action item covers**")
         tables.show(db.run("pages/uncovered_themes"), tables.uncovered_themes())
 
@@ -48,4 +48,4 @@ if db.require("action_items"):
             mime="text/csv",
         )
     st.subheader("Action items by team")
-    st.plotly_chart(charts.team_split(db.run("pages/action_item_teams")), key="teams")
+    st.plotly_chart(follow_up_charts.team_split(db.run("pages/action_item_teams")), key="teams")

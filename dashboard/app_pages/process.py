@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, tables
+from dashboard import db, process_charts, tables
 
 st.title("How the incident process holds up")
 if not db.require("incidents"):
@@ -14,15 +14,15 @@ timeliness = db.run("pages/postmortem_timeliness")
 if db.require("postmortems"):
     counts = timeliness["postmortem_status"].value_counts()
     cards = st.columns(4, border=True)
-    for card, status in zip(cards, charts.POSTMORTEM_COLOURS, strict=True):
+    for card, status in zip(cards, process_charts.POSTMORTEM_COLOURS, strict=True):
         card.metric(status.capitalize(), int(counts.get(status, 0)))
-    st.plotly_chart(charts.postmortem_timeliness(timeliness, due_days), key="postmortems")
+    st.plotly_chart(process_charts.postmortem_timeliness(timeliness, due_days), key="postmortems")
     tables.show(timeliness, tables.timeliness(db.zone()))
 
 st.subheader("Link coverage: tickets CS linked, and tickets only suggested")
 if db.require("tickets"):
     links = db.run("pages/link_coverage")
-    st.plotly_chart(charts.link_coverage(links), key="links")
+    st.plotly_chart(process_charts.link_coverage(links), key="links")
     st.caption(
         "Suggested tickets were not linked in the help desk but match the incident's window and "
         "words: review them and link them back."
@@ -38,4 +38,6 @@ if db.require("tickets"):
 
 st.subheader("Comms gap over time")
 if db.require("tickets", "status_updates"):
-    st.plotly_chart(charts.comms_gap(db.run("pages/comms_gap_over_time"), db.zone()), key="gaps")
+    st.plotly_chart(
+        process_charts.comms_gap(db.run("pages/comms_gap_over_time"), db.zone()), key="gaps"
+    )
