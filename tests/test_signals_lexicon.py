@@ -88,7 +88,7 @@ def test_an_edited_lexicon_changes_the_matches(tmp_path):
     con = duckdb.connect(str(db))
     store_lexicon(con, lexicon_file(tmp_path, SMALL))
     con.execute(
-        f"create or replace table ticket_signals as {queries.get('marts/ticket_signals').sql}"
+        f"create or replace table ticket_signals as {queries.get('marts/voice/ticket_signals').sql}"
     )
     con.close()
     assert rows(db, "select * from ticket_signals order by all") == [

@@ -17,7 +17,7 @@ surge_ticket_rows as (
     select * from surge_tickets
 ),
 
-account_rows as (
+account_rows as not materialized (
     select * from accounts
 ),
 
