@@ -35,12 +35,16 @@ class Settings:
     min_shared_words: int = 2
     vocabulary_min_tickets: int = 2
     vocabulary_min_lift: float = 15.0
-    # A shared word is evidence only in an hour when the unlinked tickets using it stand out from
-    # its usual count for that hour of the week: more than this many times it, and more than
-    # suggest_min_spread times its square root above it (counts arriving at random spread so
-    # much), at any help desk size (queries/intermediate/tickets/surging_ticket_terms.sql).
+    # A shared word is evidence only in an hour when the tickets using it stand out from its
+    # usual count for that hour of the week: more than this many times it, and, all of a
+    # ticket's words together, more than the ordinary stream brings by chance but this % of the
+    # time (a Poisson tail bound; small, as every hour of a window is tested), at any help desk size
+    # (queries/intermediate/tickets/surging_ticket_terms.sql).
     suggest_min_lift: float = 3.0
-    suggest_min_spread: float = 2.0
+    suggest_max_chance_pct: float = 0.1
+    # ... or this % for a ticket written up to impact_gap_minutes after the incident ended, when
+    # customers write about it most.
+    suggest_near_max_chance_pct: float = 1.0
     # A ticket linked in the help desk but created this long before the start is a suspect link:
     # listed for CS to fix, moving no window and counting in no total.
     link_before_hours: int = 24

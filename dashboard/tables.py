@@ -133,6 +133,18 @@ def suspect_links(zone: str) -> Config:
     }
 
 
+def ambiguous_tickets(zone: str) -> Config:
+    return {
+        "incident_id": "incident",
+        "ticket_id": "ticket",
+        "account_id": "account",
+        "created_at": _when("created", zone),
+        "subject": col.TextColumn("subject", width="medium"),
+        "reason": col.TextColumn("why it fits this incident", width="medium"),
+        "other_reasons": col.TextColumn("and the other", width="medium"),
+    }
+
+
 def incident_accounts(rules: Settings) -> Config:
     return {
         "account_id": "account id",

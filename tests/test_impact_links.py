@@ -148,9 +148,9 @@ def test_reasons_say_why_comms_figures_are_empty(db):
 def test_a_heavy_everyday_stream_neither_floods_suggestions_nor_stretches_the_window(db):
     # "billing" is in every ordinary ticket, 6 an hour: its usual count for any hour of the week
     # is 6 (the median of the same hour's 4 earlier weeks, and 6 tickets x a share of 100 %), so
-    # it stands out above 3 x 6 = 18 and 6 + 2 x sqrt(6) = 10.9. 12:00-13:00 holds S01..S20 (20)
-    # and BG at 12:00, 12:10, ..., 12:50 (6): 26 > 18, it stands out; 11:xx (6) and every hour
-    # after 13:00 (6) do not. But a word in every ordinary ticket is never enough on its own: the
+    # it rises above 3 x 6 = 18. 12:00-13:00 holds S01..S20 (20) and BG at 12:00, 12:10, ...,
+    # 12:50 (6): 26, and 26 by chance has a bound of 6^26 / 26! (0.00004 %): it stands out;
+    # 11:xx (6) and every hour after 13:00 (6) do not rise. But a word in every ordinary ticket is never enough on its own: the
     # six "Billing question" tickets of that hour are not suggested. S01..S20 are, on "billing"
     # with the distinctive title word "failing" (their "failed", the same term; no ordinary ticket
     # uses it, so its usual count is 0 and 20 stand out). Without the hour rule the window's

@@ -4,10 +4,12 @@ One incident, INC-1 "Billing outage" (service billing), 2024-03-04 10:00-11:00 U
 From 2024-02-05 to 2024-03-03, 24 ordinary tickets a day ask about billing, one an hour, except
 Tuesday 2024-02-20, when a burst brought 600. The usual count of "billing" at 10:00 on a Monday
 is the median of the four Mondays before (1, 1, 1, 1: the Tuesday burst is no Monday's), and the
-hour's baseline of 1 ticket x the 100 % of ordinary tickets using the word is 1 too: with the
-defaults (suggest_min_lift 3, suggest_min_spread 2) the word stands out above 3 and 1 + 2 x 1.
-On the incident's day: 4 billing tickets between 10:05 and 10:20 (4: it stands out) and 3
-between 13:05 and 13:15 (3 is not more than 3: the everyday trickle).
+hour's mean of 1 ticket x the 100 % of ordinary tickets using the word is 1 too. On the
+incident's day: 4 billing tickets between 10:05 and 10:20 and 3 between 13:05 and 13:15. Counts
+arriving at random around 1 reach 4 with a chance of at most 1 / 4! = 4.2 %, 5 with 1 / 5! =
+0.8 %, 3 with 1 / 3! = 17 %: with suggest_near_max_chance_pct 5 (the incident's hours, up to
+2 hours after it) the 10:00 hour stands out (and 4 is more than suggest_min_lift 3 x 1), the
+13:00 one does not (3 is not more than 3); at the default 1 % neither does.
 """
 
 from datetime import datetime, timedelta
@@ -59,8 +61,8 @@ def suggested(db: Path) -> list[str]:
 
 
 def test_a_word_in_every_ordinary_ticket_suggests_nothing_on_its_own(exports, tmp_path):
-    # "billing" stands out at 10:00, but all the ordinary tickets use it: S0..S3 share nothing
-    # else with the incident, so nothing is suggested.
+    # "billing" does not stand out at the default 1 %, and all the ordinary tickets use it:
+    # S0..S3 share nothing else with the incident, so nothing is suggested.
     load(exports, tmp_path / "a.duckdb")
     assert suggested(tmp_path / "a.duckdb") == []
 
@@ -71,27 +73,33 @@ ALONE = "everyday_min_background_pct=101"
 
 
 def test_only_the_hour_where_the_word_stands_out_is_suggested(exports, tmp_path):
-    load(exports, tmp_path / "b.duckdb", settings=DEFAULTS.with_overrides([ALONE]))
+    settings = DEFAULTS.with_overrides([ALONE, "suggest_near_max_chance_pct=5"])
+    load(exports, tmp_path / "b.duckdb", settings=settings)
     assert suggested(tmp_path / "b.duckdb") == ["S0", "S1", "S2", "S3"]
 
 
+def test_at_the_default_chance_four_against_one_is_not_enough(exports, tmp_path):
+    load(exports, tmp_path / "c.duckdb", settings=DEFAULTS.with_overrides([ALONE]))
+    assert suggested(tmp_path / "c.duckdb") == []
+
+
 def test_without_the_hour_rule_every_billing_ticket_in_the_window_is_suggested(exports, tmp_path):
-    # Lift and spread 0: any hour with a ticket counts, so the 13:00 trickle joins in.
-    settings = DEFAULTS.with_overrides([ALONE, "suggest_min_lift=0", "suggest_min_spread=0"])
-    load(exports, tmp_path / "c.duckdb", settings=settings)
-    assert suggested(tmp_path / "c.duckdb") == ["L0", "L1", "L2", "S0", "S1", "S2", "S3"]
+    # Lift 0 and any chance: every hour with a ticket counts, so the 13:00 trickle joins in.
+    anything = [
+        "suggest_min_lift=0",
+        "suggest_max_chance_pct=100",
+        "suggest_near_max_chance_pct=100",
+    ]
+    settings = DEFAULTS.with_overrides([ALONE, *anything])
+    load(exports, tmp_path / "d.duckdb", settings=settings)
+    assert suggested(tmp_path / "d.duckdb") == ["L0", "L1", "L2", "S0", "S1", "S2", "S3"]
 
 
 def test_a_stricter_lift_drops_the_surge_too(exports, tmp_path):
     # 4 tickets in the hour against 1 usual: lift 4 needs more than 4.
-    settings = DEFAULTS.with_overrides([ALONE, "suggest_min_lift=4"])
-    load(exports, tmp_path / "d.duckdb", settings=settings)
-    assert suggested(tmp_path / "d.duckdb") == []
-
-
-def test_a_wider_spread_drops_the_surge_too(exports, tmp_path):
-    # 4 against 1 usual: a spread of 3 needs more than 1 + 3 x sqrt(1) = 4.
-    settings = DEFAULTS.with_overrides([ALONE, "suggest_min_spread=3"])
+    settings = DEFAULTS.with_overrides(
+        [ALONE, "suggest_near_max_chance_pct=5", "suggest_min_lift=4"]
+    )
     load(exports, tmp_path / "e.duckdb", settings=settings)
     assert suggested(tmp_path / "e.duckdb") == []
 
