@@ -45,7 +45,7 @@ incident_term_rows as (
     select * from incident_terms
 ),
 
-suggestion_candidate_rows as (
+suggestion_candidate_rows as not materialized (
     select * from suggestion_candidates
 ),
 

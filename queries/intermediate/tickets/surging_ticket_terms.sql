@@ -36,7 +36,7 @@ tickets_hourly_rows as (
     select * from tickets_hourly
 ),
 
-baseline_hour_rows as (
+baseline_hour_rows as not materialized (
     select * from baseline_hours
 ),
 
