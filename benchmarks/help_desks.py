@@ -24,7 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-TRUTH_FILE = ".truth.parquet"
+from benchmarks.generate import TRUTH_FILE
+
 FIRST_DAY = datetime(2026, 2, 2)
 DAYS = 34
 INCIDENT_DAY = datetime(2026, 3, 4)

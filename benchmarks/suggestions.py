@@ -74,6 +74,24 @@ select
 """
 
 
+def load_and_measure(folder: Path, db: Path, measures: str, extra: str = "select 1") -> tuple:
+    """Load folder into db, then run measures (one row, as a dict) and extra (all rows) on it
+    against the folder's answer key; the row gains load_seconds."""
+    started = time.perf_counter()
+    load(folder, db)
+    load_seconds = time.perf_counter() - started
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cur = con.execute(measures, {"truth": str(folder / generate.TRUTH_FILE)})
+        names = [d[0] for d in cur.description]
+        row = dict(zip(names, cur.fetchall()[0], strict=True))
+        extra_rows = con.execute(extra).fetchall()
+    finally:
+        con.close()
+    row["load_seconds"] = round(load_seconds, 1)
+    return row, extra_rows
+
+
 def measure(scale: float, seed: int = 1) -> dict:
     folder = DATA / f"scale-{scale:g}"
     manifest = generate.read_manifest(folder)
@@ -83,19 +101,8 @@ def measure(scale: float, seed: int = 1) -> dict:
         or not (folder / generate.TRUTH_FILE).is_file()
     ):
         generate.generate(scale, folder, seed)
-    db = DATA / f"suggestions-{scale:g}.duckdb"
-    started = time.perf_counter()
-    load(folder, db)
-    load_seconds = time.perf_counter() - started
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cur = con.execute(MEASURES, {"truth": str(folder / generate.TRUTH_FILE)})
-        names = [d[0] for d in cur.description]
-        row = dict(zip(names, cur.fetchall()[0], strict=True))
-    finally:
-        con.close()
+    row, _ = load_and_measure(folder, DATA / f"suggestions-{scale:g}.duckdb", MEASURES)
     row["scale"] = scale
-    row["load_seconds"] = round(load_seconds, 1)
     row["precision"] = (
         row["true_pairs"] / row["suggested_pairs"] if row["suggested_pairs"] else None
     )
@@ -139,19 +146,10 @@ GRID_DAILY = (50, 200, 1000, 5000)
 def measure_cell(folder: Path, daily: int, tags: bool, incidents: int) -> dict:
     """One help desk of the grid, written, loaded and scored against its answer key."""
     help_desks.write(folder, daily, tags, incidents)
-    db = folder / "suggestions.duckdb"
-    started = time.perf_counter()
-    load(folder, db)
-    load_seconds = time.perf_counter() - started
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cur = con.execute(GRID_MEASURES, {"truth": str(folder / help_desks.TRUTH_FILE)})
-        names = [d[0] for d in cur.description]
-        row = dict(zip(names, cur.fetchall()[0], strict=True))
-        impact = con.execute(GRID_IMPACT).fetchall()
-    finally:
-        con.close()
-    row.update(daily=daily, tags=tags, incidents=incidents, load_seconds=round(load_seconds, 1))
+    row, impact = load_and_measure(
+        folder, folder / "suggestions.duckdb", GRID_MEASURES, GRID_IMPACT
+    )
+    row.update(daily=daily, tags=tags, incidents=incidents)
     row["precision"] = (
         row["true_pairs"] / row["suggested_pairs"] if row["suggested_pairs"] else None
     )

@@ -135,11 +135,7 @@ def suspect_links(zone: str) -> Config:
 
 def ambiguous_tickets(zone: str) -> Config:
     return {
-        "incident_id": "incident",
-        "ticket_id": "ticket",
-        "account_id": "account",
-        "created_at": _when("created", zone),
-        "subject": col.TextColumn("subject", width="medium"),
+        **suspect_links(zone),
         "reason": col.TextColumn("why it fits this incident", width="medium"),
         "other_reasons": col.TextColumn("and the other", width="medium"),
     }
