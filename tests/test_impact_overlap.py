@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from tests.helpers import rows, write_exports
 
 OWN_TICKETS = [
