@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import db, process_charts, tables
+from dashboard import db, incident_sections, process_charts, tables
 
 st.title("How the incident process holds up")
 if not db.require("incidents"):
@@ -35,6 +35,7 @@ if db.require("tickets"):
             "move no window and count in no total until the link is fixed."
         )
         st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
+    incident_sections.ambiguous_tickets(None)
 
 st.subheader("Comms gap over time")
 if db.require("tickets", "status_updates"):
