@@ -48,6 +48,11 @@ def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
     accounts = query_rows(con, "pages/incident_accounts", incident_id=incident_id)
     parts = [
         _headline(s, accounts),
+        _tasks(
+            s,
+            query_rows(con, "pages/incident_tasks", incident_id=incident_id),
+            query_rows(con, "pages/incident_ticket_groups", incident_id=incident_id),
+        ),
         _quotes(query_rows(con, "pages/report_quotes", incident_id=incident_id)),
         _themes(s, query_rows(con, "pages/incident_themes", incident_id=incident_id)),
         _still_open(
@@ -182,6 +187,47 @@ def _accounts_line(s: dict, accounts: list[dict]) -> str:
     if already:
         text += f"; {_count(already, 'account')} already quiet before it, not counted"
     return text + "."
+
+
+# pages/incident_ticket_groups' groupings besides the task, as the report names them, and what
+# their empty group means.
+GROUPINGS = {"symptom": ("symptom", "no symptom tag"), "segment": ("customer type", "no segment")}
+
+
+def _tasks(s: dict, tasks: list[dict], groups: list[dict]) -> str:
+    lines = ["### What customers were trying to do", ""]
+    if s["linked_tickets"] is None:
+        return "\n".join([*lines, f"Not measured ({md_text(s['customer_impact_reason'])})."])
+    if s["linked_tickets"] + s["suggested_tickets"] == 0:
+        return "\n".join([*lines, "No related ticket."])
+    if not tasks:
+        lines.append(
+            "No related ticket names a task of the lexicon's [tasks] (queries/lexicon.toml)."
+        )
+    else:
+        lines += [
+            "| task | tickets | accounts | MRR | in their words |",
+            "|---|---:|---:|---:|---|",
+        ]
+        lines += [
+            f"| {md_text(t['task'])} | {t['tickets']} | {t['accounts']} | {money_text(t['mrr'])} "
+            f"| “{md_text(_shorten(t['example']))}” |"
+            for t in tasks
+        ]
+        untasked = sum(
+            g["tickets"] for g in groups if g["grouping"] == "task" and g["group_name"] is None
+        )
+        if untasked:
+            lines += ["", f"{_count(untasked, 'related ticket')} named no task."]
+    lines.append("")
+    for grouping, (label, empty) in GROUPINGS.items():
+        shown = [
+            f"{md_text(g['group_name'] or empty)} {g['tickets']}"
+            for g in groups
+            if g["grouping"] == grouping
+        ]
+        lines.append(f"- **Tickets by {label}:** {', '.join(shown) or 'none'}.")
+    return "\n".join(lines)
 
 
 def _quotes(candidates: list[dict]) -> str:

@@ -11,7 +11,14 @@ from aftermath.format import count_text, duration_text, money_text, or_reason, s
 from dashboard import charts, db, tables
 
 CONTACTS_SHOWN = 200
-TABS = ["Tickets", "Accounts", "Themes and action items", "Status page", "Postmortem"]
+TABS = [
+    "Tickets",
+    "Support review",
+    "Accounts",
+    "Themes and action items",
+    "Status page",
+    "Postmortem",
+]
 
 
 def pick_incident() -> tuple[str, str]:

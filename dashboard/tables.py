@@ -317,3 +317,22 @@ def table_spans(zone: str) -> Config:
 
 def uncovered_themes() -> Config:
     return {"incident_ids": "incidents (ids)", "tickets": col.NumberColumn("related tickets")}
+
+
+def tasks() -> Config:
+    return {
+        "task": col.TextColumn("trying to", width="medium"),
+        "tickets": col.NumberColumn("tickets", width="small"),
+        "accounts": col.NumberColumn("accounts", width="small"),
+        "mrr": col.NumberColumn("MRR", format="dollar", width="small"),
+        "example": col.TextColumn("in their words", width="large"),
+    }
+
+
+def ticket_groups(label: str) -> Config:
+    return {
+        "group_name": col.TextColumn(label, width="medium"),
+        "tickets": col.NumberColumn("tickets", width="small"),
+        "accounts": col.NumberColumn("accounts", width="small"),
+        "mrr": col.NumberColumn("MRR", format="dollar", width="small"),
+    }

@@ -43,6 +43,7 @@ LOADED_TABLES = (
     "lexicon_exclusions",
     "theme_tags",
     "theme_synonyms",
+    "lexicon_tasks",
     "load_info",
 )
 # Small data by default: Spark's 200 shuffle partitions would make thousands of tiny tasks.

@@ -1,0 +1,44 @@
+"""The Incident page's support-led review, one function each: what the customers were trying to
+do, how their tickets split by symptom and customer type (and, later, which replies calmed them)."""
+
+import streamlit as st
+
+from aftermath.format import count_text
+from dashboard import db, tables
+
+# The Incident page's ticket groupings: (grouping in pages/incident_ticket_groups, heading,
+# what the empty group means).
+GROUPINGS = (
+    ("symptom", "symptom", "no symptom tag"),
+    ("segment", "customer type", "no known segment"),
+)
+
+
+def tasks_and_groups(summary: tuple) -> None:
+    """The customer tasks with a quote each, then the tickets by symptom and by customer type."""
+    if not db.require("tickets"):
+        return
+    incident_id = summary.incident_id
+    st.markdown("**What were the customers trying to do?**")
+    tasks = db.run("pages/incident_tasks", incident_id=incident_id)
+    groups = db.run("pages/incident_ticket_groups", incident_id=incident_id)
+    by_task = groups[groups["grouping"] == "task"]
+    untasked = by_task.loc[by_task["group_name"].isna(), "tickets"].sum()
+    if tasks.empty:
+        st.info(
+            "No related ticket names a task of the lexicon's `[tasks]` (queries/lexicon.toml): "
+            "add the phrases your customers use and load again."
+        )
+    else:
+        st.caption(
+            f"From the phrases of the lexicon's `[tasks]`; a ticket naming two tasks counts in "
+            f"both. {count_text(untasked)} of {count_text(summary.linked_tickets + summary.suggested_tickets)} "
+            "related tickets name no task."
+        )
+        tables.show(tasks, tables.tasks())
+    columns = st.columns(len(GROUPINGS))
+    for column, (grouping, label, empty) in zip(columns, GROUPINGS, strict=True):
+        shown = groups[groups["grouping"] == grouping].drop(columns="grouping")
+        with column:
+            st.markdown(f"**Tickets by {label}**")
+            tables.show(shown.fillna({"group_name": f"({empty})"}), tables.ticket_groups(label))

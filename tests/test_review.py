@@ -1,0 +1,78 @@
+"""The support-led review on tests/fixtures/review (every figure worked out by hand in its
+README.md): what customers were trying to do, and how their tickets split."""
+
+from pathlib import Path
+
+import pytest
+
+from aftermath.build.load import load
+from tests.helpers import page_frame, rows
+
+FIXTURE = Path(__file__).parent / "fixtures" / "review"
+NEVER_QUOTED = "Question about export"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("review") / "r.duckdb"
+    load(FIXTURE, path)
+    return path
+
+
+def test_tasks_count_tickets_accounts_and_mrr(db):
+    # README.md's task table: R0 is a suspect link and names nothing; R1 names two tasks and
+    # counts in both; R6 has no account; R5 names "run payroll" in a comment only.
+    assert rows(db, "select * from incident_tasks") == [
+        (
+            "RV-1",
+            "send invoices",
+            3,
+            2,
+            5000.0,
+            "We need to send invoices before our client meeting at noon.",
+        ),
+        ("RV-1", "run payroll", 2, 2, 4200.0, '=HYPERLINK("http://evil","Payroll blocked")'),
+        ("RV-1", "pay", 1, 1, 4000.0, "We tried to pay the invoice by card."),
+        (
+            "RV-1",
+            "prepare a meeting",
+            1,
+            1,
+            4000.0,
+            "We need to send invoices before our client meeting at noon.",
+        ),
+        ("RV-1", "export data", 1, 1, 100.0, NEVER_QUOTED),
+    ]
+
+
+def test_tickets_group_by_task_symptom_and_segment(db):
+    groups = page_frame(db, "pages/incident_ticket_groups", incident_id="RV-1")
+    got = [
+        (
+            g.grouping,
+            None if g.group_name is None or g.group_name != g.group_name else g.group_name,
+            g.tickets,
+            g.accounts,
+            None if g.mrr != g.mrr else g.mrr,
+        )
+        for g in groups.itertuples()
+    ]
+    assert got == [
+        ("segment", "enterprise", 2, 1, 4000.0),
+        ("segment", "smb", 2, 2, 300.0),
+        ("segment", "mid-market", 1, 1, 1000.0),
+        ("segment", None, 1, 0, None),  # R6, written without an account
+        ("symptom", "invoice-missing", 1, 1, 4000.0),
+        ("symptom", "double-charge", 1, 1, 1000.0),
+        ("symptom", None, 4, 3, 4300.0),  # R2, R4, R5, R6: B2 + B4 + B1
+        ("task", "send invoices", 3, 2, 5000.0),
+        ("task", "run payroll", 2, 2, 4200.0),
+        ("task", "pay", 1, 1, 4000.0),
+        ("task", "prepare a meeting", 1, 1, 4000.0),
+        ("task", "export data", 1, 1, 100.0),
+    ]
+
+
+def test_an_incident_without_tickets_has_no_tasks(db):
+    assert rows(db, "select count(*) from incident_tasks where incident_id = 'RV-2'") == [(0,)]
+    assert page_frame(db, "pages/incident_ticket_groups", incident_id="RV-2").empty
