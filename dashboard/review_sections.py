@@ -1,5 +1,6 @@
 """The Incident page's support-led review, one function each: what the customers were trying to
-do, how their tickets split by symptom and customer type (and, later, which replies calmed them)."""
+do, how their tickets split by symptom and customer type, and which replies from support calmed
+them."""
 
 import streamlit as st
 
@@ -42,3 +43,28 @@ def tasks_and_groups(summary: tuple) -> None:
         with column:
             st.markdown(f"**Tickets by {label}**")
             tables.show(shown.fillna({"group_name": f"({empty})"}), tables.ticket_groups(label))
+
+
+def reply_outcomes(incident_id: str) -> None:
+    """Support's replies: after which customers stopped writing, after which they asked again."""
+    st.markdown("**Which replies calmed them, and which drew another question?**")
+    if not db.rows("ticket_events"):
+        st.info(
+            "This needs the tickets' comments (`ticket_events`: ticket_id, created_at, "
+            f"author_role, body), where the agents' replies are. {db.LOAD_HINT}"
+        )
+        return
+    replies = db.run("pages/incident_reply_outcomes", incident_id=incident_id)
+    if replies.empty:
+        st.info(
+            "No agent replied on this incident's related tickets, so there is no wording to judge."
+        )
+        return
+    rules = db.settings()
+    st.caption(
+        f"A reply is known by its first {rules.reply_opening_words} words, so one macro is one "
+        "row. It drew another question when the next message on its ticket was the customer's, "
+        f"within {rules.reply_followup_hours} h. The share is given from "
+        f"{rules.reply_min_count} replies; under that, too few to judge (–). Lowest share first."
+    )
+    tables.show(replies, tables.reply_outcomes())

@@ -336,3 +336,20 @@ def ticket_groups(label: str) -> Config:
         "accounts": col.NumberColumn("accounts", width="small"),
         "mrr": col.NumberColumn("MRR", format="dollar", width="small"),
     }
+
+
+def reply_outcomes() -> Config:
+    return {
+        "reply": col.TextColumn("reply (opening words)", width="large"),
+        "replies": col.NumberColumn("sent", width="small"),
+        "stopped_writing": col.NumberColumn(
+            "customers stopped writing after", width="small", help="no customer message next"
+        ),
+        "customer_wrote_again": col.NumberColumn(
+            "followed by another question", width="small", help="the customer's message came next"
+        ),
+        "wrote_again_pct": col.ProgressColumn(
+            "asked again", format="%.0f %%", min_value=0, max_value=100, width="small"
+        ),
+        "example_follow_up": col.TextColumn("what they wrote next", width="large"),
+    }

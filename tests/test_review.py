@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from aftermath.build.load import load
+from aftermath.settings import DEFAULTS
 from tests.helpers import page_frame, rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
@@ -76,3 +77,52 @@ def test_tickets_group_by_task_symptom_and_segment(db):
 def test_an_incident_without_tickets_has_no_tasks(db):
     assert rows(db, "select count(*) from incident_tasks where incident_id = 'RV-2'") == [(0,)]
     assert page_frame(db, "pages/incident_ticket_groups", incident_id="RV-2").empty
+
+
+def test_reply_outcomes_judge_each_macro_once(db):
+    # README.md's reply table: the first macro (two endings, one row) on 6 tickets, the customer
+    # writing next on R1, R2, R3: 3 of 6 = 50 %. The second on 5 tickets, never answered within
+    # 24 h (R5's customer writes 24 h 35 min later): 0 %. The screenshot request, 2 replies, is
+    # under reply_min_count = 5: not judged. "Closing this ticket now." came 10 minutes before
+    # the data's end: not counted at all.
+    assert rows(db, "select * from reply_outcomes") == [
+        (
+            "RV-1",
+            "We are aware of the billing problem and are working…",
+            6,
+            6,
+            3,
+            50.0,
+            "Any update? Our meeting is at noon.",
+        ),
+        ("RV-1", "Thanks for your patience, invoices are sending again now.", 5, 5, 0, 0.0, None),
+        (
+            "RV-1",
+            "Could you send us a screenshot of the error?",
+            2,
+            2,
+            1,
+            None,
+            "Attached the screenshot.",
+        ),
+    ]
+
+
+def test_the_page_lists_calming_replies_first(db):
+    shown = page_frame(db, "pages/incident_reply_outcomes", incident_id="RV-1")
+    assert list(shown["reply"].str[:10]) == ["Thanks for", "We are awa", "Could you "]
+    assert list(shown["stopped_writing"]) == [5, 3, 1]
+    assert list(shown["customer_wrote_again"]) == [0, 3, 1]
+
+
+def test_a_longer_followup_window_changes_the_judgement(tmp_path):
+    # With 25 hours, R5's customer (24 h 35 min after the second macro) now follows it; the
+    # macro's other four replies (R1 10:10 ... R6 10:30) have hours reaching past the data's end
+    # (09-02 11:00), unanswered so far: not counted. 1 reply, followed, under 5: no share.
+    db = tmp_path / "r25.duckdb"
+    load(FIXTURE, db, DEFAULTS.with_overrides(["reply_followup_hours=25"]))
+    assert rows(
+        db,
+        "select replies, customer_wrote_again, wrote_again_pct, example_follow_up "
+        "from reply_outcomes where reply like 'Thanks%'",
+    ) == [(1, 1, None, "We also need to run payroll tomorrow.")]

@@ -22,6 +22,7 @@ with tickets:
     sections.tickets_tab(summary)
 with review:
     review_sections.tasks_and_groups(summary)
+    review_sections.reply_outcomes(incident_id)
 with accounts:
     sections.accounts_tab(incident_id, has_tickets, has_usage)
 with themes:
