@@ -1,5 +1,5 @@
 -- Which replies from support were followed by another message from the customer, per incident?
--- grain:   one row per incident and agent reply (its opening words: a macro sent forty times is one row)
+-- grain:   one row per incident and agent reply (by its opening words: one macro, one row)
 -- key:     incident_id, reply
 -- params:  $reply_opening_words, $reply_followup_hours, $reply_min_count
 -- columns: incident_id, reply, replies, tickets, customer_wrote_again, wrote_again_pct,

@@ -1,5 +1,4 @@
--- Which replies from support did one incident's customers stop writing after, and which drew
--- another question?
+-- After which replies from support did one incident's customers stop writing, or ask again?
 -- grain:   one row per agent reply (its opening words) on the incident's related tickets
 -- params:  $incident_id
 -- columns: reply, replies, stopped_writing, customer_wrote_again, wrote_again_pct,
