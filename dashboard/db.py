@@ -15,10 +15,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from aftermath.outreach import Draft, drafts, read_template
 from aftermath.queries import run_query
 from aftermath.report import render_report
 from aftermath.settings import DEFAULTS, Settings, default_db_path
 from aftermath.surge_report import render_surge
+from aftermath.week_later_ics import week_later_ics
 
 Identity = tuple[str, int, int]
 
@@ -110,6 +112,26 @@ def _report(ident: Identity, incident_id: str) -> str:
 def report(incident_id: str) -> str:
     """The Markdown "Customer impact" section of `aftermath report` for one incident."""
     return _report(identity(), incident_id)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner=False)
+def _week_later_event(ident: Identity, incident_id: str) -> bytes:
+    return week_later_ics(_connection(ident), incident_id)
+
+
+def week_later_event(incident_id: str) -> bytes:
+    """The week-later check as an .ics calendar event (the incident must be resolved)."""
+    return _week_later_event(identity(), incident_id)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner="Writing the drafts…")
+def _outreach(ident: Identity, incident_id: str, zone_name: str, reply_to: str) -> list[Draft]:
+    return drafts(_connection(ident), incident_id, read_template(), zone_name, reply_to)
+
+
+def outreach(incident_id: str, reply_to: str) -> list[Draft]:
+    """`aftermath outreach`'s drafts (plain text), one per account to contact, in call order."""
+    return _outreach(identity(), incident_id, zone(), reply_to)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner="Writing the surge's Markdown…")

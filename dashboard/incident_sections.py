@@ -213,6 +213,13 @@ def week_later(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
     else:
         when = f"due {check.check_due_at:%Y-%m-%d %H:%M}; so far, as of the data's end"
     st.markdown(f"**A week later** ({when}, {zone})")
+    if pd.notna(check.check_due_at):
+        st.download_button(
+            "Put the 15-minute check on the calendar (.ics)",
+            db.week_later_event(incident_id),
+            file_name=f"{incident_id}-week-later.ics",
+            mime="text/calendar",
+        )
     needs_tickets = "needs tickets"
     cards = st.columns(4, border=True)
     cards[0].metric(

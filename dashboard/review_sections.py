@@ -5,6 +5,7 @@ them."""
 import streamlit as st
 
 from aftermath.format import count_text
+from aftermath.outreach import DEFAULT_REPLY_TO, drafts_csv
 from dashboard import db, tables
 
 # The Incident page's ticket groupings: (grouping in pages/incident_ticket_groups, heading,
@@ -31,10 +32,10 @@ def tasks_and_groups(summary: tuple) -> None:
             "add the phrases your customers use and load again."
         )
     else:
+        related = summary.linked_tickets + summary.suggested_tickets
         st.caption(
             f"From the phrases of the lexicon's `[tasks]`; a ticket naming two tasks counts in "
-            f"both. {count_text(untasked)} of {count_text(summary.linked_tickets + summary.suggested_tickets)} "
-            "related tickets name no task."
+            f"both. {count_text(untasked)} of {count_text(related)} related tickets name no task."
         )
         tables.show(tasks, tables.tasks())
     columns = st.columns(len(GROUPINGS))
@@ -68,3 +69,30 @@ def reply_outcomes(incident_id: str) -> None:
         f"{rules.reply_min_count} replies; under that, too few to judge (–). Lowest share first."
     )
     tables.show(replies, tables.reply_outcomes())
+
+
+def outreach_drafts(incident_id: str) -> None:
+    """A draft message for each account of the contact list, and all of them as one CSV."""
+    drafts = db.outreach(incident_id, st.session_state.get("reply_to", DEFAULT_REPLY_TO))
+    if not drafts:
+        return
+    with st.expander("Drafts to send them, one per account in the order to call"):
+        st.text_input("Customers reply to", value=DEFAULT_REPLY_TO, key="reply_to")
+        picked = st.selectbox(
+            "Draft for",
+            range(len(drafts)),
+            format_func=lambda i: f"{drafts[i].priority}. {drafts[i].account_name}",
+            key="draft_pick",
+        )
+        draft = drafts[picked]
+        # As plain text: the customers' own words in a draft never render as markup.
+        st.code(f"Subject: {draft.email_subject}\n\n{draft.body}", language=None, wrap_lines=True)
+        st.caption(
+            "The shipped template; `aftermath outreach INCIDENT_ID --template FILE` fills your own."
+        )
+        st.download_button(
+            "Download every draft (CSV, for a mail merge)",
+            drafts_csv(drafts),
+            file_name=f"{incident_id}-drafts.csv",
+            mime="text/csv",
+        )

@@ -8,6 +8,7 @@ import pytest
 from aftermath.build.load import load
 from aftermath.settings import DEFAULTS
 from tests.helpers import page_frame, rows
+from tests.test_pages import open_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
 NEVER_QUOTED = "Question about export"
@@ -126,3 +127,32 @@ def test_a_longer_followup_window_changes_the_judgement(tmp_path):
         "select replies, customer_wrote_again, wrote_again_pct, example_follow_up "
         "from reply_outcomes where reply like 'Thanks%'",
     ) == [(1, 1, None, "We also need to run payroll tomorrow.")]
+
+
+def test_the_incident_page_shows_the_review_drafts_and_the_calendar_event(db, monkeypatch):
+    at = open_app(db, monkeypatch, "app_pages/incident.py", incident="RV-1")
+    tasks = next(d.value for d in at.dataframe if "example" in d.value.columns)
+    assert list(tasks["task"]) == [
+        "send invoices",
+        "run payroll",
+        "pay",
+        "prepare a meeting",
+        "export data",
+    ]
+    replies = next(d.value for d in at.dataframe if "stopped_writing" in d.value.columns)
+    assert list(replies["stopped_writing"]) == [5, 3, 1]
+    # The first draft, Northwind's, as plain text: its subject, then its body.
+    assert at.code[0].value.splitlines()[:3] == [
+        "Subject: Invoice runs failing: what happened, and what we are doing about it",
+        "",
+        "Hello Northwind team,",
+    ]
+    at.selectbox(key="draft_pick").select(2).run()
+    pine = at.code[0].value.splitlines()
+    assert "Hello Pine & Co team," in pine
+    assert (
+        '- “=HYPERLINK("http://evil","Payroll blocked")”, opened 1 September 2026 09:10 UTC' in pine
+    )
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download every draft (CSV, for a mail merge)" in labels
+    assert "Put the 15-minute check on the calendar (.ics)" in labels

@@ -15,6 +15,7 @@ has_tickets, has_usage = bool(db.rows("tickets")), bool(db.rows("usage"))
 sections.heading(summary, label)
 sections.headline_cards(summary, has_tickets, has_usage)
 sections.contacts_to_call(incident_id, has_tickets, has_usage)
+review_sections.outreach_drafts(incident_id)
 sections.timeline(summary, has_tickets)
 
 tickets, review, accounts, themes, status_page, postmortem = st.tabs(sections.TABS)
