@@ -3,11 +3,13 @@ README.md): what customers were trying to do, and how their tickets split."""
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from aftermath.build.load import load
+from aftermath.report import QUESTIONS, render_report
 from aftermath.settings import DEFAULTS
-from tests.helpers import page_frame, rows
+from tests.helpers import page_frame, rows, write_exports
 from tests.test_pages import open_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
@@ -156,3 +158,77 @@ def test_the_incident_page_shows_the_review_drafts_and_the_calendar_event(db, mo
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download every draft (CSV, for a mail merge)" in labels
     assert "Put the 15-minute check on the calendar (.ics)" in labels
+
+
+def report_lines(db: Path, incident_id: str) -> list[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return render_report(con, incident_id).splitlines()
+    finally:
+        con.close()
+
+
+def test_the_report_answers_the_five_questions_in_order(db):
+    lines = report_lines(db, "RV-1")
+    headings = [line for line in lines if line.startswith("#### ")]
+    assert headings == [f"#### {q}" for q in QUESTIONS]
+    review = lines[lines.index(headings[0]) :]
+    for expected in [
+        # 1: the task table's rows as incident_tasks has them, customer text escaped.
+        "| send invoices | 3 | 2 | 5,000 | “We need to send invoices before our client meeting "
+        "at noon.” |",
+        '| run payroll | 2 | 2 | 4,200 | “=HYPERLINK("http\\://evil","Payroll blocked")” |',
+        "- **Tickets by customer type:** enterprise 2, smb 2, mid-market 1, no segment 1.",
+        # 2: R1's comment "Any update?" is its only confusion.
+        "1 related ticket shows confusion; in their words: “any update” 1.",
+        "> “Any update?” — ticket R1",
+        # 3: nobody worked around it.
+        "No related ticket tells of a workaround.",
+        # 4: the judged macros, the calming one first; the screenshot request not judged.
+        "| “Thanks for your patience, invoices are sending again now.” | 5 | 5 | 0 (0 %) |  |",
+        "| “We are aware of the billing problem and are working…” | 6 | 3 | 3 (50 %) "
+        "| “Any update? Our meeting is at noon.” |",
+        "1 other reply: sent too few times to judge.",
+        # 5: the contact list in call order, and where the drafts are.
+        "1. Northwind (enterprise, MRR 4,000): Wrote of urgency.",
+        "3. Pine \\& Co (smb, MRR 200): Wrote of urgency; 1 ticket open.",
+        "A draft message for each: `aftermath outreach RV-1`.",
+    ]:
+        assert expected in review, expected
+    # In the order of the questions.
+    assert review.index("No related ticket tells of a workaround.") < review.index(
+        "1 other reply: sent too few times to judge."
+    )
+
+
+def test_each_question_says_why_it_is_empty(tmp_path):
+    # Tickets without comments: the replies cannot be judged. No tickets at all: nothing is.
+    no_comments = write_exports(
+        tmp_path / "a",
+        {
+            "incidents.csv": "incident_id,started_at,resolved_at\n"
+            "I1,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,subject,incident_id\n"
+            "T1,2026-07-14T10:10:00Z,Not sure if it worked,I1\n",
+        },
+    )
+    load(no_comments, tmp_path / "a.duckdb")
+    lines = report_lines(tmp_path / "a.duckdb", "I1")
+    assert "No ticket comments are loaded (ticket_events), so there is no reply to judge." in lines
+    assert (
+        "No related ticket names a task of the lexicon's [tasks] (queries/lexicon.toml)." in lines
+    )
+    no_tickets = write_exports(
+        tmp_path / "b",
+        {
+            "incidents.csv": "incident_id,started_at,resolved_at\n"
+            "I1,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at\n",
+        },
+    )
+    load(no_tickets, tmp_path / "b.duckdb")
+    lines = report_lines(tmp_path / "b.duckdb", "I1")
+    start = lines.index(f"#### {QUESTIONS[0]}")
+    answers = [lines[start + 2 + 4 * i] for i in range(5)]
+    assert answers[:4] == ["Not measured: it needs tickets (load the tickets)."] * 4
+    assert answers[4] == "Not known: it needs the tickets or the usage data (neither is loaded)."
