@@ -340,16 +340,20 @@ def ticket_groups(label: str) -> Config:
 
 def reply_outcomes() -> Config:
     return {
-        "reply": col.TextColumn("reply (opening words)", width="large"),
-        "replies": col.NumberColumn("sent", width="small"),
+        "reply": col.TextColumn("reply (opening words)", width=330),
+        "replies": col.NumberColumn("sent", width=50),
         "stopped_writing": col.NumberColumn(
-            "customers stopped writing after", width="small", help="no customer message next"
+            "then stopped writing",
+            width=130,
+            help="replies after which customers stopped writing: no customer message came next",
         ),
         "customer_wrote_again": col.NumberColumn(
-            "followed by another question", width="small", help="the customer's message came next"
+            "then asked again",
+            width=120,
+            help="replies followed by another question: the customer's message came next",
         ),
         "wrote_again_pct": col.ProgressColumn(
-            "asked again", format="%.0f %%", min_value=0, max_value=100, width="small"
+            "asked again", format="%.0f %%", min_value=0, max_value=100, width=100
         ),
         "example_follow_up": col.TextColumn("what they wrote next", width="large"),
     }
