@@ -22,7 +22,7 @@ import pandas as pd
 from aftermath.errors import InputError
 from aftermath.export import safe_csv
 from aftermath.queries import query_rows
-from aftermath.report import CONTACTS_OF, md_text
+from aftermath.report import CONTACTS_OF, incident_summary, md_text
 
 DEFAULT_TEMPLATE = resources.files("aftermath") / "outreach_template.txt"
 FORMATS = ("md", "csv")
@@ -118,12 +118,7 @@ def drafts(
     """One draft per contact_list row of the incident, in call order; `markdown` escapes the text
     from the exports for a Markdown document, else it stays plain text."""
     tz = _zone(zone)
-    found = query_rows(con, "pages/incident_summary", incident_id=incident_id)
-    if not found:
-        raise InputError(
-            f"no incident '{incident_id}' in the database; `aftermath export incidents` lists them"
-        )
-    s = found[0]
+    s = incident_summary(con, incident_id)
     text = md_text if markdown else _one_line
     contacts = query_rows(con, "pages/contacts_to_call", **CONTACTS_OF, incident_id=incident_id)
     tickets = query_rows(con, "pages/incident_tickets", incident_id=incident_id)

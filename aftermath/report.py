@@ -36,14 +36,19 @@ def md_text(text: object) -> str:
     return _AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"{m[3]}\\{m[4]}", line)
 
 
-def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
-    """The Markdown "Customer impact" section for one incident; InputError when it is unknown."""
+def incident_summary(con: duckdb.DuckDBPyConnection, incident_id: str) -> dict:
+    """The incident's row of pages/incident_summary; InputError when it is unknown."""
     found = query_rows(con, "pages/incident_summary", incident_id=incident_id)
     if not found:
         raise InputError(
             f"no incident '{incident_id}' in the database; `aftermath export incidents` lists them"
         )
-    s = found[0]
+    return found[0]
+
+
+def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
+    """The Markdown "Customer impact" section for one incident; InputError when it is unknown."""
+    s = incident_summary(con, incident_id)
     tickets = query_rows(con, "pages/incident_tickets", incident_id=incident_id)
     accounts = query_rows(con, "pages/incident_accounts", incident_id=incident_id)
     quotes = query_rows(con, "pages/report_quotes", incident_id=incident_id)

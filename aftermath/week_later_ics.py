@@ -11,18 +11,14 @@ from icalendar import Calendar, Event
 from aftermath.errors import InputError
 from aftermath.format import at_text, count_text
 from aftermath.queries import query_rows
+from aftermath.report import incident_summary
 
 CHECK_MINUTES = 15
 
 
 def week_later_ics(con: duckdb.DuckDBPyConnection, incident_id: str) -> bytes:
     """The .ics file of the incident's week-later check; InputError when it has no date yet."""
-    found = query_rows(con, "pages/incident_summary", incident_id=incident_id)
-    if not found:
-        raise InputError(
-            f"no incident '{incident_id}' in the database; `aftermath export incidents` lists them"
-        )
-    s = found[0]
+    s = incident_summary(con, incident_id)
     check = query_rows(con, "pages/incident_week_later", incident_id=incident_id)[0]
     if check["check_due_at"] is None:
         raise InputError(

@@ -4,33 +4,25 @@ order (the drafts worked out by hand in its README.md), as Markdown and as CSV f
 import csv
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from aftermath.build.load import load
 from aftermath.errors import InputError
 from aftermath.outreach import CSV_COLUMNS, PLACEHOLDERS, drafts, read_template, render
+from tests.test_report import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("outreach") / "o.duckdb"
-    load(FIXTURE, path)
-    return path
+@pytest.fixture
+def db(review_db: Path) -> Path:
+    return review_db
 
 
 def outreach(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "aftermath.cli", "outreach", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cli("outreach", *args, "--db", str(db))
 
 
 def template(tmp_path: Path, text: str) -> Path:

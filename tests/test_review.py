@@ -16,11 +16,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "review"
 NEVER_QUOTED = "Question about export"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("review") / "r.duckdb"
-    load(FIXTURE, path)
-    return path
+@pytest.fixture
+def db(review_db: Path) -> Path:
+    return review_db
 
 
 def test_tasks_count_tickets_accounts_and_mrr(db):

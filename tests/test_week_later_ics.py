@@ -3,7 +3,6 @@ the Incident page write one 15-minute event at week_later.check_due_at, its desc
 checklist; parsed back here by icalendar (tests/fixtures/review, worked out in its README.md)."""
 
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,27 +10,20 @@ import duckdb
 import pytest
 from icalendar import Calendar
 
-from aftermath.build.load import load
 from aftermath.errors import InputError
 from aftermath.week_later_ics import week_later_ics
+from tests.test_report import run_cli
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ics") / "w.duckdb"
-    load(FIXTURE, path)
-    return path
+@pytest.fixture
+def db(review_db: Path) -> Path:
+    return review_db
 
 
 def report(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "aftermath.cli", "report", *args, "--db", str(db)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cli("report", *args, "--db", str(db))
 
 
 def test_the_event_parses_back(db, tmp_path):
