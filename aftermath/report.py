@@ -268,7 +268,8 @@ def _tasks(s: dict, tasks: list[dict], groups: list[dict]) -> str:
 def _signal_answer(
     question: str, s: dict, signal: str, phrases: list[dict], quotes: list[dict], found: str
 ) -> list[str]:
-    """A question answered by one signal: its tickets, the phrases by tickets, quotes."""
+    """A question answered by one signal: its tickets, the phrases by tickets, quotes (each
+    text once). `found` says what a ticket shows, its verb first: 'shows confusion'."""
     lines = [f"#### {question}", ""]
     reason = _unanswerable(s)
     if reason:
@@ -278,8 +279,15 @@ def _signal_answer(
         return [*lines, f"No related ticket {found}."]
     mine = [p for p in phrases if p["signal"] == signal]
     said = ", ".join(f"“{md_text(p['phrase'])}” {p['tickets']}" for p in mine)
-    lines.append(f"{_count(count, 'related ticket')} {found}; in their words: {said}.")
-    picked = [q for q in quotes if q["signal"] == signal][:QUOTES_PER_QUESTION]
+    verb, _, what = found.partition(" ")
+    if count > 1:
+        verb = verb.removesuffix("s")
+    lines.append(f"{_count(count, 'related ticket')} {verb} {what}; in their words: {said}.")
+    texts: dict[str, dict] = {}
+    for q in quotes:
+        if q["signal"] == signal:
+            texts.setdefault(q["quote"], q)
+    picked = list(texts.values())[:QUOTES_PER_QUESTION]
     if picked:
         lines.append("")
         for q in picked:
