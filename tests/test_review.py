@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.report import QUESTIONS, render_report
 from aftermath.settings import DEFAULTS
 from tests.helpers import page_frame, rows, write_exports
