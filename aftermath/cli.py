@@ -1,4 +1,4 @@
-"""The `aftermath` command: demo, load, pull, sync, serve, export, report.
+"""The `aftermath` command: demo, load, pull, sync, serve, export, report, surge, outreach.
 
 Exit status 0 on success, 1 on bad input (one plain message on stderr), 2 on bad usage.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath import export
+from aftermath import export, outreach
 from aftermath.demo import write_demo
 from aftermath.errors import InputError
 from aftermath.ingest.discover import is_uri
@@ -34,6 +34,7 @@ from aftermath.serve.config import read_config as read_serve_config
 from aftermath.serve.server import decide_access, login_secrets, serve
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
 from aftermath.surge_report import render_surge
+from aftermath.week_later_ics import week_later_ics
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -195,6 +196,36 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_parser("report", help='Markdown "Customer impact" section for a postmortem')
     )
     p.add_argument("incident_id", metavar="INCIDENT_ID")
+    p.add_argument(
+        "--week-later-ics",
+        type=Path,
+        metavar="FILE",
+        help="also write the week-later check as a calendar event (.ics) to FILE",
+    )
+
+    p = with_db(
+        sub.add_parser(
+            "outreach", help="a draft message to each account of the contact list, in call order"
+        )
+    )
+    p.add_argument("incident_id", metavar="INCIDENT_ID")
+    p.add_argument(
+        "--template",
+        type=Path,
+        metavar="FILE",
+        help="a template of your own ('Subject: ...' on its first line; README lists the "
+        "placeholders); default: the one shipped",
+    )
+    p.add_argument("--format", choices=outreach.FORMATS, default="md")
+    p.add_argument(
+        "--timezone", default="UTC", help="the zone the drafts give times in (default UTC)"
+    )
+    p.add_argument(
+        "--reply-to",
+        default=outreach.DEFAULT_REPLY_TO,
+        metavar="TEXT",
+        help=f"who customers should reply to (default '{outreach.DEFAULT_REPLY_TO}')",
+    )
 
     p = with_db(
         sub.add_parser("surge", help="Markdown of one ticket surge, to declare it after the fact")
@@ -434,9 +465,36 @@ def cmd_report(args: argparse.Namespace, db: Path) -> int:
         raise InputError(f"no database at {db}; run `aftermath load DIR` or `aftermath demo` first")
     con = duckdb.connect(str(db), read_only=True)
     try:
-        print(render_report(con, args.incident_id), end="")
+        text = render_report(con, args.incident_id)
+        event = week_later_ics(con, args.incident_id) if args.week_later_ics else None
     finally:
         con.close()
+    if event is not None:
+        try:
+            args.week_later_ics.write_bytes(event)
+        except OSError as e:
+            raise InputError(f"{args.week_later_ics}: cannot write it ({e.strerror})") from None
+    print(text, end="")
+    return 0
+
+
+def cmd_outreach(args: argparse.Namespace, db: Path) -> int:
+    template = outreach.read_template(args.template)
+    if not db.exists():
+        raise InputError(f"no database at {db}; run `aftermath load DIR` or `aftermath demo` first")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = outreach.drafts(
+            con,
+            args.incident_id,
+            template,
+            args.timezone,
+            args.reply_to,
+            markdown=args.format == "md",
+        )
+    finally:
+        con.close()
+    print(outreach.render(found, args.format, args.incident_id), end="")
     return 0
 
 
@@ -460,6 +518,7 @@ COMMANDS = {
     "export": cmd_export,
     "report": cmd_report,
     "surge": cmd_surge,
+    "outreach": cmd_outreach,
 }
 
 if __name__ == "__main__":

@@ -43,25 +43,46 @@ def md_text(text: object) -> str:
     return _AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"{m[3]}\\{m[4]}", line)
 
 
-def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
-    """The Markdown "Customer impact" section for one incident; InputError when it is unknown."""
+def incident_summary(con: duckdb.DuckDBPyConnection, incident_id: str) -> dict:
+    """The incident's row of pages/incident_summary; InputError when it is unknown."""
     found = query_rows(con, "pages/incident_summary", incident_id=incident_id)
     if not found:
         raise InputError(
             f"no incident '{incident_id}' in the database; `aftermath export incidents` lists them"
         )
-    s = found[0]
+    return found[0]
+
+
+def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
+    """The Markdown "Customer impact" section for one incident; InputError when it is unknown."""
+    s = incident_summary(con, incident_id)
     tickets = query_rows(con, "pages/incident_tickets", incident_id=incident_id)
     accounts = query_rows(con, "pages/incident_accounts", incident_id=incident_id)
+    quotes = query_rows(con, "pages/report_quotes", incident_id=incident_id)
+    phrases = query_rows(con, "pages/incident_signal_phrases", incident_id=incident_id)
     parts = [
         _headline(s, accounts),
-        _quotes(query_rows(con, "pages/report_quotes", incident_id=incident_id)),
+        "### The support review",
+        _tasks(
+            s,
+            query_rows(con, "pages/incident_tasks", incident_id=incident_id),
+            query_rows(con, "pages/incident_ticket_groups", incident_id=incident_id),
+        ),
+        _confusion(s, phrases, quotes),
+        _workarounds(s, phrases, quotes, tickets, accounts),
+        _replies(
+            s,
+            query_rows(con, "pages/incident_reply_outcomes", incident_id=incident_id),
+            query_rows(con, "pages/ticket_comment_counts")[0],
+        ),
+        _contacts(
+            s,
+            query_rows(con, "pages/contacts_to_call", **CONTACTS_OF, incident_id=incident_id),
+        ),
+        _quotes(quotes),
         _themes(s, query_rows(con, "pages/incident_themes", incident_id=incident_id)),
         _still_open(
-            s,
-            tickets,
-            query_rows(con, "pages/incident_action_items", incident_id=incident_id),
-            query_rows(con, "pages/contacts_to_call", **CONTACTS_OF, incident_id=incident_id),
+            tickets, query_rows(con, "pages/incident_action_items", incident_id=incident_id)
         ),
         _accounts(accounts),
         _tickets(tickets),
@@ -191,6 +212,194 @@ def _accounts_line(s: dict, accounts: list[dict]) -> str:
     return text + "."
 
 
+# pages/incident_ticket_groups' groupings besides the task, as the report names them, and what
+# their empty group means.
+GROUPINGS = {"symptom": ("symptom", "no symptom tag"), "segment": ("customer type", "no segment")}
+
+
+# The support review's five questions, in the order the postmortem practice asks them.
+QUESTIONS = (
+    "1. What were customers trying to finish when it hit?",
+    "2. What confused them most?",
+    "3. What workarounds did they try, and what did they cost?",
+    "4. Which replies from support calmed them, and which drew another question?",
+    "5. Which customers need direct contact now?",
+)
+QUOTES_PER_QUESTION = 2
+
+
+def _unanswerable(s: dict) -> str | None:
+    """Why questions about the related tickets cannot be answered, or None when they can."""
+    if s["linked_tickets"] is None:
+        return f"Not measured: it {md_text(s['customer_impact_reason'])} (load the tickets)."
+    if s["linked_tickets"] + s["suggested_tickets"] == 0:
+        return "No related ticket, so nothing to read."
+    return None
+
+
+def _tasks(s: dict, tasks: list[dict], groups: list[dict]) -> str:
+    lines = [f"#### {QUESTIONS[0]}", ""]
+    reason = _unanswerable(s)
+    if reason:
+        return "\n".join([*lines, reason])
+    if not tasks:
+        lines.append(
+            "No related ticket names a task of the lexicon's [tasks] (queries/lexicon.toml)."
+        )
+    else:
+        lines += [
+            "| task | tickets | accounts | MRR | in their words |",
+            "|---|---:|---:|---:|---|",
+        ]
+        lines += [
+            f"| {md_text(t['task'])} | {t['tickets']} | {t['accounts']} | {money_text(t['mrr'])} "
+            f"| “{md_text(_shorten(t['example']))}” |"
+            for t in tasks
+        ]
+        untasked = sum(
+            g["tickets"] for g in groups if g["grouping"] == "task" and g["group_name"] is None
+        )
+        if untasked:
+            lines += ["", f"{_count(untasked, 'related ticket')} named no task."]
+    lines.append("")
+    for grouping, (label, empty) in GROUPINGS.items():
+        shown = [
+            f"{md_text(g['group_name'] or empty)} {g['tickets']}"
+            for g in groups
+            if g["grouping"] == grouping
+        ]
+        lines.append(f"- **Tickets by {label}:** {', '.join(shown) or 'none'}.")
+    return "\n".join(lines)
+
+
+def _signal_answer(
+    question: str, s: dict, signal: str, phrases: list[dict], quotes: list[dict], found: str
+) -> list[str]:
+    """A question answered by one signal: its tickets, the phrases by tickets, quotes (each
+    text once). `found` says what a ticket shows, its verb first: 'shows confusion'."""
+    lines = [f"#### {question}", ""]
+    reason = _unanswerable(s)
+    if reason:
+        return [*lines, reason]
+    count = s[f"{signal}_tickets"]
+    if not count:
+        return [*lines, f"No related ticket {found}."]
+    mine = [p for p in phrases if p["signal"] == signal]
+    said = ", ".join(f"“{md_text(p['phrase'])}” {p['tickets']}" for p in mine)
+    verb, _, what = found.partition(" ")
+    if count > 1:
+        verb = verb.removesuffix("s")
+    lines.append(f"{_count(count, 'related ticket')} {verb} {what}; in their words: {said}.")
+    texts: dict[str, dict] = {}
+    for q in quotes:
+        if q["signal"] == signal:
+            texts.setdefault(q["quote"], q)
+    picked = list(texts.values())[:QUOTES_PER_QUESTION]
+    if picked:
+        lines.append("")
+        for q in picked:
+            lines += [
+                f"> “{md_text(_shorten(q['quote']))}” — ticket {md_text(q['ticket_id'])}",
+                ">",
+            ]
+        lines.pop()
+    return lines
+
+
+def _confusion(s: dict, phrases: list[dict], quotes: list[dict]) -> str:
+    return "\n".join(
+        _signal_answer(QUESTIONS[1], s, "confusion", phrases, quotes, "shows confusion")
+    )
+
+
+def _workarounds(
+    s: dict, phrases: list[dict], quotes: list[dict], tickets: list[dict], accounts: list[dict]
+) -> str:
+    lines = _signal_answer(QUESTIONS[2], s, "workaround", phrases, quotes, "tells of a workaround")
+    if _unanswerable(s) or not s["workaround_tickets"]:
+        return "\n".join(lines)
+    who = {
+        t["account_id"]
+        for t in tickets
+        if t["account_id"] and "workaround" in t["signals"].split(", ")
+    }
+    mrr = [a["mrr"] for a in accounts if a["account_id"] in who and a["mrr"] is not None]
+    cost = (
+        f"**What it cost:** {_count(len(who), 'account')} worked around it"
+        + (f", MRR {money_text(sum(mrr))}" if mrr else "")
+        + "; how long the work took, the tickets do not say."
+    )
+    lines[3:3] = ["", cost]
+    return "\n".join(lines)
+
+
+def _replies(s: dict, replies: list[dict], comments: dict) -> str:
+    lines = [f"#### {QUESTIONS[3]}", ""]
+    reason = _unanswerable(s)
+    if reason:
+        return "\n".join([*lines, reason])
+    if not comments["comments"]:
+        return "\n".join(
+            [
+                *lines,
+                "No ticket comments are loaded (ticket_events), so there is no reply to judge.",
+            ]
+        )
+    if not replies:
+        return "\n".join(
+            [*lines, "No agent replied on the related tickets, so there is no wording to judge."]
+        )
+    judged = [r for r in replies if r["wrote_again_pct"] is not None]
+    if judged:
+        lines += [
+            "Fewest customers writing again first: the wording at the top calmed them most.",
+            "",
+            "| reply | sent | customers stopped writing after | followed by another question "
+            "| what they wrote next |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for r in judged:
+            next_words = r["example_follow_up"]
+            lines.append(
+                f"| “{md_text(r['reply'])}” | {r['replies']} | {r['stopped_writing']} "
+                f"| {r['customer_wrote_again']} ({r['wrote_again_pct']:.0f} %) "
+                f"| {f'“{md_text(_shorten(next_words))}”' if next_words else ''} |"
+            )
+        lines.append("")
+    unjudged = len(replies) - len(judged)
+    if unjudged:
+        other = "other " if judged else ""
+        lines.append(f"{_count(unjudged, other + 'reply')}: sent too few times to judge.")
+    return "\n".join(lines).rstrip()
+
+
+def _contacts(s: dict, contacts: list[dict]) -> str:
+    lines = [f"#### {QUESTIONS[4]}", ""]
+    if not contacts:
+        if s["linked_tickets"] is None and s["quiet_accounts"] is None:
+            return "\n".join(
+                [*lines, "Not known: it needs the tickets or the usage data (neither is loaded)."]
+            )
+        return "\n".join(
+            [
+                *lines,
+                "Nobody (no quiet account, and no urgent, trust-loss or unsolved ticket).",
+            ]
+        )
+    lines.append(f"{_count(len(contacts), 'account')}, in the order to call them:")
+    lines.append("")
+    lines += [
+        f"{c['priority']}. {md_text(c['account_name'] or c['account_id'])} "
+        f"({md_text(c['segment'] or 'no segment')}, {_mrr(c['mrr'])}): {md_text(c['why'])}"
+        for c in contacts[:MAX_CONTACTS]
+    ]
+    more = len(contacts) - MAX_CONTACTS
+    if more > 0:
+        lines.append(f"\nAnd {more} more: the dashboard's contact list has them all.")
+    lines.append(f"\nA draft message for each: `aftermath outreach {md_text(s['incident_id'])}`.")
+    return "\n".join(lines)
+
+
 def _quotes(candidates: list[dict]) -> str:
     lines = ["### In their words", ""]
     if not candidates:
@@ -242,9 +451,7 @@ def _themes(s: dict, themes: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _still_open(
-    s: dict, tickets: list[dict], action_items: list[dict], contacts: list[dict]
-) -> str:
+def _still_open(tickets: list[dict], action_items: list[dict]) -> str:
     lines = ["### Still open", ""]
     open_items = [a for a in action_items if a["completed_at"] is None]
     overdue = [a for a in open_items if a["is_overdue"]]
@@ -263,23 +470,6 @@ def _still_open(
         f"- **Tickets not solved:** {len(unsolved)}"
         + (f": {md_text(', '.join(unsolved))}." if unsolved else ".")
     )
-    if contacts:
-        lines.append(
-            f"- **Contact directly:** {_count(len(contacts), 'account')}, in the order to call them:"
-        )
-        lines += [
-            f"  {c['priority']}. {md_text(c['account_name'] or c['account_id'])} "
-            f"({md_text(c['segment'] or 'no segment')}, {_mrr(c['mrr'])}): {md_text(c['why'])}"
-            for c in contacts[:MAX_CONTACTS]
-        ]
-        more = len(contacts) - MAX_CONTACTS
-        if more > 0:
-            lines.append(f"  and {more} more: the dashboard's contact list has them all.")
-    else:
-        lines.append(
-            "- **Contact directly:** nobody (no quiet account, and no urgent, trust-loss or "
-            "unsolved ticket)."
-        )
     return "\n".join(lines)
 
 

@@ -91,6 +91,12 @@ class Settings:
     signal_before_days: int = 28
     # The follow-up check, this many days after resolution.
     week_later_days: int = 7
+    # Support's replies: grouped by their first this many words (one macro, one row); a reply is
+    # followed when the customer's next message on the ticket comes within this many hours; a
+    # wording is judged on at least this many replies.
+    reply_opening_words: int = 10
+    reply_followup_hours: int = 24
+    reply_min_count: int = 5
 
     def params(self) -> dict[str, int | float]:
         return asdict(self)

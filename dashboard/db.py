@@ -21,11 +21,13 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from aftermath.outreach import Draft, drafts, read_template
 from aftermath.queries import run_query
 from aftermath.report import render_report
 from aftermath.serve.config import sync_status_path
 from aftermath.settings import DEFAULTS, Settings, default_db_path
 from aftermath.surge_report import render_surge
+from aftermath.week_later_ics import week_later_ics
 
 Identity = tuple[str, int, int]
 
@@ -226,6 +228,27 @@ def report(incident_id: str) -> str:
         (ident, "report", incident_id),
         lambda: render_report(_connection(ident), incident_id),
         "Writing the postmortem section…",
+    )
+
+
+def week_later_event(incident_id: str) -> bytes:
+    """The week-later check as an .ics calendar event (the incident must be resolved)."""
+    ident = identity()
+    return _cached(
+        (ident, "week_later_ics", incident_id),
+        lambda: week_later_ics(_connection(ident), incident_id),
+        "Writing the calendar event…",
+    )
+
+
+def outreach(incident_id: str, reply_to: str) -> list[Draft]:
+    """`aftermath outreach`'s drafts (plain text), one per account to contact, in call order."""
+    ident = identity()
+    zone_name = zone()
+    return _cached(
+        (ident, "outreach", incident_id, zone_name, reply_to),
+        lambda: drafts(_connection(ident), incident_id, read_template(), zone_name, reply_to),
+        "Writing the drafts…",
     )
 
 

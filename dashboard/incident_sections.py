@@ -18,7 +18,14 @@ from aftermath.format import (
 from dashboard import charts, db, incident_timeline, tables
 
 CONTACTS_SHOWN = 200
-TABS = ["Tickets", "Accounts", "Themes and action items", "Status page", "Postmortem"]
+TABS = [
+    "Tickets",
+    "Support review",
+    "Accounts",
+    "Themes and action items",
+    "Status page",
+    "Postmortem",
+]
 
 
 def pick_incident() -> tuple[str, str]:
@@ -234,6 +241,13 @@ def week_later(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
     else:
         when = f"due {check.check_due_at:%Y-%m-%d %H:%M}; so far, as of the data's end"
     st.markdown(f"**A week later** ({when}, {zone})")
+    if pd.notna(check.check_due_at):
+        st.download_button(
+            "Put the 15-minute check on the calendar (.ics)",
+            db.week_later_event(incident_id),
+            file_name=f"{incident_id}-week-later.ics",
+            mime="text/calendar",
+        )
     needs_tickets = "needs tickets"
     cards = st.columns(4, border=True)
     cards[0].metric(

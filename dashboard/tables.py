@@ -325,3 +325,43 @@ def table_spans(zone: str) -> Config:
 
 def uncovered_themes() -> Config:
     return {"incident_ids": "incidents (ids)", "tickets": col.NumberColumn("related tickets")}
+
+
+def tasks() -> Config:
+    return {
+        "task": col.TextColumn("trying to", width="medium"),
+        "tickets": col.NumberColumn("tickets", width="small"),
+        "accounts": col.NumberColumn("accounts", width="small"),
+        "mrr": col.NumberColumn("MRR", format="dollar", width="small"),
+        "example": col.TextColumn("in their words", width="large"),
+    }
+
+
+def ticket_groups(label: str) -> Config:
+    return {
+        "group_name": col.TextColumn(label, width="medium"),
+        "tickets": col.NumberColumn("tickets", width="small"),
+        "accounts": col.NumberColumn("accounts", width="small"),
+        "mrr": col.NumberColumn("MRR", format="dollar", width="small"),
+    }
+
+
+def reply_outcomes() -> Config:
+    return {
+        "reply": col.TextColumn("reply (opening words)", width=330),
+        "replies": col.NumberColumn("sent", width=50),
+        "stopped_writing": col.NumberColumn(
+            "then stopped writing",
+            width=130,
+            help="replies after which customers stopped writing: no customer message came next",
+        ),
+        "customer_wrote_again": col.NumberColumn(
+            "then asked again",
+            width=120,
+            help="replies followed by another question: the customer's message came next",
+        ),
+        "wrote_again_pct": col.ProgressColumn(
+            "asked again", format="%.0f %%", min_value=0, max_value=100, width=100
+        ),
+        "example_follow_up": col.TextColumn("what they wrote next", width="large"),
+    }

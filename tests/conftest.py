@@ -56,6 +56,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def review_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/review loaded once: the support-led review's hand-worked incident."""
+    db = tmp_path_factory.mktemp("review") / "review.duckdb"
+    aftermath.pipeline.load.load(Path(__file__).parent / "fixtures" / "review", db)
+    return db
+
+
+@pytest.fixture(scope="session")
 def realdata() -> Path:
     """../shared/realdata beside the project; skipped where this checkout stands alone."""
     path = SHARED / "realdata"

@@ -70,8 +70,8 @@ def test_a_quiet_incident_says_what_is_missing(db):
         "- **Accounts:** 0 wrote in (MRR 0); 0 went quiet afterwards (MRR 0), 0 of them without "
         "a word to support; 1 account already quiet before it, not counted.",
         "No related ticket shows a signal.",
-        "- **Contact directly:** nobody (no quiet account, and no urgent, trust-loss or "
-        "unsolved ticket).",
+        "Nobody (no quiet account, and no urgent, trust-loss or unsolved ticket).",
+        "No related ticket, so nothing to read.",
         "| Cobalt | mid-market | 800 | 0 | already quiet before |",
     ]:
         assert line in text.splitlines(), line

@@ -26,6 +26,9 @@ phrases = ["refund policy"]
 [themes.double-charge]
 tags = ["Duplicate_Charge"]
 words = ["idempoten*"]
+
+[tasks]
+"send invoices" = ["Invoice run*", "bill a client"]
 """
 
 
@@ -60,6 +63,11 @@ def test_tables_hold_the_normalised_lexicon(tmp_path):
         ("double-charge", "double charge", " double charge "),
         ("double-charge", "duplicate charge", " duplicate charge "),
         ("double-charge", "idempoten", " idempoten"),
+    ]
+    # A task keeps the name the file gives it; its phrases are normalised like the signals'.
+    assert con.execute("select * from lexicon_tasks order by all").fetchall() == [
+        ("send invoices", "bill a client", False, " bill a client "),
+        ("send invoices", "invoice run", True, " invoice run"),
     ]
     assert con.execute("select normalise_text('Didn''t it GO—through?!')").fetchone() == (
         " didnt it go through ",
@@ -110,6 +118,9 @@ def test_an_edited_lexicon_changes_the_matches(tmp_path):
         ("[signals]\nurgent = ['!!!']\n", "an entry of 'urgent' has no letters or digits"),
         ("[themes.x]\nsynonyms = ['a']\n", r"\[themes.x\] has unknown key synonyms"),
         ("[exclusion]\nphrases = []\n", "the file has unknown key exclusion"),
+        ("[tasks]\npay = 'checkout'\n", "'pay' must be a list of quoted phrases"),
+        ("[tasks]\n' ' = ['pay']\n", r"\[tasks\] has a task without a name"),
+        ("tasks = ['pay']\n", r"\[tasks\] must be a table of named lists"),
     ],
 )
 def test_a_bad_lexicon_is_refused_with_one_message(tmp_path, text, message):

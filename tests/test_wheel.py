@@ -124,6 +124,17 @@ def test_the_wheel_holds_the_sql_and_runs_demo_and_export(installed: Path, tmp_p
     assert lines[0].startswith("incident_id,")
     assert len(lines) == 1 + 12  # the demo's twelve incidents
 
+    # The default outreach template ships in the package.
+    drafted = subprocess.run(
+        [installed / "aftermath", "outreach", "INC-305", "--db", "x.duckdb", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_clean_env(),
+    )
+    assert drafted.returncode == 0, drafted.stderr
+    assert drafted.stdout.startswith("priority,account_id,account_name,email_subject,body\n1,")
+
 
 def test_the_wheel_serves_the_dashboard(installed: Path, tmp_path: Path):
     port = free_port()

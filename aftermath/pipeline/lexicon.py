@@ -13,6 +13,8 @@ Tables (phrases, cues and words normalised, without the padding):
 - theme_tags(theme, tag): ticket tags meaning a theme, the theme's own name among them.
 - theme_synonyms(theme, word, pattern): the words naming a theme in an action item, its name
   and tags among them.
+- lexicon_tasks(task, phrase, is_prefix, pattern): the phrases naming what a customer was trying
+  to finish (`[tasks]`), the task as the file spells it, matched like the signal phrases.
 """
 
 import re
@@ -77,6 +79,11 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "' ' || text || if(is_prefix, '', ' ') as pattern "
         "from _lexicon where kind in ('tag', 'word') order by theme, word"
     )
+    con.execute(
+        "create or replace table lexicon_tasks as select distinct key as task, text as phrase, "
+        "is_prefix, ' ' || text || if(is_prefix, '', ' ') as pattern "
+        "from _lexicon where kind = 'task' order by task, phrase"
+    )
     con.execute("drop table _lexicon_raw; drop table _lexicon")
 
 
@@ -120,7 +127,7 @@ def _entries(path: Path) -> list[tuple[str, str, str, bool]]:
         ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise _error(path, f"not valid TOML: {e}") from None
-    _only(path, "the file", data, {"signals", "negation", "exclusions", "themes"})
+    _only(path, "the file", data, {"signals", "negation", "exclusions", "themes", "tasks"})
     entries: list[tuple[str, str, str, bool]] = []
     signals = data.get("signals", {})
     _only(path, "[signals]", signals, set(SIGNALS))
@@ -146,6 +153,12 @@ def _entries(path: Path) -> list[tuple[str, str, str, bool]]:
         entries += [
             ("word", theme, *_star(path, w)) for w in _strings(path, theme, spec.get("words", []))
         ]
+    tasks = data.get("tasks", {})
+    _only(path, "[tasks]", tasks, set(tasks))
+    for task, phrases in tasks.items():
+        if not task.strip():
+            raise _error(path, "[tasks] has a task without a name")
+        entries += [("task", task.strip(), *_star(path, p)) for p in _strings(path, task, phrases)]
     return entries
 
 

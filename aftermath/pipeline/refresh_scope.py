@@ -30,6 +30,7 @@ LEXICON_TABLES = (
     "lexicon_exclusions",
     "theme_tags",
     "theme_synonyms",
+    "lexicon_tasks",
 )
 
 

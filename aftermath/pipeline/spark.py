@@ -31,20 +31,14 @@ from aftermath.ingest.discover import table_for
 from aftermath.pipeline.derived import build_step, create_macros
 from aftermath.pipeline.lexicon import store_lexicon
 from aftermath.pipeline.order import DerivedStep, derived_queries
+from aftermath.pipeline.refresh_scope import LEXICON_TABLES
 from aftermath.progress import SILENT, Progress
 from aftermath.queries import PASS_PARAMS, QUERIES_DIR, SPARK_SUFFIX, Query, quoted_identifier
 from aftermath.settings import Settings
 
 DEFAULT_MASTER = "local[*]"
 # Tables the derived SQL reads besides the contract's inputs: the lexicon and the load's facts.
-LOADED_TABLES = (
-    "lexicon_phrases",
-    "lexicon_negations",
-    "lexicon_exclusions",
-    "theme_tags",
-    "theme_synonyms",
-    "load_info",
-)
+LOADED_TABLES = (*LEXICON_TABLES, "load_info")
 # Small data by default: Spark's 200 shuffle partitions would make thousands of tiny tasks.
 SHUFFLE_PARTITIONS = "4"
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")

@@ -3,7 +3,7 @@ call first, then the timeline; the detail behind tabs (each section: dashboard.i
 
 import streamlit as st
 
-from dashboard import db
+from dashboard import db, review_sections
 from dashboard import incident_sections as sections
 
 if not db.require("incidents"):
@@ -15,11 +15,15 @@ has_tickets, has_usage = bool(db.rows("tickets")), bool(db.rows("usage"))
 sections.heading(summary, label)
 sections.headline_cards(summary, has_tickets, has_usage)
 sections.contacts_to_call(incident_id, has_tickets, has_usage)
+review_sections.outreach_drafts(incident_id)
 sections.timeline(summary, has_tickets)
 
-tickets, accounts, themes, status_page, postmortem = st.tabs(sections.TABS)
+tickets, review, accounts, themes, status_page, postmortem = st.tabs(sections.TABS)
 with tickets:
     sections.tickets_tab(summary)
+with review:
+    review_sections.tasks_and_groups(summary)
+    review_sections.reply_outcomes(incident_id)
 with accounts:
     sections.accounts_tab(incident_id, has_tickets, has_usage)
 with themes:
