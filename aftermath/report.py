@@ -11,6 +11,7 @@ import re
 import duckdb
 
 from aftermath.errors import InputError
+from aftermath.export import tables
 from aftermath.format import (
     at_text,
     duration_text,
@@ -60,17 +61,22 @@ def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
     accounts = query_rows(con, "pages/incident_accounts", incident_id=incident_id)
     quotes = query_rows(con, "pages/report_quotes", incident_id=incident_id)
     phrases = query_rows(con, "pages/incident_signal_phrases", incident_id=incident_id)
+    older = _older_load(con)
     parts = [
         _headline(s, accounts),
         "### The support review",
-        _tasks(
+        _not_built(QUESTIONS[0], older)
+        if older
+        else _tasks(
             s,
             query_rows(con, "pages/incident_tasks", incident_id=incident_id),
             query_rows(con, "pages/incident_ticket_groups", incident_id=incident_id),
         ),
         _confusion(s, phrases, quotes),
         _workarounds(s, phrases, quotes, tickets, accounts),
-        _replies(
+        _not_built(QUESTIONS[3], older)
+        if older
+        else _replies(
             s,
             query_rows(con, "pages/incident_reply_outcomes", incident_id=incident_id),
             query_rows(con, "pages/ticket_comment_counts")[0],
@@ -226,6 +232,29 @@ QUESTIONS = (
     "5. Which customers need direct contact now?",
 )
 QUOTES_PER_QUESTION = 2
+# The tables the support review's questions 1 and 4 read, built by the load since the review.
+REVIEW_TABLES = ("related_ticket_tasks", "incident_tasks", "reply_outcomes")
+
+
+def _older_load(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the support review's own tables cannot be read, or None when the load built them: a
+    database loaded by an Aftermath from before the review lacks them."""
+    cursor = con.cursor()
+    try:
+        built = set(tables(cursor))
+    finally:
+        cursor.close()
+    missing = [t for t in REVIEW_TABLES if t not in built]
+    if not missing:
+        return None
+    return (
+        f"Not measured: this database was loaded by an older version of Aftermath, without "
+        f"{', '.join(f'`{t}`' for t in missing)}; load the exports again (`aftermath load`)."
+    )
+
+
+def _not_built(question: str, reason: str) -> str:
+    return "\n".join([f"#### {question}", "", reason])
 
 
 def _unanswerable(s: dict) -> str | None:

@@ -286,17 +286,25 @@ def rows(table: str) -> int | None:
     return table_rows().get(table)
 
 
-def require(*tables: str) -> bool:
-    """True when every table has rows; otherwise says, once, what is missing and how to add it."""
+def built(*tables: str) -> bool:
+    """True when the database has every table (empty or not); otherwise says, once, that an older
+    load did not build it."""
     for table in tables:
-        count = rows(table)
-        if count is None:
+        if rows(table) is None:
             st.info(
                 f"The table `{table}` is not in this database; it is built by `aftermath load`. "
                 "Load your exports again with this version of Aftermath."
             )
             return False
-        if count == 0:
+    return True
+
+
+def require(*tables: str) -> bool:
+    """True when every table has rows; otherwise says, once, what is missing and how to add it."""
+    if not built(*tables):
+        return False
+    for table in tables:
+        if rows(table) == 0:
             st.info(f"{NEEDS.get(table, f'The table `{table}` is empty.')} {LOAD_HINT}")
             return False
     return True

@@ -18,7 +18,7 @@ GROUPINGS = (
 
 def tasks_and_groups(summary: tuple) -> None:
     """The customer tasks with a quote each, then the tickets by symptom and by customer type."""
-    if not db.require("tickets"):
+    if not (db.require("tickets") and db.built("incident_tasks", "related_ticket_tasks")):
         return
     incident_id = summary.incident_id
     st.markdown("**What were the customers trying to do?**")
@@ -54,6 +54,8 @@ def reply_outcomes(incident_id: str) -> None:
             "This needs the tickets' comments (`ticket_events`: ticket_id, created_at, "
             f"author_role, body), where the agents' replies are. {db.LOAD_HINT}"
         )
+        return
+    if not db.built("reply_outcomes"):
         return
     replies = db.run("pages/incident_reply_outcomes", incident_id=incident_id)
     if replies.empty:

@@ -7,10 +7,10 @@ import duckdb
 import pytest
 
 from aftermath.pipeline.load import load
-from aftermath.report import QUESTIONS, render_report
+from aftermath.report import QUESTIONS, REVIEW_TABLES, render_report
 from aftermath.settings import DEFAULTS
 from tests.helpers import page_frame, rows, write_exports
-from tests.test_pages import open_app
+from tests.test_pages import infos, open_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "review"
 NEVER_QUOTED = "Question about export"
@@ -129,6 +129,43 @@ def test_a_longer_followup_window_changes_the_judgement(tmp_path):
     ) == [(1, 1, None, "We also need to run payroll tomorrow.")]
 
 
+def test_a_customers_mere_thanks_is_not_writing_again(tmp_path):
+    # One macro on five tickets, each answered by the customer ten minutes later: "Thanks!",
+    # "Thank you", "Great, thanks." ask nothing (not followed); "Thanks, but it still fails." does
+    # (followed); on T5 "Great, thanks." is passed over and "Still broken?" at 11:00, within 24 h,
+    # decides (followed). 2 of 5 = 40 %; the earliest followed reply is T5's (10:09), so its
+    # example is "Still broken?", not the thanks. T5's closing note of 07-16 is the data's end:
+    # its 24 h reach past it, so it is not counted.
+    folder = write_exports(
+        tmp_path / "thanks",
+        {
+            "incidents.csv": "incident_id,started_at,resolved_at\n"
+            "I1,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,subject,incident_id\n"
+            + "".join(f"T{n},2026-07-14T10:0{n}:00Z,Export fails,I1\n" for n in range(1, 6)),
+            "ticket_events.csv": "ticket_id,created_at,author_role,body\n"
+            "T1,2026-07-14T10:10:00Z,agent,We are looking into it now.\n"
+            "T1,2026-07-14T10:20:00Z,customer,Thanks!\n"
+            "T2,2026-07-14T10:11:00Z,agent,We are looking into it now.\n"
+            "T2,2026-07-14T10:21:00Z,customer,Thank you\n"
+            "T3,2026-07-14T10:12:00Z,agent,We are looking into it now.\n"
+            'T3,2026-07-14T10:22:00Z,customer,"Great, thanks."\n'
+            "T4,2026-07-14T10:13:00Z,agent,We are looking into it now.\n"
+            'T4,2026-07-14T10:23:00Z,customer,"Thanks, but it still fails."\n'
+            "T5,2026-07-14T10:09:00Z,agent,We are looking into it now.\n"
+            'T5,2026-07-14T10:19:00Z,customer,"Great, thanks."\n'
+            "T5,2026-07-14T11:00:00Z,customer,Still broken?\n"
+            "T5,2026-07-16T10:00:00Z,agent,Closing this ticket.\n",
+        },
+    )
+    load(folder, tmp_path / "thanks.duckdb")
+    assert rows(
+        tmp_path / "thanks.duckdb",
+        "select reply, replies, tickets, customer_wrote_again, wrote_again_pct, example_follow_up "
+        "from reply_outcomes",
+    ) == [("We are looking into it now.", 5, 5, 2, 40.0, "Still broken?")]
+
+
 def test_the_incident_page_shows_the_review_drafts_and_the_calendar_event(db, monkeypatch):
     at = open_app(db, monkeypatch, "app_pages/incident.py", incident="RV-1")
     tasks = next(d.value for d in at.dataframe if "example" in d.value.columns)
@@ -230,3 +267,28 @@ def test_each_question_says_why_it_is_empty(tmp_path):
     answers = [lines[start + 2 + 4 * i] for i in range(5)]
     assert answers[:4] == ["Not measured: it needs tickets (load the tickets)."] * 4
     assert answers[4] == "Not known: it needs the tickets or the usage data (neither is loaded)."
+
+
+def test_a_database_loaded_before_the_review_says_so(db, tmp_path, monkeypatch):
+    # The fixture's database without the review's three tables, as an older Aftermath left it:
+    # questions 1 and 4 say why they are empty, the others are answered, and the Incident page
+    # says which table is missing instead of failing.
+    older = tmp_path / "older.duckdb"
+    older.write_bytes(db.read_bytes())
+    with duckdb.connect(str(older)) as con:
+        for table in REVIEW_TABLES:
+            con.execute(f"drop table {table}")
+    lines = report_lines(older, "RV-1")
+    reason = (
+        "Not measured: this database was loaded by an older version of Aftermath, without "
+        "`related_ticket_tasks`, `incident_tasks`, `reply_outcomes`; load the exports again "
+        "(`aftermath load`)."
+    )
+    for question in (QUESTIONS[0], QUESTIONS[3]):
+        assert lines[lines.index(f"#### {question}") + 2] == reason
+    assert "No related ticket tells of a workaround." in lines
+    at = open_app(older, monkeypatch, "app_pages/incident.py", incident="RV-1")
+    assert "The table `incident_tasks` is not in this database" in infos(at)
+    assert "The table `reply_outcomes` is not in this database" in infos(at)
+    # The drafts read only the contact list and the themes, which older loads built.
+    assert at.code[0].value.startswith("Subject: Invoice runs failing")

@@ -5,16 +5,17 @@
 -- columns: incident_id, reply, replies, tickets, customer_wrote_again, wrote_again_pct,
 --          example_follow_up
 -- The replies are the agents' comments (ticket_events with author_role 'agent') on an incident's
--- related tickets, grouped by their first $reply_opening_words words as
--- words_of reads them, so the same macro with another ending, case or punctuation is one reply;
--- reply shows them as the earliest one wrote them, '…' where it went on. A reply is followed
--- (customer_wrote_again) when the next message on its ticket, system notes aside, is the
+-- related tickets, grouped by their first $reply_opening_words words as words_of reads them, so the
+-- same macro with another ending, case or punctuation is one reply; reply shows them as the
+-- earliest one wrote them, '…' where it went on. A reply is followed (customer_wrote_again) when
+-- the next message on its ticket, system notes and a customer's mere thanks aside, is the
 -- customer's and comes within $reply_followup_hours hours: the customer asked again after reading
--- it. A reply not followed whose hours reach past the data's end (load_info) is not counted at
--- all: whether the customer will write is not known yet. wrote_again_pct: followed replies per 100
--- replies, empty under $reply_min_count replies (too few to judge a wording by).
--- example_follow_up: the earliest customer message that followed it. Stored by incident, most
--- sent first.
+-- it. A mere thanks is a message whose words (words_of) are all words of thanks and their company
+-- ("thanks", "thank you", "great, thanks", "ok, thanks so much"). A reply not followed whose hours
+-- reach past the data's end (load_info) is not counted at all: whether the customer will write is
+-- not known yet. wrote_again_pct: followed replies per 100 replies, empty under $reply_min_count
+-- replies (too few to judge a wording by). example_follow_up: the earliest customer message that
+-- followed it. Stored by incident, most sent first.
 -- DuckDB-only: list slices, regexp_extract_all, arg_min (Spark: slice, min_by).
 
 with
@@ -47,23 +48,52 @@ related_ids as (
     from related
 ),
 
-messages as (
+ticket_messages as (
     select
         ticket_event_rows.ticket_id,
         ticket_event_rows.created_at,
         ticket_event_rows.author_role,
         ticket_event_rows.body,
-        lead(ticket_event_rows.author_role) over next_message as next_role,
-        lead(ticket_event_rows.created_at) over next_message as next_at,
-        lead(ticket_event_rows.body) over next_message as next_body
+        words_of(ticket_event_rows.body) as body_words
     from ticket_event_rows
     inner join related_ids on related_ids.ticket_id = ticket_event_rows.ticket_id
     where
         ticket_event_rows.author_role in ('agent', 'customer')
         and ticket_event_rows.body is not null
+),
+
+conversation as (
+    -- A customer's mere thanks asks nothing: it is left out, and the message after it decides.
+    select ticket_id, created_at, author_role, body
+    from ticket_messages
+    where not (
+        author_role = 'customer'
+        and len(body_words) > 0
+        and len(
+            list_filter(
+                body_words,
+                lambda word: word not in (
+                    'thanks', 'thank', 'thx', 'ty', 'cheers', 'you', 'so', 'very', 'much',
+                    'many', 'a', 'lot', 'great', 'perfect', 'awesome', 'ok', 'okay'
+                )
+            )
+        ) = 0
+    )
+),
+
+messages as (
+    select
+        ticket_id,
+        created_at,
+        author_role,
+        body,
+        lead(author_role) over next_message as next_role,
+        lead(created_at) over next_message as next_at,
+        lead(body) over next_message as next_body
+    from conversation
     window next_message as (
-        partition by ticket_event_rows.ticket_id
-        order by ticket_event_rows.created_at, ticket_event_rows.author_role
+        partition by ticket_id
+        order by created_at, author_role
     )
 ),
 
