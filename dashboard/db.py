@@ -107,6 +107,19 @@ def _report(ident: Identity, incident_id: str) -> str:
     return render_report(_connection(ident), incident_id)
 
 
+def incident_labels() -> dict[str, str]:
+    """Every incident, newest first, named as a person looks for it: 'INC-305 · Payment gateway
+    timeouts in billing · 2026-07-14' (the start's day in the zone; ongoing ones say so)."""
+    incidents = run("pages/incident_list", started_from=None, started_before=None)
+    return {
+        row.incident_id: " · ".join(
+            [row.incident_id, row.title or "(no title)", f"{row.started_at:%Y-%m-%d}"]
+            + (["ongoing"] if row.ongoing else [])
+        )
+        for row in incidents.itertuples()
+    }
+
+
 def report(incident_id: str) -> str:
     """The Markdown "Customer impact" section of `aftermath report` for one incident."""
     return _report(identity(), incident_id)

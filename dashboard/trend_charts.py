@@ -139,16 +139,21 @@ PERCENTILE_COLUMNS = {
 
 
 def response_columns(zone: str) -> dict[str, object]:
+    # Minutes, as the caption above says; widths that fit the 1440 px screen's main area.
+    def minutes(label: str, width: int) -> object:
+        return col.NumberColumn(label, format="%.0f", width=width)
+
     return {
-        "incident_id": "incident",
-        "severity": col.NumberColumn("declared", format="SEV%d"),
-        "started_at": _when("started", zone),
-        "time_to_detect_minutes": _minutes("detect"),
-        "time_to_acknowledge_minutes": _minutes("acknowledge"),
-        "time_to_mitigate_minutes": _minutes("mitigate"),
-        "time_to_resolve_minutes": _minutes("resolve"),
-        "customers_time_to_detect_minutes": _minutes("customers noticed"),
-        "customer_impact_minutes": _minutes("customer impact"),
+        "incident_id": col.TextColumn("incident", width=75),
+        "title": col.TextColumn("title", width=210),
+        "severity": col.NumberColumn("declared", format="SEV%d", width=70),
+        "started_at": col.DatetimeColumn(f"started ({zone})", format="YYYY-MM-DD HH:mm", width=130),
+        "time_to_detect_minutes": minutes("detect", 60),
+        "time_to_acknowledge_minutes": minutes("acknowledge", 95),
+        "time_to_mitigate_minutes": minutes("mitigate", 75),
+        "time_to_resolve_minutes": minutes("resolve", 65),
+        "customers_time_to_detect_minutes": minutes("customers noticed", 130),
+        "customer_impact_minutes": minutes("customer impact", 120),
     }
 
 

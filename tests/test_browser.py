@@ -37,7 +37,9 @@ CHROMIUM_ARGS = [
 # url path → charts the page draws on the demo data.
 PAGES = {
     "": 1,
+    "incident": 1,
     "incident?incident=INC-305": 1,
+    "incident?incident=INC-312": 1,
     "undeclared": 1,
     "trends": 3,
     "quiet_accounts": 1,
@@ -68,6 +70,50 @@ STATUS_PAGE_PAGES = {
 }
 WAIT_MS = 60_000
 ROW_PX = 35  # st.dataframe's default row height, the header row included
+# st.dataframe draws its header on a canvas, so a header cut at its column's edge is nowhere in
+# the DOM: this records, before any page script runs, each text drawn on a grid's canvas with
+# where it starts and how wide it is.
+RECORD_GRID_TEXT = """
+window.gridText = [];
+const fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+  const grid = this.canvas.isConnected && this.canvas.closest('[data-testid="stDataFrame"]');
+  if (grid) {
+    grid.dataset.gridNo ??= String(document.querySelectorAll("[data-grid-no]").length);
+    const at = this.getTransform();
+    window.gridText.push({
+      grid: grid.dataset.gridNo, cells: this.canvas.dataset.testid === "data-grid-canvas",
+      text: String(text), x: x * at.a + at.e, y: y * at.d + at.f,
+      width: this.measureText(text).width, align: this.textAlign,
+    });
+  }
+  return fillText.call(this, text, x, y, ...rest);
+};
+"""
+# Header texts drawn past their column's edge (where the grid clips them), on the grids on
+# screen: a header starts 8 px into its column (glide's padding), so its column ends 8 px before
+# the next header starts, or at the grid's right edge.
+CUT_HEADERS = """() => {
+  const cut = [];
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (!grid.checkVisibility() || grid.dataset.gridNo === undefined) continue;
+    const latest = new Map();
+    for (const t of window.gridText)
+      if (t.grid === grid.dataset.gridNo && !t.cells && t.y < 35 && t.text) latest.set(t.text, t);
+    const headers = [...latest.values()].sort((a, b) => a.x - b.x);
+    const edge = grid.getBoundingClientRect().width;
+    headers.forEach((h, i) => {
+      const end = i + 1 < headers.length ? headers[i + 1].x - 8 : edge;
+      if (h.x + h.width > end + 0.5) cut.push(h.text);
+    });
+  }
+  return cut;
+}"""
+# Card values that the browser ends in "…" (their box is narrower than their text).
+CUT_CARDS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+  .filter(v => v.checkVisibility())
+  .filter(v => [v, ...v.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+  .map(v => v.textContent)"""
 
 
 def _free_port() -> int:
@@ -156,6 +202,7 @@ def page(browser, base_url):
 def screen(browser, base_url):
     """A tab the size of a laptop screen, 1440 × 900."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url)
+    context.add_init_script(RECORD_GRID_TEXT)
     tab = context.new_page()
     yield tab
     context.close()
@@ -260,3 +307,39 @@ def test_overview_row_opens_the_incident_timeline(page):
     # Both windows are drawn: one shaded path each behind the bars.
     assert page.locator(".js-plotly-plot .layer-below .shapelayer path").count() == 2
     page.screenshot(path=ARTIFACTS / "overview_to_incident.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_card_value_or_table_header_is_cut_off(screen, path):
+    # At 1440 × 900, on every page and behind every tab: the ongoing INC-312's long states
+    # ("15 h 57 min", 'no "resolved" status update') included.
+    screen.goto(f"/{path}")
+    _settle(screen, PAGES[path])
+    tabs = screen.locator('[data-testid="stTab"]')
+    views = [None, *range(tabs.count())]
+    cut = {}
+    for tab in views:
+        if tab is not None:
+            tabs.nth(tab).click()
+            screen.wait_for_timeout(500)
+        screen.evaluate("() => window.scrollTo(0, 0)")
+        # Scrolled through, so that every grid on the page draws its header.
+        for grid in screen.locator('[data-testid="stDataFrame"]').all():
+            if grid.is_visible():
+                grid.scroll_into_view_if_needed()
+        screen.wait_for_timeout(300)
+        cut[tab] = (screen.evaluate(CUT_CARDS), screen.evaluate(CUT_HEADERS))
+    name = path.replace("?", "_").replace("=", "_") or "overview"
+    screen.screenshot(path=ARTIFACTS / f"cut_{name}.png")
+    assert all(cards == [] and headers == [] for cards, headers in cut.values()), cut
+
+
+def test_the_incident_page_opens_on_a_finished_incident(screen):
+    screen.goto("/incident")
+    _settle(screen, 1)
+    # The newest incident, INC-312, is ongoing; the page opens on the billing outage, the
+    # finished incident of the data's last 90 days that reached the most customers.
+    assert screen.locator("h1").first.inner_text().startswith("INC-305 ")
+    caption = screen.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
+    caption = caption.first.inner_text()
+    assert "resolved 2026-07-14 11:00" in caption and "ongoing" not in caption

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import count_text, money_text
+from aftermath.format import count_text, dollars_text
 from dashboard import db, tables, trend_charts
 
 st.title("What customers suffered that nobody declared")
@@ -25,7 +25,7 @@ cards[2].metric(
 )
 cards[3].metric(
     "MRR of the accounts writing in",
-    f"${money_text(surges['mrr'].sum())}" if db.rows("accounts") else "needs accounts",
+    dollars_text(surges["mrr"].sum()) if db.rows("accounts") else "needs accounts",
 )
 st.plotly_chart(trend_charts.undeclared_backtest(months), key="backtest")
 
