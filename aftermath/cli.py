@@ -18,7 +18,7 @@ from aftermath.demo import write_demo
 from aftermath.errors import InputError
 from aftermath.ingest.discover import is_uri
 from aftermath.progress import Progress
-from aftermath.report import render_report
+from aftermath.report import render_report, report_csvs
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path
 from aftermath.surge_report import render_surge
 
@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
         help="no progress on standard error, only the final load report",
     )
     p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="progress of every internal step too (each table stored, each derived table built)",
+    )
+    p.add_argument(
         "--refresh",
         action="store_true",
         help="bring the database up to date with the rows DIR's files gained since its load",
@@ -116,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_parser("report", help='Markdown "Customer impact" section for a postmortem')
     )
     p.add_argument("incident_id", metavar="INCIDENT_ID")
+    p.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DIR",
+        help="also write the section's full tables (affected accounts, tickets) as CSVs in DIR",
+    )
 
     p = with_db(
         sub.add_parser("surge", help="Markdown of one ticket surge, to declare it after the fact")
@@ -166,7 +177,7 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         print(f"aftermath load: {e}", file=sys.stderr)
         return 2
     options = {"link_field": args.link_field} if args.link_field else {}
-    progress = Progress(enabled=not args.quiet)
+    progress = Progress(enabled=not args.quiet, verbose=args.verbose)
     if (args.spark_master or args.spark_dir) and args.engine != "spark":
         print("aftermath load: --spark-master and --spark-dir need --engine spark", file=sys.stderr)
         return 2
@@ -249,6 +260,11 @@ def cmd_report(args: argparse.Namespace, db: Path) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
         print(render_report(con, args.incident_id), end="")
+        if args.csv is not None:
+            args.csv.mkdir(parents=True, exist_ok=True)
+            for name, data in report_csvs(con, args.incident_id).items():
+                (args.csv / name).write_bytes(data)
+                print(f"wrote {args.csv / name}", file=sys.stderr)
     finally:
         con.close()
     return 0

@@ -52,6 +52,38 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure
     return fig
 
 
+def count_axis(largest: float) -> dict[str, object]:
+    """An axis of counts ticked at whole numbers (1, 2, 5, 10, 20, 25, 50 … apart), never at
+    0.213 of a surge: Plotly's automatic ticks split a small range into fractions."""
+    steps = [1, 2, 5, 10, 20, 25, 50]
+    step = next((s for s in steps if largest / s <= 6), None)
+    if step is None:
+        magnitude = 10 ** (len(str(int(largest / 6))) - 1)
+        step = next(m * magnitude for m in (1, 2, 5, 10) if largest / (m * magnitude) <= 6)
+    return {"tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"}
+
+
+def percent_axis(largest: float) -> dict[str, object]:
+    """An axis of percentages ticked at 25 % steps (50 % from 200 % up), from 0."""
+    step = 25 if largest <= 200 else 50
+    return {"tick0": 0, "dtick": step, "ticksuffix": " %", "tickformat": ".0f"}
+
+
+def hide_empty_legend_entries(fig: go.Figure) -> list[str]:
+    """Keep traces with nothing to draw (every value 0 or missing) out of the legend, which
+    would show a swatch with no bar behind it; their names, for the chart to say instead."""
+    hidden = []
+    for trace in fig.data:
+        values = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
+        if values is None or trace.type not in ("bar", "scatter"):
+            continue
+        if all(v is None or pd.isna(v) or v == 0 for v in values):
+            trace.showlegend = False
+            trace.visible = False
+            hidden.append(trace.name)
+    return hidden
+
+
 # Ticks of the duration axes: minutes, labelled as people say them.
 DURATION_TICKS = {
     1: "1 min",
@@ -229,6 +261,9 @@ def incident_timeline(
     updates alone.
     """
     fig = make_subplots(specs=[[{"secondary_y": True}]])
+    # The view stops where the data does: past it an ongoing incident's chart was empty.
+    last_hour = hours["hour"].max() + pd.Timedelta(hours=1) if len(hours) else None
+    windows = {**windows, "timeline_end": last_hour}
     if len(hours):
         _ticket_traces(fig, hours)
     if len(comments):
@@ -254,14 +289,19 @@ def incident_timeline(
         barmode="overlay", bargap=0.05, height=520, updatemenus=[_views(hours, windows)]
     )
     fig.update_xaxes(range=_around(windows))
-    fig.update_yaxes(range=[0, top * 1.55], secondary_y=False, showticklabels=bool(len(hours)))
+    fig.update_yaxes(
+        range=[0, top * 1.55],
+        secondary_y=False,
+        showticklabels=bool(len(hours)),
+        **{**count_axis(top), "rangemode": "normal"},
+    )
+    usage_top = float(activity["usage_pct_of_baseline"].max()) if len(activity) else 100.0
     fig.update_yaxes(
         title_text="usage per day (% of each group's baseline)",
         secondary_y=True,
-        rangemode="tozero",
+        range=[0, max(usage_top, 100.0) * 1.15],
         showgrid=False,
-        ticksuffix=" %",
-        tickformat=".0f",
+        **percent_axis(usage_top),
     )
     _layout(
         fig,
@@ -304,8 +344,9 @@ def _ticket_traces(fig: go.Figure, hours: pd.DataFrame) -> None:
 
 
 def _update_trace(fig: go.Figure, updates: pd.DataFrame, y: float) -> None:
-    """One marker per status update on a row above the bars, at the minute it was posted: only
-    "resolved" carries a label, the rest say what they said on hover."""
+    """One marker per status update on a row above the bars, at the minute it was posted:
+    "resolved" a star, each saying what it said on hover (a text label there lay on top of the
+    bands' labels)."""
     statuses = [plain(s) for s in updates["status"]]
     is_resolved = [s.strip().lower() == "resolved" for s in statuses]
     bodies = [plain(str(b)[:UPDATE_CHARS]) if not pd.isna(b) else "" for b in updates["body"]]
@@ -313,11 +354,8 @@ def _update_trace(fig: go.Figure, updates: pd.DataFrame, y: float) -> None:
         go.Scatter(
             x=updates["posted_at"],
             y=[y] * len(updates),
-            name="status page updates (hover for the text)",
-            mode="markers+text",
-            text=["status page: resolved" if r else "" for r in is_resolved],
-            textposition="middle right",
-            textfont={"size": 11, "color": BLUE},
+            name="status page updates (★ resolved; hover for the text)",
+            mode="markers",
             marker={
                 "color": [GREEN if r else BLUE for r in is_resolved],
                 "symbol": ["star" if r else "triangle-down" for r in is_resolved],
@@ -367,7 +405,9 @@ def _around(windows: dict[str, object]) -> list[object]:
     end_at = windows["customer_impact_end"]
     if end_at is None or pd.isna(end_at):
         end_at = windows["ended_at"]
-    return [start, pd.Timestamp(end_at) + pd.Timedelta(days=1)]
+    end = pd.Timestamp(end_at) + pd.Timedelta(days=1)
+    last = windows.get("timeline_end")
+    return [start, end if last is None or pd.isna(last) else min(end, pd.Timestamp(last))]
 
 
 def _views(hours: pd.DataFrame, windows: dict[str, object]) -> dict[str, object]:
@@ -420,31 +460,25 @@ def _bands(fig: go.Figure, windows: dict[str, object], top: float) -> None:
             top * 1.47,
             BLUE,
         )
+    resolved_at = windows["resolved_at"]
+    is_resolved = resolved_at is not None and not pd.isna(resolved_at)
     if _shade(fig, windows["started_at"], windows["ended_at"], "outage"):
+        # One label per row (impact at the top, the status updates' markers, then this one):
+        # four labels at one spot were printed on top of each other.
+        resolved = f", resolved {pd.Timestamp(resolved_at):%H:%M}" if is_resolved else ""
         _label(
             fig,
             windows["started_at"],
-            f"outage {duration_text(windows['outage_minutes'])}{so_far}",
+            f"outage {duration_text(windows['outage_minutes'])}{so_far}{resolved}",
             top * 1.14,
             VERMILLION,
         )
-    resolved_at = windows["resolved_at"]
-    if resolved_at is not None and not pd.isna(resolved_at):
+    if is_resolved:
         fig.add_vline(
             x=resolved_at,
             exclude_empty_subplots=False,
             line={"color": GREEN, "width": 2},
             name="resolved",
-        )
-        fig.add_annotation(
-            x=resolved_at,
-            y=top * 0.98,
-            text=f"resolved {pd.Timestamp(resolved_at):%H:%M}",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            xshift=3,
-            font={"color": GREEN, "size": 11},
         )
 
 
@@ -530,6 +564,7 @@ def team_split(teams: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(**count_axis(float((teams["completed"] + teams["open"]).max() or 1)))
     return _layout(fig, "Action items by team", "action items (count)", "team")
 
 
@@ -606,6 +641,8 @@ def link_coverage(links: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
+    largest = float((links["linked_tickets"] + links["suggested_tickets"]).max() or 1)
+    fig.update_yaxes(**count_axis(largest))
     return _layout(fig, "Ticket link coverage per incident", "incident", "related tickets (count)")
 
 
@@ -675,12 +712,16 @@ def quiet_rates(rates: pd.DataFrame, placebo_days: int) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="tozero")
-    return _layout(
+    hidden = hide_empty_legend_entries(fig)
+    fig = _layout(
         fig,
         "Quiet rate after each incident, against normal (label: excess points)",
         "incident",
         "accounts gone quiet (%)",
     )
+    if hidden:
+        fig.update_layout(title_subtitle_text=f"0 % on every incident: {', '.join(hidden)}")
+    return fig
 
 
 def _excess_text(excess: float | None) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.queries import run_query
-from aftermath.report import render_report
+from aftermath.report import render_report, report_csvs
 from aftermath.settings import DEFAULTS, Settings, default_db_path
 from aftermath.surge_report import render_surge
 
@@ -123,6 +123,16 @@ def incident_labels() -> dict[str, str]:
 def report(incident_id: str) -> str:
     """The Markdown "Customer impact" section of `aftermath report` for one incident."""
     return _report(identity(), incident_id)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, max_entries=16, show_spinner=False)
+def _report_csvs(ident: Identity, incident_id: str) -> dict[str, bytes]:
+    return report_csvs(_connection(ident), incident_id)
+
+
+def report_csvs_of(incident_id: str) -> dict[str, bytes]:
+    """The CSVs the section names (its full tables), by file name."""
+    return _report_csvs(identity(), incident_id)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, max_entries=64, show_spinner="Writing the surge's Markdown…")

@@ -358,6 +358,9 @@ def postmortem_tab(summary: tuple, has_tickets: bool) -> None:
         file_name=f"{incident_id}-customer-impact.md",
         mime="text/markdown",
     )
+    # The section shows the top rows of its tables and names these files for the rest.
+    for name, data in db.report_csvs_of(incident_id).items():
+        st.download_button(f"Download {name}", data, file_name=name, mime="text/csv")
     # The report escapes every text from the exports, so its Markdown renders as plain text.
     with st.expander("Preview the section"):
         st.markdown(report)

@@ -345,6 +345,11 @@ def quiet_rates(zone: str) -> Config:
         "started_at": _when("started", zone),
         "quiet_rate_pct": col.NumberColumn("quiet rate (%)", **pct),
         "placebo_quiet_rate_pct": col.NumberColumn("placebo rate (%)", **pct),
+        "placebo_offset_days": col.NumberColumn(
+            "placebo, days earlier",
+            help="28, or 56 or 84 when 28 days earlier falls in another incident's aftermath",
+        ),
+        "placebo_missing_reason": col.TextColumn("why no placebo", width="medium"),
         "control_quiet_rate_pct": col.NumberColumn("control rate (%)", **pct),
         "excess_quiet_rate_pct": col.NumberColumn("excess (points)", format="%+.1f"),
         "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),

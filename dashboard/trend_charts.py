@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.charts import BLUE, GREY, HEIGHT, ORANGE, VERMILLION, plain
+from dashboard.charts import BLUE, GREY, HEIGHT, ORANGE, VERMILLION, count_axis, plain
 
 col = st.column_config
 # Plotly's qualitative colours for services, after the two the impact charts use.
@@ -37,24 +37,30 @@ def monthly_impact(trends: pd.DataFrame) -> go.Figure:
         name="customer impact",
         marker_color=VERMILLION,
     )
-    fig.add_scatter(
-        x=trends["month"],
-        y=trends["undeclared_surges"],
-        name="undeclared surges",
-        mode="lines+markers",
-        marker={"color": BLUE, "symbol": "diamond", "size": 9},
-        yaxis="y2",
-    )
-    fig.update_layout(
-        yaxis2={
-            "title": "undeclared surges",
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-        }
-    )
+    surges = float(trends["undeclared_surges"].max() or 0)
+    if surges:
+        fig.add_scatter(
+            x=trends["month"],
+            y=trends["undeclared_surges"],
+            name="undeclared surges",
+            mode="lines+markers",
+            marker={"color": BLUE, "symbol": "diamond", "size": 9},
+            yaxis="y2",
+        )
+        fig.update_layout(
+            yaxis2={
+                "title": "undeclared surges",
+                "overlaying": "y",
+                "side": "right",
+                "showgrid": False,
+                **count_axis(surges),
+            }
+        )
     fig.update_xaxes(dtick="M1", tickformat="%b %Y")
-    return _frame(fig, "Outage hours against customer-impact hours, per month", "hours")
+    fig = _frame(fig, "Outage hours against customer-impact hours, per month", "hours")
+    if not surges:
+        fig.update_layout(title_subtitle_text="No undeclared surge in these months.")
+    return fig
 
 
 def service_impact(services: pd.DataFrame) -> go.Figure:
@@ -123,6 +129,8 @@ def _minutes(label: str) -> object:
 
 MONTHLY_COLUMNS = {
     "month": col.DateColumn("month", format="YYYY-MM"),
+    "incidents": col.NumberColumn("finished incidents"),
+    "ongoing_incidents": col.NumberColumn("ongoing (not summed)"),
     "outage_hours": col.NumberColumn("outage (h)", format="%.1f"),
     "customer_impact_hours": col.NumberColumn("customer impact (h)", format="%.1f"),
     "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),

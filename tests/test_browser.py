@@ -68,7 +68,8 @@ STATUS_PAGE_PAGES = {
     "process": 0,
     "data": 0,
 }
-WAIT_MS = 60_000
+# Generous: the suite runs on a shared machine, where a page's first run can take a minute.
+WAIT_MS = 120_000
 ROW_PX = 35  # st.dataframe's default row height, the header row included
 # st.dataframe draws its header on a canvas, so a header cut at its column's edge is nowhere in
 # the DOM: this records, before any page script runs, each text drawn on a grid's canvas with
@@ -109,6 +110,17 @@ CUT_HEADERS = """() => {
   }
   return cut;
 }"""
+# The tick values of every drawn axis that counts things (tickets, surges, action items), by its
+# title, off each chart's full layout.
+COUNT_AXIS_TICKS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+  const layout = plot._fullLayout;
+  return Object.keys(layout)
+    .filter(k => /^[xy]axis\\d*$/.test(k))
+    .map(k => layout[k])
+    .filter(axis => axis.showticklabels !== false && axis._vals)
+    .map(axis => [axis.title?.text ?? "", axis._vals.map(v => v.x)])
+    .filter(([title]) => /tickets|surges|action items/.test(title) && !title.includes("%"));
+})"""
 # Card values that the browser ends in "…" (their box is narrower than their text).
 CUT_CARDS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
   .filter(v => v.checkVisibility())
@@ -343,3 +355,21 @@ def test_the_incident_page_opens_on_a_finished_incident(screen):
     caption = screen.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
     caption = caption.first.inner_text()
     assert "resolved 2026-07-14 11:00" in caption and "ongoing" not in caption
+
+
+def test_count_axes_carry_whole_numbers(page):
+    # Plotly's own ticks split a small count into fractions (0.213 surges, 2.5 tickets).
+    ticks = {}
+    for path in ("incident?incident=INC-305", "trends", "follow_ups", "process"):
+        page.goto(f"/{path}")
+        _settle(page, PAGES[path])
+        for title, values in page.evaluate(COUNT_AXIS_TICKS):
+            ticks[title] = values
+    assert set(ticks) == {
+        "tickets per hour",
+        "undeclared surges",
+        "action items (count)",
+        "related tickets (count)",
+    }
+    assert all(v == int(v) for values in ticks.values() for v in values), ticks
+    assert all(len(values) >= 2 for values in ticks.values()), ticks

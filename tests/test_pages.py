@@ -520,15 +520,18 @@ def test_trends_carry_the_overview_filters_and_show_response_times(demo_db, monk
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="overview_service").value == "exports"
     monthly, percentiles, per_incident = (at.dataframe[i].value for i in (0, 1, 2))
-    # Exports: INC-307 (August) and the ongoing INC-312 (September).
-    assert monthly.set_index("month")["incidents"].to_dict() == {
-        pd.Timestamp("2026-04-01"): 0,
-        pd.Timestamp("2026-05-01"): 0,
-        pd.Timestamp("2026-06-01"): 0,
-        pd.Timestamp("2026-07-01"): 0,
-        pd.Timestamp("2026-08-01"): 1,
-        pd.Timestamp("2026-09-01"): 1,
-    }
+    # Exports: INC-307 (August, 105 min) and the ongoing INC-312 (September), counted apart: in
+    # no month's sums, so September's outage is 0 h, not its 16 h so far, and its quiet MRR
+    # empty (not judged), not $0.
+    by_month = monthly.set_index("month")
+    assert list(by_month["incidents"]) == [0, 0, 0, 0, 1, 0]
+    assert list(by_month["ongoing_incidents"]) == [0, 0, 0, 0, 0, 1]
+    assert list(by_month["outage_hours"]) == [0, 0, 0, 0, 1.75, 0]
+    assert pd.isna(by_month.loc[pd.Timestamp("2026-09-01"), "quiet_mrr"])
+    assert by_month.loc[pd.Timestamp("2026-08-01"), "quiet_mrr"] == 0  # judged: nobody quiet
+    assert any(
+        "1 ongoing incident (figures so far) in no month's sums" in c.value for c in at.caption
+    )
     # The undeclared surge of September is there whatever the service.
     assert list(monthly["undeclared_surges"]) == [0, 0, 0, 0, 0, 1]
     assert sorted(per_incident["incident_id"]) == ["INC-307", "INC-312"]

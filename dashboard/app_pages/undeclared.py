@@ -27,11 +27,11 @@ cards[3].metric(
     "MRR of the accounts writing in",
     dollars_text(surges["mrr"].sum()) if db.rows("accounts") else "needs accounts",
 )
-st.plotly_chart(trend_charts.undeclared_backtest(months), key="backtest")
-
 if surges.empty:
+    # No chart of zeros: a flat line on a -1..1 axis says less than this sentence.
     st.success("Every surge of tickets in the data had an incident declared for it.")
     st.stop()
+st.plotly_chart(trend_charts.undeclared_backtest(months), key="backtest")
 st.subheader("Undeclared surges, largest excess first")
 st.caption("Select a row to see its tickets and the Markdown to declare it after the fact.")
 event = tables.show(
