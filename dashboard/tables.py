@@ -123,9 +123,10 @@ def _themes_in_words(value: object) -> object:
 
 # The ids and the matched words are in the CSV; the screen keeps what a person reads.
 TICKET_COLUMNS = ["created_at", "account_name", "subject", "quote", "signals", "link", "reason"]
-# Characters per line of 14 px text in the wrapped columns (about 6 px a character).
-QUOTE_CHARS_PER_LINE = 45  # 300 px
-REASON_CHARS_PER_LINE = 28  # 190 px
+# Characters per line of 14 px text in the wrapped columns (about 6 px a character, fewer where
+# long words wrap early, as in the reasons' lists of words).
+QUOTE_CHARS_PER_LINE = 40  # 270 px
+REASON_CHARS_PER_LINE = 20  # 200 px
 
 
 def incident_tickets(zone: str) -> Config:

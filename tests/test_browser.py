@@ -268,7 +268,7 @@ def test_every_page_draws_from_a_status_page_history_alone(browser, status_page_
         traces = tab.evaluate(
             "() => document.querySelector('.js-plotly-plot').data.map(t => [t.name, t.x.length])"
         )
-        assert traces == [["status page updates (hover for the text)", 3]]
+        assert traces == [["status page updates (★ resolved; hover for the text)", 3]]
     if path == "":
         # Both incidents are on the scatter though neither has a customer-impact figure.
         points = tab.locator(".js-plotly-plot .scatterlayer .points path").count()
