@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 
 from aftermath import export
-from aftermath.build.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.demo import write_demo
 from aftermath.errors import InputError
 from aftermath.ingest.discover import is_uri
+from aftermath.pipeline.load import DEFAULT_MEMORY_LIMIT, ENGINES, load
 from aftermath.progress import Progress
 from aftermath.report import render_report, report_csvs
 from aftermath.settings import DEFAULTS, DEMO_DIR, default_db_path

@@ -21,21 +21,21 @@ PAGES_FOLDER = "pages"
 # macros/ holds the SQL functions the steps share, created before the first step; not queries.
 MACROS_DIR = QUERIES_DIR / "macros"
 # `<name>.spark.sql` beside a derived file: its portable form for the Spark engine, where sqlglot
-# cannot carry the file itself (aftermath/build/spark.py); not a query of its own.
+# cannot carry the file itself (aftermath/pipeline/spark.py); not a query of its own.
 SPARK_SUFFIX = ".spark.sql"
 
 HEADER_FIELDS = ("grain", "params", "columns")
 # A load step's `key:` names the columns its grain is unique on (a test holds the data to it).
 # A derived file whose header says `kept: for the load only (a view)` or `(a temporary table)`
 # is built for later derived files and dropped once the last of them is built; `(a scratch
-# table)`: the same, stored in the load's scratch database of small row groups (build.derived)
+# table)`: the same, stored in the load's scratch database of small row groups (pipeline.derived)
 # and read through a temporary view of its name. One whose header
 # says `passes: N rows of TABLE.COLUMN at a time` is built in passes, each binding $pass_first and
 # $pass_last to a range of that column's values (from 0): rows land grouped by it without one
 # big sort, and each pass sorts only its own rows. One whose header says `refresh: by COLUMN`
 # is row-local in that column (each output row depends only on the rows of the tables it reads
 # that carry its value, and on tables without the column that a refresh leaves as they were): a
-# refresh recomputes only the values whose rows changed (build/refresh_scope.py). Any other
+# refresh recomputes only the values whose rows changed (pipeline/refresh_scope.py). Any other
 # file is recomputed whole.
 OPTIONAL_FIELDS = ("key", "kept", "passes", "refresh")
 # The attached database that holds the scratch tables.
@@ -75,7 +75,7 @@ class Query:
 def parse(name: str, text: str) -> Query:
     """Read a query file's header; raises ValueError naming what is missing."""
     # A load step's table is named after its file, and that name is spliced into the statements
-    # that build it (build.derived): it must be a plain identifier.
+    # that build it (pipeline.derived): it must be a plain identifier.
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name.rsplit("/", 1)[-1]):
         raise ValueError(f"queries/{name}.sql: a file name must be lowercase letters, digits, _")
     header: list[str] = []

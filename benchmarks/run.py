@@ -49,7 +49,7 @@ RESULTS_FILE = BENCH_DIR / "RESULTS.md"
 sys.path.insert(0, str(PROJECT_DIR))
 
 from aftermath import schema  # noqa: E402
-from aftermath.build.load import DEFAULT_MEMORY_LIMIT, load  # noqa: E402
+from aftermath.pipeline.load import DEFAULT_MEMORY_LIMIT, load  # noqa: E402
 from aftermath.progress import Progress  # noqa: E402
 from aftermath.queries import all_queries, run_query  # noqa: E402
 from aftermath.settings import DEFAULTS  # noqa: E402

@@ -23,7 +23,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aftermath.build.load import load  # noqa: E402
+from aftermath.pipeline.load import load  # noqa: E402
 from benchmarks import generate  # noqa: E402
 
 DATA = Path(__file__).parent / "data"

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-import aftermath.build.load
+import aftermath.pipeline.load
 from tests.helpers import record_hand_worked
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SPARK_TESTS = "test_spark_engine.py"
-_load = aftermath.build.load.load
+_load = aftermath.pipeline.load.load
 _recorded_into: list[Path] = []
 
 
@@ -31,7 +31,7 @@ def _recording_load(source_dir, db_path, *args, **kwargs):
 
 
 # Before any test module imports it by name.
-aftermath.build.load.load = _recording_load
+aftermath.pipeline.load.load = _recording_load
 
 
 @pytest.fixture(scope="session", autouse=True)

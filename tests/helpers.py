@@ -6,8 +6,8 @@ import duckdb
 import pandas as pd
 
 from aftermath import schema
-from aftermath.build.derived import build_step, create_macros
-from aftermath.build.order import derived_queries
+from aftermath.pipeline.derived import build_step, create_macros
+from aftermath.pipeline.order import derived_queries
 from aftermath.queries import run_query
 from aftermath.settings import DEFAULTS, Settings
 

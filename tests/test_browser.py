@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from tests.helpers import PROJECT_DIR, write_exports
 
 pytestmark = pytest.mark.browser

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.settings import DEFAULTS
 from tests.helpers import rows, write_exports
 

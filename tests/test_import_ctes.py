@@ -10,7 +10,7 @@ import sqlglot
 from sqlglot import exp
 
 from aftermath import queries
-from aftermath.build.order import tables_read
+from aftermath.pipeline.order import tables_read
 
 ALL = sorted(q.name for q in queries.all_queries())
 

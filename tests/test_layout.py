@@ -4,13 +4,13 @@ never imports Streamlit, and the load orders its SQL by the tables each file rea
 import ast
 from pathlib import Path
 
-from aftermath.build.order import derived_queries, tables_read
+from aftermath.pipeline.order import derived_queries, tables_read
 from aftermath.queries import PAGES_FOLDER, all_queries
 from aftermath.settings import DEFAULTS
 from tests.helpers import PROJECT_DIR
 
 PACKAGES = ("aftermath", "dashboard", "queries")
-LOADER = ("aftermath.build", "aftermath.ingest")
+LOADER = ("aftermath.pipeline", "aftermath.ingest")
 
 
 def _module_name(path: Path) -> str:

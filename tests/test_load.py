@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aftermath.build.load import InputError, load
+from aftermath.pipeline.load import InputError, load
 from tests.helpers import rows, write_exports
 
 INCIDENTS = (

@@ -3,7 +3,7 @@
 import codecs
 from pathlib import Path
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from tests.helpers import rows, write_exports
 
 INCIDENTS = "incident_id,title,started_at,resolved_at\nI1,Outage,2026-07-14T10:00:00Z,2026-07-14T11:00:00Z\n"

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from tests.helpers import page_frame, rows, write_exports
 
 D0 = date(2026, 1, 5)

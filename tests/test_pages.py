@@ -18,7 +18,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.settings import DEFAULTS
 from dashboard import charts
 from tests import test_quiet_accounts as quiet_fixture

@@ -6,15 +6,15 @@ import duckdb
 import pytest
 
 from aftermath import queries
-from aftermath.build.derived import build_step
-from aftermath.build.load import load
-from aftermath.build.order import DerivedStep, derived_queries
+from aftermath.pipeline.derived import build_step
+from aftermath.pipeline.load import load
+from aftermath.pipeline.order import DerivedStep, derived_queries
 from aftermath.queries import MACROS_DIR, QUERIES_DIR, SPARK_SUFFIX
 from aftermath.settings import DEFAULTS
 from tests.helpers import build_load_only, write_exports
 
 ALL = sorted(q.name for q in queries.all_queries())
-# A derived file's portable form for the Spark engine, beside it (aftermath/build/spark.py).
+# A derived file's portable form for the Spark engine, beside it (aftermath/pipeline/spark.py).
 SPARK_FORMS = sorted(
     p.relative_to(QUERIES_DIR).as_posix().removesuffix(SPARK_SUFFIX)
     for p in QUERIES_DIR.rglob(f"*{SPARK_SUFFIX}")

@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import load
 from aftermath.export import safe_csv
+from aftermath.pipeline.load import load
 from aftermath.settings import DEFAULTS
 from tests.helpers import build_load_only, page_frame, rows, write_exports
 

@@ -4,7 +4,7 @@ queries/intermediate/quiet/account_timelines.sql and queries/macros/quiet_window
 import duckdb
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.settings import DEFAULTS
 from tests.helpers import build_load_only, write_exports
 

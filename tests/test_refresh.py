@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import load
 from aftermath.cli import main
 from aftermath.errors import InputError
+from aftermath.pipeline.load import load
 from aftermath.progress import Progress
 from aftermath.settings import DEFAULTS
 from benchmarks import generate

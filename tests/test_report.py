@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import InputError, load
+from aftermath.pipeline.load import InputError, load
 from aftermath.report import md_text, render_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "voice"

@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from aftermath.queries import run_query
 from tests.helpers import rows, write_exports
 

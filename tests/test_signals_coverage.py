@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from tests.helpers import page_frame, rows, write_exports
 
 INCIDENTS = (

@@ -6,8 +6,8 @@ import duckdb
 import pytest
 
 from aftermath import queries
-from aftermath.build.lexicon import store_lexicon
-from aftermath.build.load import InputError, load
+from aftermath.pipeline.lexicon import store_lexicon
+from aftermath.pipeline.load import InputError, load
 from aftermath.queries import LEXICON_FILE
 from tests.helpers import rows, write_exports
 

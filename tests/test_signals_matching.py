@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 from tests.helpers import rows, write_exports
 
 # (ticket_id, subject, description); all created during incident I1.

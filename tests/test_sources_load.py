@@ -5,7 +5,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.build.load import load
+from aftermath.pipeline.load import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from aftermath.build.load import load
 from aftermath.errors import InputError
 from aftermath.ingest.vendors import common, intercom, jira, pagerduty, zendesk
+from aftermath.pipeline.load import load
 from tests.helpers import rows, write_exports
 
 # PagerDuty GET /incidents, as exported with empty `id`s and a page that says more follow.

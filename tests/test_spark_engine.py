@@ -34,8 +34,8 @@ import duckdb
 import pytest
 
 from aftermath import schema
-from aftermath.build.load import load
-from aftermath.build.order import derived_queries
+from aftermath.pipeline.load import load
+from aftermath.pipeline.order import derived_queries
 from aftermath.settings import DEFAULTS
 from tests.helpers import HAND_WORKED, combined_hand_worked, rows, write_exports
 
@@ -62,7 +62,7 @@ DERIVED = [s.query.table for s in derived_queries(DEFAULTS) if not s.query.kept]
 def spark():
     """The module's one SparkSession: every load below finds it running on MASTER and uses it
     as it is."""
-    from aftermath.build.spark import spark_session
+    from aftermath.pipeline.spark import spark_session
 
     # py4j says at INFO level each time it opens or closes a connection to the JVM.
     logging.getLogger("py4j").setLevel(logging.WARNING)
@@ -152,7 +152,7 @@ def hand_worked(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def test_spark_session_is_the_running_one_as_it_is(spark):
-    from aftermath.build.spark import spark_session
+    from aftermath.pipeline.spark import spark_session
 
     assert spark_session(MASTER) is spark
     assert spark.conf.get("spark.sql.shuffle.partitions") == "1"
@@ -291,8 +291,8 @@ def test_a_uri_needs_the_spark_engine(tmp_path, capsys):
 
 
 def test_a_failed_spark_step_leaves_the_previous_database(tmp_path, capsys, monkeypatch):
-    from aftermath.build import spark
     from aftermath.cli import main
+    from aftermath.pipeline import spark
 
     db = tmp_path / "kept.duckdb"
     load(FIXTURES / "impact", db)

@@ -10,7 +10,7 @@ whole, and the tables whose references point at it (tickets and the rest at inci
 comments at tickets) with it. New rows replace stored rows with the same id, as the later row of
 a file does in a full load; usage adds to the day it rolls up into. The reference warnings are
 brought up to date, and then the derived tables are computed again from the merged inputs: the
-ones whose header says `refresh: by COLUMN` for the changed values only (build/refresh_scope.py),
+ones whose header says `refresh: by COLUMN` for the changed values only (pipeline/refresh_scope.py),
 the rest whole. The work happens on a copy of the database swapped in at the end, so a failed
 refresh leaves the previous database untouched.
 """

@@ -12,7 +12,7 @@
 -- not count ("no refund needed", "not urgent"): those are cut out of the text, and the phrase
 -- must still be found in what is left. evidence: the words that matched, sorted, joined with
 -- ', ' (for a `phrase*` each spelling found).
--- Speed: only texts that may_hold_signal (aftermath/build/lexicon.py: the raw text holds the longest
+-- Speed: only texts that may_hold_signal (aftermath/pipeline/lexicon.py: the raw text holds the longest
 -- word of some phrase) are normalised at all, and a text is searched only for the phrases whose anchor (their longest whole word) is one
 -- of its words, found by an equality join of words; the negation check runs on matches only.
 -- DuckDB-only: list lambdas and slices, list_reduce (Spark: aggregate), qualify.

@@ -26,11 +26,11 @@ from sqlglot import exp, transforms
 from sqlglot.dialects.spark import Spark
 
 from aftermath import schema
-from aftermath.build.derived import build_step, create_macros
-from aftermath.build.lexicon import store_lexicon
-from aftermath.build.order import DerivedStep, derived_queries
 from aftermath.errors import InputError
 from aftermath.ingest.discover import table_for
+from aftermath.pipeline.derived import build_step, create_macros
+from aftermath.pipeline.lexicon import store_lexicon
+from aftermath.pipeline.order import DerivedStep, derived_queries
 from aftermath.progress import SILENT, Progress
 from aftermath.queries import PASS_PARAMS, QUERIES_DIR, SPARK_SUFFIX, Query, quoted_identifier
 from aftermath.settings import Settings

@@ -4,7 +4,7 @@ Work happens in a temporary file beside the target, renamed over it only when ev
 succeeded, so a failed load leaves the previous database untouched. With `refresh`, that file
 starts as a copy of the previous database and takes only the rows the files gained
 (ingest/refresh.py); the derived tables are computed again, on a refresh those whose header
-says `refresh: by COLUMN` for the changed values only (build/refresh_scope.py).
+says `refresh: by COLUMN` for the changed values only (pipeline/refresh_scope.py).
 """
 
 import json
@@ -16,21 +16,21 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.build.derived import (
+from aftermath.errors import InputError
+from aftermath.format import counted
+from aftermath.ingest.discover import discover, is_uri
+from aftermath.ingest.refresh import plan, refresh_inputs, write_load_files
+from aftermath.ingest.validate import TableReport, load_inputs
+from aftermath.pipeline.derived import (
     attach_scratch,
     build_step,
     create_macros,
     drop_temporary,
     temporary_objects,
 )
-from aftermath.build.lexicon import store_lexicon
-from aftermath.build.order import derived_queries
-from aftermath.build.refresh_scope import lexicon_snapshot, partial_tables, update_step
-from aftermath.errors import InputError
-from aftermath.format import counted
-from aftermath.ingest.discover import discover, is_uri
-from aftermath.ingest.refresh import plan, refresh_inputs, write_load_files
-from aftermath.ingest.validate import TableReport, load_inputs
+from aftermath.pipeline.lexicon import store_lexicon
+from aftermath.pipeline.order import derived_queries
+from aftermath.pipeline.refresh_scope import lexicon_snapshot, partial_tables, update_step
 from aftermath.progress import SILENT, Progress, rows_text
 from aftermath.settings import DEFAULTS, Settings
 
@@ -86,7 +86,7 @@ def load(
     `max_spill` when given, so a runaway load fails instead of filling the disk); `progress`
     hears of every step as it ends. `refresh`: the database at db_path brought up to date with
     the rows source_dir's files gained since it was loaded. With engine "spark" the derived
-    tables are computed on Spark (`spark_master`, default local[*]; build/spark.py) and stored
+    tables are computed on Spark (`spark_master`, default local[*]; pipeline/spark.py) and stored
     the same; its Parquet files go below `spark_dir` (default beside the database), removed
     afterwards. With engine "spark", source_dir may be a URI Spark reads (file://, hdfs://,
     s3a://...): Spark reads its files and the load validates them as a local folder's."""
@@ -171,7 +171,7 @@ def load(
                 drop_derived(con, settings)
                 partial = set()
         if engine == "spark":
-            from aftermath.build.spark import build_on_spark
+            from aftermath.pipeline.spark import build_on_spark
 
             stage = "computing the derived tables on Spark"
             build_on_spark(con, settings, spark_dir, spark_master, progress)
@@ -244,12 +244,12 @@ def _fetched(
     spark_master: str | None,
     progress: Progress,
 ) -> Path:
-    """The files at `uri` read by Spark into a local folder below spark_dir (build/spark.py)."""
+    """The files at `uri` read by Spark into a local folder below spark_dir (pipeline/spark.py)."""
     if engine != "spark":
         raise InputError(f"{uri}: a URI is read by Spark: load it with --engine spark")
     if refresh:
         raise InputError("--refresh reads a local folder, not a URI")
-    from aftermath.build.spark import fetch_inputs
+    from aftermath.pipeline.spark import fetch_inputs
 
     with progress.step(f"reading {uri} on Spark"):
         try:

@@ -18,7 +18,7 @@ import json
 import duckdb
 
 from aftermath import schema
-from aftermath.build.order import DerivedStep, tables_read
+from aftermath.pipeline.order import DerivedStep, tables_read
 from aftermath.queries import all_queries
 
 # The narrowed views' schema; a name of our own, spliced.

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import duckdb
 
-from aftermath.build.order import DerivedStep
+from aftermath.pipeline.order import DerivedStep
 from aftermath.queries import MACROS_DIR, SCRATCH
 
 # DuckDB scans a table one row group per thread, and a temporary table's row groups hold 122,880
