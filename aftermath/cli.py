@@ -22,7 +22,7 @@ from aftermath.progress import Progress
 from aftermath.pull import DEFAULT_OUT, SOURCES, Job, pull
 from aftermath.pull.config import DEFAULT_CONFIG, read_config
 from aftermath.pull.store import is_pulled
-from aftermath.report import render_report
+from aftermath.report import render_report, report_csvs
 from aftermath.serve.config import (
     DEFAULT_ADDRESS,
     DEFAULT_PORT,
@@ -106,6 +106,11 @@ def _parser() -> argparse.ArgumentParser:
         "--quiet",
         action="store_true",
         help="no progress on standard error, only the final load report",
+    )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="progress of every internal step too (each table stored, each derived table built)",
     )
     p.add_argument(
         "--refresh",
@@ -195,6 +200,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_parser("report", help='Markdown "Customer impact" section for a postmortem')
     )
     p.add_argument("incident_id", metavar="INCIDENT_ID")
+    p.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DIR",
+        help="also write the section's full tables (affected accounts, tickets) as CSVs in DIR",
+    )
 
     p = with_db(
         sub.add_parser("surge", help="Markdown of one ticket surge, to declare it after the fact")
@@ -254,7 +265,7 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         )
         if value
     }
-    progress = Progress(enabled=not args.quiet)
+    progress = Progress(enabled=not args.quiet, verbose=args.verbose)
     if (args.spark_master or args.spark_dir) and args.engine != "spark":
         print("aftermath load: --spark-master and --spark-dir need --engine spark", file=sys.stderr)
         return 2
@@ -435,6 +446,11 @@ def cmd_report(args: argparse.Namespace, db: Path) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
         print(render_report(con, args.incident_id), end="")
+        if args.csv is not None:
+            args.csv.mkdir(parents=True, exist_ok=True)
+            for name, data in report_csvs(con, args.incident_id).items():
+                (args.csv / name).write_bytes(data)
+                print(f"wrote {args.csv / name}", file=sys.stderr)
     finally:
         con.close()
     return 0

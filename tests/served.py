@@ -24,7 +24,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-WAIT_MS = 60_000
+# Generous: the suite runs on a shared machine, where a page's first run can take a minute.
+WAIT_MS = 120_000
 # url path → charts the page draws on the demo data.
 DEMO_PAGES = {
     "": 1,
