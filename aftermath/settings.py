@@ -29,17 +29,22 @@ class Settings:
     # word of the linked tickets counts when in this many of them and this many times commoner
     # there than in ordinary tickets.
     distinctive_max_background_pct: float = 2.0
+    # A word this share of ordinary tickets use or more (a product-area tag) is everyday: never
+    # enough on its own for a suggestion, at any help desk size.
+    everyday_min_background_pct: float = 5.0
     min_shared_words: int = 2
     vocabulary_min_tickets: int = 2
     vocabulary_min_lift: float = 15.0
-    # A shared word counts only in an hour when unlinked tickets using it exceed this many times
-    # their usual hourly count (the median day of the baseline_weeks before the window, / 24):
-    # at thousands of tickets a day, a service word alone would suggest every ticket about it.
+    # A shared word is evidence only in an hour when the tickets using it stand out from its
+    # usual count for that hour of the week: more than this many times it, and, all of a
+    # ticket's words together, more than the ordinary stream brings by chance but this % of the
+    # time (a Poisson tail bound; small, as every hour of a window is tested), at any help desk size
+    # (queries/intermediate/tickets/surging_ticket_terms.sql).
     suggest_min_lift: float = 3.0
-    # A help desk with this many tickets a day or more is large: a service word (or one title
-    # word) alone is in its everyday trickle and suggests nothing; a service word needs a word of
-    # the linked tickets or a distinctive title word beside it (benchmarks/RESULTS.md).
-    large_help_desk_daily_tickets: int = 500
+    suggest_max_chance_pct: float = 0.1
+    # ... or this % for a ticket written up to impact_gap_minutes after the incident ended, when
+    # customers write about it most.
+    suggest_near_max_chance_pct: float = 1.0
     # A ticket linked in the help desk but created this long before the start is a suspect link:
     # listed for CS to fix, moving no window and counting in no total.
     link_before_hours: int = 24

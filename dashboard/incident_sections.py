@@ -231,7 +231,24 @@ def tickets_tab(summary: tuple) -> None:
             "they move no window and count in no total until the link is fixed."
         )
         suspects = db.run("pages/suspect_links_to_fix", incident_id=incident_id)
-        st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
+        tables.show(suspects, tables.suspect_links(db.zone()))
+    ambiguous_tickets(incident_id)
+
+
+def ambiguous_tickets(incident_id: str | None) -> None:
+    """Tickets that fit this incident and another one equally: suggested for neither."""
+    if not db.rows("ambiguous_tickets"):
+        return
+    ambiguous = db.run("pages/ambiguous_tickets", incident_id=incident_id)
+    if ambiguous.empty:
+        return
+    st.markdown(f"**Tickets for CS to link: they fit two incidents equally ({len(ambiguous):,})**")
+    st.caption(
+        "Their words tie them as much to another incident open at the time as to this one, so "
+        "Aftermath suggests them for neither: they move no window and count in no total until "
+        "CS links each to its incident in the help desk."
+    )
+    tables.show(ambiguous, tables.ambiguous_tickets(db.zone()))
 
 
 def accounts_tab(incident_id: str, has_tickets: bool, has_usage: bool) -> None:

@@ -154,6 +154,14 @@ def suspect_links(zone: str) -> Config:
     }
 
 
+def ambiguous_tickets(zone: str) -> Config:
+    return {
+        **suspect_links(zone),
+        "reason": col.TextColumn("why it fits this incident", width="medium"),
+        "other_reasons": col.TextColumn("and the other", width="medium"),
+    }
+
+
 def incident_accounts(rules: Settings) -> Config:
     return {
         "account_id": "account id",

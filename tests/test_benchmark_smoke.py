@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from aftermath.queries import all_queries
-from benchmarks import generate, run
+from benchmarks import generate, help_desks, run, suggestions
 from benchmarks.results_markdown import TARGETS
 
 TINY = 0.0005  # 50 accounts, 5,000 tickets, 3 incidents: the generator's floors, a few seconds
@@ -232,3 +232,21 @@ def test_run_measures_two_scales_and_keeps_the_notes(tmp_path: Path) -> None:
     assert set(data["results"][0]["pages"]) == set(labels)
     # Databases are removed unless --keep; the generated folders stay for the next run.
     assert sorted(p.name for p in (tmp_path / "data").iterdir() if p.suffix == ".duckdb") == []
+
+
+def test_the_suggestions_grid_scores_a_small_help_desk(tmp_path):
+    # The smallest cell of `benchmarks/suggestions.py --grid`: 50 tickets a day, tagged, both
+    # incidents. Each incident has 18 tickets (10 linked), the last at the end of its impact.
+    cell = suggestions.measure_cell(tmp_path / "cell", 50, True, 2)
+    assert cell["unlinked_incident_tickets"] == 16
+    key = duckdb.execute(
+        "select incident_id, count(*), count(*) filter (where is_linked) from read_parquet($p) "
+        "group by incident_id order by incident_id",
+        {"p": str(tmp_path / "cell" / help_desks.TRUTH_FILE)},
+    ).fetchall()
+    assert key == [("INC-PAY", 18, 10), ("INC-SSO", 18, 10)]
+    assert set(cell["impact"]) == {"INC-PAY", "INC-SSO"}
+    assert help_desks.true_impact("INC-PAY") == (80.0, 15.0)
+    assert help_desks.true_impact("INC-SSO") == (120.0, 25.0)
+    table = suggestions.grid_table([cell]).splitlines()
+    assert len(table) == 3 and table[2].startswith("| 50 | product area | 2 |")

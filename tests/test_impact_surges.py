@@ -1,13 +1,15 @@
-"""Suggestions at a high ticket rate: a shared word counts only in an hour when it surges.
+"""Suggestions at a steady ticket rate: a shared word counts only in an hour it stands out.
 
-One incident, INC-1 "Billing outage" (service billing), 2024-03-04 10:00-11:00 UTC; its
-suggestion window opens at 09:30, so its baseline is the 28 days 2024-02-05 .. 2024-03-03.
-On each of those days 24 ordinary tickets ask about billing, one an hour, except 2024-02-20 when
-a burst brought 600. The median baseline day has 24 such tickets: 1 an hour, so with
-suggest_min_lift 3 an hour surges above 3 tickets. (The mean day, (27 x 24 + 600) / 28 = 44.6
-tickets, would need more than 5.6 an hour: the median keeps one burst from hiding the next.)
-On the incident's day: 4 billing tickets between 10:05 and 10:20 (4 > 3: a surge, suggested) and
-3 between 13:05 and 13:15 (3 is not more than 3: the everyday trickle, not suggested).
+One incident, INC-1 "Billing outage" (service billing), 2024-03-04 10:00-11:00 UTC, a Monday.
+From 2024-02-05 to 2024-03-03, 24 ordinary tickets a day ask about billing, one an hour, except
+Tuesday 2024-02-20, when a burst brought 600. The usual count of "billing" at 10:00 on a Monday
+is the median of the four Mondays before (1, 1, 1, 1: the Tuesday burst is no Monday's), and the
+hour's mean of 1 ticket x the 100 % of ordinary tickets using the word is 1 too. On the
+incident's day: 4 billing tickets between 10:05 and 10:20 and 3 between 13:05 and 13:15. Counts
+arriving at random around 1 reach 4 with a chance of at most 1 / 4! = 4.2 %, 5 with 1 / 5! =
+0.8 %, 3 with 1 / 3! = 17 %: with suggest_near_max_chance_pct 5 (the incident's hours, up to
+2 hours after it) the 10:00 hour stands out (and 4 is more than suggest_min_lift 3 x 1), the
+13:00 one does not (3 is not more than 3); at the default 1 % neither does.
 """
 
 from datetime import datetime, timedelta
@@ -59,21 +61,48 @@ def suggested(db: Path) -> list[str]:
     ]
 
 
-def test_only_the_surge_hour_is_suggested(exports, tmp_path):
+def test_a_word_in_every_ordinary_ticket_suggests_nothing_on_its_own(exports, tmp_path):
+    # "billing" does not stand out at the default 1 %, and all the ordinary tickets use it:
+    # S0..S3 share nothing else with the incident, so nothing is suggested.
     load(exports, tmp_path / "a.duckdb")
-    assert suggested(tmp_path / "a.duckdb") == ["S0", "S1", "S2", "S3"]
+    assert suggested(tmp_path / "a.duckdb") == []
 
 
-def test_without_the_surge_rule_every_billing_ticket_in_the_window_is_suggested(exports, tmp_path):
-    # suggest_min_lift 0: any hour with a ticket counts, so the 13:00 trickle joins in.
-    load(exports, tmp_path / "b.duckdb", settings=DEFAULTS.with_overrides(["suggest_min_lift=0"]))
-    assert suggested(tmp_path / "b.duckdb") == ["L0", "L1", "L2", "S0", "S1", "S2", "S3"]
+# Counted as not everyday (used by under 101 % of ordinary tickets), "billing" alone may suggest:
+# the hour rule alone decides.
+ALONE = "everyday_min_background_pct=101"
+
+
+def test_only_the_hour_where_the_word_stands_out_is_suggested(exports, tmp_path):
+    settings = DEFAULTS.with_overrides([ALONE, "suggest_near_max_chance_pct=5"])
+    load(exports, tmp_path / "b.duckdb", settings=settings)
+    assert suggested(tmp_path / "b.duckdb") == ["S0", "S1", "S2", "S3"]
+
+
+def test_at_the_default_chance_four_against_one_is_not_enough(exports, tmp_path):
+    load(exports, tmp_path / "c.duckdb", settings=DEFAULTS.with_overrides([ALONE]))
+    assert suggested(tmp_path / "c.duckdb") == []
+
+
+def test_without_the_hour_rule_every_billing_ticket_in_the_window_is_suggested(exports, tmp_path):
+    # Lift 0 and any chance: every hour with a ticket counts, so the 13:00 trickle joins in.
+    anything = [
+        "suggest_min_lift=0",
+        "suggest_max_chance_pct=100",
+        "suggest_near_max_chance_pct=100",
+    ]
+    settings = DEFAULTS.with_overrides([ALONE, *anything])
+    load(exports, tmp_path / "d.duckdb", settings=settings)
+    assert suggested(tmp_path / "d.duckdb") == ["L0", "L1", "L2", "S0", "S1", "S2", "S3"]
 
 
 def test_a_stricter_lift_drops_the_surge_too(exports, tmp_path):
     # 4 tickets in the hour against 1 usual: lift 4 needs more than 4.
-    load(exports, tmp_path / "c.duckdb", settings=DEFAULTS.with_overrides(["suggest_min_lift=4"]))
-    assert suggested(tmp_path / "c.duckdb") == []
+    settings = DEFAULTS.with_overrides(
+        [ALONE, "suggest_near_max_chance_pct=5", "suggest_min_lift=4"]
+    )
+    load(exports, tmp_path / "e.duckdb", settings=settings)
+    assert suggested(tmp_path / "e.duckdb") == []
 
 
 def test_ordinary_words_come_from_the_windows_when_windows_hold_every_ticket(tmp_path):

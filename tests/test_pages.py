@@ -576,6 +576,46 @@ def test_suspect_links_are_listed_on_the_incident_and_process_pages(tmp_path, mo
     assert list(suspects["ticket_id"]) == ["T_OLD"]
 
 
+AMBIGUOUS_COLUMNS = [
+    "incident_id",
+    "ticket_id",
+    "account_id",
+    "created_at",
+    "subject",
+    "reason",
+    "other_reasons",
+]
+
+
+def test_ambiguous_tickets_are_listed_on_the_incident_and_process_pages(tmp_path, monkeypatch):
+    # Two overlapping incidents; AMB carries "declined" (I1's title) and "sign" (I2's), words the
+    # one ordinary ticket (O1, a week before) does not use: it fits both equally, so it is
+    # suggested for neither and listed.
+    folder = write_exports(
+        tmp_path / "in",
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I1,Card payments declined,billing,2026-03-04T10:00:00Z,2026-03-04T11:00:00Z\n"
+            "I2,Single sign-on failing,login,2026-03-04T10:30:00Z,2026-03-04T12:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,subject,incident_id\n"
+            "O1,2026-02-25T10:00:00Z,Question about my invoice,\n"
+            "P1,2026-03-04T10:10:00Z,Card refused,I1\n"
+            "AMB,2026-03-04T10:55:00Z,Checkout declined and sign-in down,\n",
+        },
+    )
+    load(folder, tmp_path / "a.duckdb")
+    at = open_app(tmp_path / "a.duckdb", monkeypatch, "app_pages/incident.py", incident="I2")
+    assert metrics(at)["Tickets linked / suggested"] == "0 / 0"
+    (listed,) = [d.value for d in at.dataframe if list(d.value.columns) == AMBIGUOUS_COLUMNS]
+    assert listed[["ticket_id", "reason", "other_reasons"]].values.tolist() == [
+        ["AMB", "title words: sign", "I1: title words: declined"]
+    ]
+    at.switch_page("app_pages/process.py").run()
+    (listed,) = [d.value for d in at.dataframe if list(d.value.columns) == AMBIGUOUS_COLUMNS]
+    # Newest incident first: I2 started 10:30, I1 10:00.
+    assert listed[["incident_id", "ticket_id"]].values.tolist() == [["I2", "AMB"], ["I1", "AMB"]]
+
+
 def test_incident_page_calls_the_silent_quiet_first(quiet_db, monkeypatch):
     at = open_app(quiet_db, monkeypatch, "app_pages/incident.py", incident="I1")
     contacts = next(d.value for d in at.dataframe if "why" in d.value.columns)

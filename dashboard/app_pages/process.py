@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import db, process_charts, tables
+from dashboard import db, incident_sections, process_charts, tables
 
 st.title("How the incident process holds up")
 if not db.require("incidents"):
@@ -34,7 +34,8 @@ if db.require("tickets"):
             "Linked to an incident in the help desk but created long before it started: they "
             "move no window and count in no total until the link is fixed."
         )
-        st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
+        tables.show(suspects, tables.suspect_links(db.zone()))
+    incident_sections.ambiguous_tickets(None)
 
 st.subheader("Comms gap over time")
 if db.require("tickets", "status_updates"):
