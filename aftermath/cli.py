@@ -22,7 +22,7 @@ from aftermath.progress import Progress
 from aftermath.pull import DEFAULT_OUT, SOURCES, Job, pull
 from aftermath.pull.config import DEFAULT_CONFIG, read_config
 from aftermath.pull.store import is_pulled
-from aftermath.report import render_report
+from aftermath.report import render_report, report_csvs
 from aftermath.serve.config import (
     DEFAULT_ADDRESS,
     DEFAULT_PORT,
@@ -107,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
         "--quiet",
         action="store_true",
         help="no progress on standard error, only the final load report",
+    )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="progress of every internal step too (each table stored, each derived table built)",
     )
     p.add_argument(
         "--refresh",
@@ -197,6 +202,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("incident_id", metavar="INCIDENT_ID")
     p.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DIR",
+        help="also write the section's full tables (affected accounts, tickets) as CSVs in DIR",
+    )
+    p.add_argument(
         "--week-later-ics",
         type=Path,
         metavar="FILE",
@@ -285,7 +296,7 @@ def cmd_load(args: argparse.Namespace, db: Path) -> int:
         )
         if value
     }
-    progress = Progress(enabled=not args.quiet)
+    progress = Progress(enabled=not args.quiet, verbose=args.verbose)
     if (args.spark_master or args.spark_dir) and args.engine != "spark":
         print("aftermath load: --spark-master and --spark-dir need --engine spark", file=sys.stderr)
         return 2
@@ -467,6 +478,7 @@ def cmd_report(args: argparse.Namespace, db: Path) -> int:
     try:
         text = render_report(con, args.incident_id)
         event = week_later_ics(con, args.incident_id) if args.week_later_ics else None
+        csvs = report_csvs(con, args.incident_id) if args.csv is not None else {}
     finally:
         con.close()
     if event is not None:
@@ -474,6 +486,11 @@ def cmd_report(args: argparse.Namespace, db: Path) -> int:
             args.week_later_ics.write_bytes(event)
         except OSError as e:
             raise InputError(f"{args.week_later_ics}: cannot write it ({e.strerror})") from None
+    if csvs:
+        args.csv.mkdir(parents=True, exist_ok=True)
+        for name, data in csvs.items():
+            (args.csv / name).write_bytes(data)
+            print(f"wrote {args.csv / name}", file=sys.stderr)
     print(text, end="")
     return 0
 

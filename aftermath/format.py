@@ -51,6 +51,28 @@ def times_normal_text(ratio: object) -> str:
     return MISSING if is_missing(ratio) else f"{RATIO_FORMAT % float(ratio)} normal"
 
 
+def dollars_text(value: object) -> str:
+    """An amount of MRR on a card: '$227,945', no cents (they say nothing at that size)."""
+    return MISSING if is_missing(value) else f"${float(value):,.0f}"
+
+
+def counted(value: object, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: '1 account', '2,480 accounts', '– accounts'."""
+    if is_missing(value):
+        return f"{MISSING} {plural or noun + 's'}"
+    return f"{int(value):,} {noun if int(value) == 1 else plural or noun + 's'}"
+
+
+def signed_duration_words(minutes: float | None, later: str, earlier: str) -> str:
+    """A signed duration in words, no minus sign: +322 -> '5 h 22 min {later}', -322 ->
+    '5 h 22 min {earlier}', 0 -> 'at the same time'."""
+    if is_missing(minutes):
+        return MISSING
+    if round(float(minutes)) == 0:
+        return "at the same time"
+    return f"{duration_text(abs(float(minutes)))} {later if minutes > 0 else earlier}"
+
+
 def severity_label(severity: object) -> str:
     return "unknown" if is_missing(severity) else SEVERITY_FORMAT % int(severity)
 
@@ -67,6 +89,14 @@ def at_text(moment: datetime | None, same_day_as: datetime | None = None) -> str
     if same_day_as is not None and moment.date() == same_day_as.date():
         return f"{moment:%H:%M} UTC"
     return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def value_or_reason(value: object, text: str, reason: object) -> tuple[str, str | None]:
+    """A card's (value, caption): `text` when the value was measured, else '–' with why it is
+    empty in the caption, where a long reason has room (the tables' *_reason columns)."""
+    if not is_missing(value):
+        return text, None
+    return MISSING, None if is_missing(reason) or not reason else str(reason)
 
 
 def or_reason(value: object, text: str, reason: object) -> str:

@@ -11,7 +11,7 @@ import re
 import duckdb
 
 from aftermath.errors import InputError
-from aftermath.export import tables
+from aftermath.export import safe_csv, tables
 from aftermath.format import (
     at_text,
     duration_text,
@@ -20,10 +20,11 @@ from aftermath.format import (
     text_or_missing,
     theme_label,
 )
-from aftermath.queries import query_rows
+from aftermath.queries import query_rows, run_query
 
-# Rows shown per table; the rest is counted and pointed to `aftermath export`.
-MAX_ROWS = 100
+# A postmortem-sized section: the top rows of each table, the rest in the CSVs it names
+# (report_csvs; `aftermath report ID --csv DIR` writes them, the Incident page downloads them).
+MAX_ROWS = 10
 MAX_CONTACTS = 10
 # pages/contacts_to_call with no filter but the incident: every account to contact.
 CONTACTS_OF = {"segment": None, "min_mrr": None, "reason": None, "max_rows": None}
@@ -42,6 +43,23 @@ def md_text(text: object) -> str:
     line = " ".join(str(text).split())
     line = _MARKUP.sub(r"\\\1", line)
     return _AUTOLINK.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"{m[3]}\\{m[4]}", line)
+
+
+def csv_names(incident_id: str) -> dict[str, str]:
+    """The files the section names for its full tables: accounts and tickets."""
+    safe = re.sub(r"[^\w.-]", "_", incident_id)
+    return {"accounts": f"{safe}-affected-accounts.csv", "tickets": f"{safe}-tickets.csv"}
+
+
+def report_csvs(con: duckdb.DuckDBPyConnection, incident_id: str) -> dict[str, bytes]:
+    """The section's full tables as spreadsheet-safe CSVs, by file name: every affected account
+    (wrote in or went quiet; the already quiet ones, not counted, left out as in the section)
+    and every related ticket."""
+    names = csv_names(incident_id)
+    accounts = run_query(con, "pages/incident_accounts", incident_id=incident_id)
+    accounts = accounts[accounts["quiet"] | (accounts["related_tickets"] > 0)]
+    tickets = run_query(con, "pages/incident_tickets", incident_id=incident_id)
+    return {names["accounts"]: safe_csv(accounts), names["tickets"]: safe_csv(tickets)}
 
 
 def incident_summary(con: duckdb.DuckDBPyConnection, incident_id: str) -> dict:
@@ -90,8 +108,8 @@ def render_report(con: duckdb.DuckDBPyConnection, incident_id: str) -> str:
         _still_open(
             tickets, query_rows(con, "pages/incident_action_items", incident_id=incident_id)
         ),
-        _accounts(accounts),
-        _tickets(tickets),
+        _accounts(accounts, csv_names(incident_id)["accounts"]),
+        _tickets(tickets, csv_names(incident_id)["tickets"]),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -506,32 +524,37 @@ def _mrr(mrr: object) -> str:
     return "MRR unknown" if mrr is None else f"MRR {money_text(mrr)}"
 
 
-def _accounts(accounts: list[dict]) -> str:
+def _accounts(accounts: list[dict], csv_name: str) -> str:
+    """The affected accounts the text counts, top MRR first: those that wrote in or went quiet
+    (an account already quiet before the incident is not counted, so not listed)."""
     lines = ["### Affected customers", ""]
-    if not accounts:
+    counted = sorted(
+        (a for a in accounts if a["quiet"] or a["related_tickets"]),
+        key=lambda a: (-(a["mrr"] or 0), a["account_id"]),
+    )
+    if not counted:
         return "\n".join([*lines, "No account wrote in or went quiet."])
     lines += [
+        *_top(len(counted), "accounts", "by MRR"),
         "| account | segment | MRR | related tickets | after the incident |",
         "|---|---|---:|---:|---|",
     ]
-    for a in accounts[:MAX_ROWS]:
-        if a["quiet"]:
-            after = "quiet, silent" if a["silent"] else "quiet"
-        else:
-            after = "already quiet before" if a["already_quiet"] else ""
+    for a in counted[:MAX_ROWS]:
+        after = ("quiet, silent" if a["silent"] else "quiet") if a["quiet"] else ""
         name = a["name"] or a["account_id"]
         lines.append(
             f"| {md_text(name)} | {md_text(a['segment'] or '')} | {money_text(a['mrr'])} "
             f"| {a['related_tickets']} | {after} |"
         )
-    return "\n".join(lines + _more(len(accounts), "incident_accounts"))
+    return "\n".join(lines + _more(len(counted), "accounts", csv_name))
 
 
-def _tickets(tickets: list[dict]) -> str:
+def _tickets(tickets: list[dict], csv_name: str) -> str:
     lines = ["### Tickets", ""]
     if not tickets:
         return "\n".join([*lines, "No related ticket."])
     lines += [
+        *_top(len(tickets), "tickets", "the first by time"),
         "| ticket | opened (UTC) | account | subject | link | signals |",
         "|---|---|---|---|---|---|",
     ]
@@ -543,13 +566,23 @@ def _tickets(tickets: list[dict]) -> str:
             f"| {md_text(t['ticket_id'])} | {t['created_at']:%Y-%m-%d %H:%M} | {md_text(account)} "
             f"| {md_text(subject)} | {t['link']} | {signals} |"
         )
-    return "\n".join(lines + _more(len(tickets), "related_tickets"))
+    return "\n".join(lines + _more(len(tickets), "tickets", csv_name))
 
 
-def _more(count: int, table: str) -> list[str]:
+def _top(count: int, things: str, order: str) -> list[str]:
+    """A line over a table that shows only its top rows."""
+    return [] if count <= MAX_ROWS else [f"The top {MAX_ROWS} of {count} {things}, {order}:", ""]
+
+
+def _more(count: int, things: str, csv_name: str) -> list[str]:
     if count <= MAX_ROWS:
         return []
-    return ["", f"… and {count - MAX_ROWS} more: `aftermath export {table}`."]
+    return [
+        "",
+        f"The other {count - MAX_ROWS} {things}, and all {count}, are in `{csv_name}` "
+        "(`aftermath report ID --csv DIR` writes it; the Incident page's Postmortem tab "
+        "downloads it).",
+    ]
 
 
 def _count(n: int, thing: str) -> str:

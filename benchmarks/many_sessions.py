@@ -10,8 +10,11 @@ A page counts as loaded when READY of benchmarks/browser.py holds (its title dra
 running, every chart and table drawn, for 0.5 s); one not loaded within --wait seconds counts as
 unfinished. With --swap-every, the database is replaced under the server that often, as a sync
 does (a copy renamed over it: a new file, every cache cold). It prints p50 / p95 / slowest of
-the loaded pages, the unfinished ones, errors shown (exceptions, a failed query), and the server's peak resident
-memory (VmHWM of the Streamlit process), as Markdown for RESULTS.md.
+the loaded pages, the unfinished ones, errors shown (exceptions, a failed query), the server's peak resident
+memory (VmHWM of the Streamlit process) and the CPU seconds it used, as Markdown for RESULTS.md.
+The browsers run on the same machine as the server, so the server's CPU time against the run's
+shows whose work the page times wait on. With --bare the same sessions open Streamlit's bare
+one-chart pages instead (benchmarks/browser.py): the floor on this machine.
 """
 
 import argparse
@@ -36,6 +39,7 @@ from benchmarks.browser import (  # noqa: E402
     READY,
     VIEWPORT,
     aftermath_app,
+    bare_app,
     served,
 )
 
@@ -50,6 +54,8 @@ PAGES = [
     "data",
 ]
 
+# The bare app's two pages (benchmarks/browser.py).
+BARE_PATHS = ["", "two"]
 
 # What the app shows in place of a page when a query fails on the database (dashboard/app.py).
 DATABASE_ERROR = "This database lacks a table or column"
@@ -59,6 +65,12 @@ def streamlit_pid(serve_pid: int) -> int:
     """The Streamlit child of `aftermath serve`."""
     children = Path(f"/proc/{serve_pid}/task/{serve_pid}/children").read_text().split()
     return int(children[0])
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -115,6 +127,7 @@ async def run(
     swap_every: float | None,
     budget_s: float = 3600,
     pages_each: int | None = None,
+    bare: bool = False,
 ) -> dict:
     """Serve a copy of `db`, `sessions` people through the pages of `paths`; their figures.
 
@@ -124,9 +137,11 @@ async def run(
     with tempfile.TemporaryDirectory() as folder:
         served_db = Path(folder) / "served.duckdb"
         shutil.copy(db, served_db)
-        command, port = aftermath_app(served_db)
+        command, port = bare_app(Path(folder)) if bare else aftermath_app(served_db)
         with served(command, port) as (url, server):
-            pid = streamlit_pid(server.pid)
+            # `aftermath serve` runs Streamlit as its child; the bare app is Streamlit itself.
+            pid = server.pid if bare else streamlit_pid(server.pid)
+            started = time.monotonic()
             stop = threading.Event()
             swaps: list[float] = []
             thread = None
@@ -153,6 +168,8 @@ async def run(
                 if thread is not None:
                     thread.join()
             peak = peak_rss_mb(pid)
+            server_cpu = cpu_seconds(pid)
+            elapsed = time.monotonic() - started
     loads = [r for one in runs for r in one]
     loaded_paths = {r[0] for r in loads if r[1] is not None}
     times = sorted(r[1] for r in loads if r[1] is not None)
@@ -163,6 +180,8 @@ async def run(
         "unfinished": sum(r[1] is None for r in loads),
         "errors": sum(r[2] for r in loads),
         "peak_mb": peak,
+        "server_cpu_s": server_cpu,
+        "elapsed_s": elapsed,
         "swaps": len(swaps),
         "pages loaded": loaded_paths,
     }
@@ -187,7 +206,8 @@ def row(result: dict) -> str:
     )
     return (
         f"| {result['sessions']} | {result['page loads']} | {shown} | {result['unfinished']} | "
-        f"{result['errors']} | {result['swaps']} | {result['peak_mb']:,.0f} |"
+        f"{result['errors']} | {result['swaps']} | {result['peak_mb']:,.0f} | "
+        f"{result['server_cpu_s']:.0f} of {result['elapsed_s'] * os.cpu_count():.0f} |"
     )
 
 
@@ -204,12 +224,15 @@ def main() -> None:
     parser.add_argument(
         "--pages-each", type=int, help="each person opens this many pages (default every page)"
     )
+    parser.add_argument(
+        "--bare", action="store_true", help="Streamlit's bare one-chart pages instead (the floor)"
+    )
     args = parser.parse_args()
-    paths = [p.format(incident=args.incident) for p in PAGES]
+    paths = BARE_PATHS if args.bare else [p.format(incident=args.incident) for p in PAGES]
     lines = [
         "| sessions | page loads | p50 (s) | p95 (s) | slowest (s) | unfinished | errors shown | "
-        "database swaps | server peak memory (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "database swaps | server peak memory (MB) | server CPU s of the machine's |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for count in [int(n) for n in args.sessions.split(",")]:
         result = asyncio.run(
@@ -221,6 +244,7 @@ def main() -> None:
                 paths,
                 args.swap_every,
                 pages_each=args.pages_each,
+                bare=args.bare,
             )
         )
         lines.append(row(result))

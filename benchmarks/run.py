@@ -145,7 +145,7 @@ class StepProfile(Progress):
         self.records = records
 
     @contextmanager
-    def step(self, doing: str):
+    def step(self, doing: str, detail: str | None = None):
         built = re.fullmatch(r"building (\w+)", doing)
         label = f"derived {built.group(1)}" if built else doing
         if doing == "writing the database":
@@ -154,7 +154,7 @@ class StepProfile(Progress):
         self.records.append(record)
         started, cpu = time.perf_counter(), time.process_time()
         try:
-            with super().step(doing) as outcome:
+            with super().step(doing, detail) as outcome:
                 yield outcome
             record["failed"] = False
         finally:

@@ -49,3 +49,35 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_xaxes(title_text=x_title)
     fig.update_layout(yaxis_title_text=y_title)
     return fig
+
+
+def count_axis(largest: float) -> dict[str, object]:
+    """An axis of counts ticked at whole numbers (1, 2, 5, 10, 20, 25, 50 … apart), never at
+    0.213 of a surge: Plotly's automatic ticks split a small range into fractions."""
+    steps = [1, 2, 5, 10, 20, 25, 50]
+    step = next((s for s in steps if largest / s <= 6), None)
+    if step is None:
+        magnitude = 10 ** (len(str(int(largest / 6))) - 1)
+        step = next(m * magnitude for m in (1, 2, 5, 10) if largest / (m * magnitude) <= 6)
+    return {"tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"}
+
+
+def percent_axis(largest: float) -> dict[str, object]:
+    """An axis of percentages ticked at 25 % steps (50 % from 200 % up), from 0."""
+    step = 25 if largest <= 200 else 50
+    return {"tick0": 0, "dtick": step, "ticksuffix": " %", "tickformat": ".0f"}
+
+
+def hide_empty_legend_entries(fig: go.Figure) -> list[str]:
+    """Keep traces with nothing to draw (every value 0 or missing) out of the legend, which
+    would show a swatch with no bar behind it; their names, for the chart to say instead."""
+    hidden = []
+    for trace in fig.data:
+        values = trace.x if getattr(trace, "orientation", None) == "h" else trace.y
+        if values is None or trace.type not in ("bar", "scatter"):
+            continue
+        if all(v is None or pd.isna(v) or v == 0 for v in values):
+            trace.showlegend = False
+            trace.visible = False
+            hidden.append(trace.name)
+    return hidden

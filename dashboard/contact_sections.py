@@ -6,7 +6,7 @@ of pages/contacts_to_call_totals under them.
 
 import streamlit as st
 
-from aftermath.format import count_text, money_text
+from aftermath.format import count_text, dollars_text
 from aftermath.queries import run_query
 from aftermath.settings import Settings
 from dashboard import db, quiet_charts, tables
@@ -27,10 +27,11 @@ def rules_caption(rules: Settings) -> None:
 def pick_filters() -> dict:
     """The incident, segment, MRR floor and reason picked above the cards, as query parameters."""
     incident_col, segment_col, mrr_col, reason_col = st.columns([2, 1, 1, 1])
+    labels = db.incident_labels()
     incident_id = incident_col.selectbox(
         "Incident",
-        [None, *db.run("pages/incident_list")["incident_id"]],
-        format_func=lambda i: i or "All incidents",
+        [None, *labels],
+        format_func=lambda i: "All incidents" if i is None else labels[i],
         key="quiet_incident",
     )
     segment = segment_col.selectbox(
@@ -63,7 +64,7 @@ def total_cards(totals) -> None:
         count_text(totals.silent_quiet_accounts) if db.rows("usage") else "needs usage",
         help="went quiet without a ticket",
     )
-    cards[2].metric("MRR at stake", f"${money_text(totals.mrr)}", help="each account's MRR once")
+    cards[2].metric("MRR at stake", dollars_text(totals.mrr), help="each account's MRR once")
 
 
 def contact_table(filters: dict, listed_rows: int) -> None:
@@ -74,10 +75,17 @@ def contact_table(filters: dict, listed_rows: int) -> None:
         shown += "; the CSV has them all"
     st.caption(shown)
     columns = tables.CONTACT_COLUMNS
+    if filters["incident_id"]:
+        config = tables.contacts(db.zone())
+        per_line = tables.WHY_CHARS_PER_LINE
+    else:
+        config = tables.contacts(db.zone(), tables.WHY_WITH_INCIDENT_PX)
+        columns, per_line = ["incident_id", *columns], tables.WHY_WITH_INCIDENT_CHARS_PER_LINE
     tables.show(
-        calls,
-        tables.contacts(db.zone()),
-        columns if filters["incident_id"] else ["incident_id", *columns],
+        tables.contacts_shown(calls),
+        config,
+        columns,
+        row_height=tables.wrapped_row_height((calls["why"], per_line)),
     )
     # Streamlit runs the callable when clicked, on a thread outside this session: bind now what
     # it needs (the connection, the zone) rather than reading the session there.
@@ -107,6 +115,9 @@ def quiet_rates(rules: Settings) -> None:
         st.caption(
             "Accounts go quiet for reasons of their own too: the excess is the exposed accounts' "
             f"rate minus the same accounts' rate {rules.placebo_offset_days} days earlier "
-            "(placebo) or unexposed accounts' rate (control). Read a rate with its counts."
+            "(placebo) or unexposed accounts' rate (control). A placebo that would fall in "
+            "another incident's aftermath, when its own customers were going quiet, moves "
+            f"{rules.placebo_offset_days} days further back, or stays empty with the reason. "
+            "Read a rate with its counts."
         )
         tables.show(rates, tables.quiet_rates(db.zone()))

@@ -23,7 +23,7 @@ import streamlit as st
 
 from aftermath.outreach import Draft, drafts, read_template
 from aftermath.queries import run_query
-from aftermath.report import render_report
+from aftermath.report import render_report, report_csvs
 from aftermath.serve.config import sync_status_path
 from aftermath.settings import DEFAULTS, Settings, default_db_path
 from aftermath.surge_report import render_surge
@@ -185,6 +185,10 @@ def _size(value: object) -> int:
         return int(value.memory_usage(index=True, deep=True).sum())
     if isinstance(value, str):
         return len(value.encode())
+    if isinstance(value, bytes):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(key)) + _size(item) for key, item in value.items())
     return len(json.dumps(value, default=str))
 
 
@@ -221,6 +225,19 @@ def one(name: str, **params: object) -> tuple | None:
     return next(run(name, **params).itertuples(index=False), None)
 
 
+def incident_labels() -> dict[str, str]:
+    """Every incident, newest first, named as a person looks for it: 'INC-305 · Payment gateway
+    timeouts in billing · 2026-07-14' (the start's day in the zone; ongoing ones say so)."""
+    incidents = run("pages/incident_list", started_from=None, started_before=None)
+    return {
+        row.incident_id: " · ".join(
+            [row.incident_id, row.title or "(no title)", f"{row.started_at:%Y-%m-%d}"]
+            + (["ongoing"] if row.ongoing else [])
+        )
+        for row in incidents.itertuples()
+    }
+
+
 def report(incident_id: str) -> str:
     """The Markdown "Customer impact" section of `aftermath report` for one incident."""
     ident = identity()
@@ -249,6 +266,16 @@ def outreach(incident_id: str, reply_to: str) -> list[Draft]:
         (ident, "outreach", incident_id, zone_name, reply_to),
         lambda: drafts(_connection(ident), incident_id, read_template(), zone_name, reply_to),
         "Writing the drafts…",
+    )
+
+
+def report_csvs_of(incident_id: str) -> dict[str, bytes]:
+    """The CSVs the section names (its full tables), by file name."""
+    ident = identity()
+    return _cached(
+        (ident, "report_csvs", incident_id),
+        lambda: report_csvs(_connection(ident), incident_id),
+        "Writing the postmortem's CSVs…",
     )
 
 

@@ -10,6 +10,7 @@ from dashboard.charts import (
     HEIGHT,
     SKY_BLUE,
     VERMILLION,
+    count_axis,
     layout,
     plain,
 )
@@ -68,4 +69,5 @@ def team_split(teams: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(**count_axis(float((teams["completed"] + teams["open"]).max() or 1)))
     return layout(fig, "Action items by team", "action items (count)", "team")

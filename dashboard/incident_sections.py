@@ -8,14 +8,19 @@ import streamlit as st
 
 from aftermath.export import safe_csv
 from aftermath.format import (
+    MISSING,
     count_text,
+    counted,
+    dollars_text,
     duration_text,
-    money_text,
+    is_missing,
     or_reason,
     severity_label,
+    signed_duration_words,
     times_normal_text,
+    value_or_reason,
 )
-from dashboard import charts, db, incident_timeline, tables
+from dashboard import cards, charts, db, filters, incident_timeline, tables
 
 CONTACTS_SHOWN = 200
 TABS = [
@@ -29,21 +34,27 @@ TABS = [
 
 
 def pick_incident() -> tuple[str, str]:
-    """The incident the link names (else the newest), picked in a box the link follows:
-    (incident_id, its label)."""
-    incidents = db.run("pages/incident_list")
-    labels = dict(
-        zip(
-            incidents["incident_id"],
-            incidents["incident_id"] + " · " + incidents["title"].fillna(""),
-            strict=True,
-        )
+    """The incident the link names, else the period's finished incident that reached the most
+    customers (the Overview's date range, else the data's last 90 days), picked in a box the
+    link follows: (incident_id, its label)."""
+    labels = db.incident_labels()
+    period = st.session_state.get(filters.PERIOD_KEY, {})
+    incidents = db.run(
+        "pages/incident_list",
+        started_from=period.get("started_from"),
+        started_before=period.get("started_before"),
     )
+    opening = incidents.loc[incidents["is_opening_pick"], "incident_id"].iloc[0]
     wanted = st.query_params.get("incident")
     if wanted in labels:
         st.session_state["incident_pick"] = wanted
     elif wanted is not None:
-        st.warning("The incident in the link is not in this database; showing the newest one.")
+        st.warning(
+            "The incident in the link is not in this database; showing the finished incident "
+            "that reached the most customers."
+        )
+    if st.session_state.get("incident_pick") not in labels:
+        st.session_state["incident_pick"] = opening
     incident_id = st.selectbox(
         "Incident",
         list(labels),
@@ -53,7 +64,8 @@ def pick_incident() -> tuple[str, str]:
         on_change=lambda: st.query_params.update(incident=st.session_state["incident_pick"]),
     )
     st.query_params["incident"] = incident_id
-    return incident_id, labels[incident_id]
+    title = incidents.set_index("incident_id").at[incident_id, "title"]
+    return incident_id, f"{incident_id} · {title}" if pd.notna(title) else incident_id
 
 
 def heading(summary: tuple, label: str) -> None:
@@ -85,49 +97,60 @@ def heading(summary: tuple, label: str) -> None:
 def headline_cards(summary: tuple, has_tickets: bool, has_usage: bool) -> None:
     """Outage, customer impact, tickets, quiet accounts and the comms gap, as five cards."""
     so_far = " so far" if summary.ongoing else ""
-    cards = st.columns(5, border=True)
-    cards[0].metric(
-        f"Outage{so_far}", duration_text(summary.outage_minutes), help="started → resolved"
+    impact, impact_reason = value_or_reason(
+        summary.customer_impact_minutes,
+        duration_text(summary.customer_impact_minutes),
+        summary.customer_impact_reason,
     )
-    cards[1].metric(
-        f"Customer impact{so_far}",
-        or_reason(
-            summary.customer_impact_minutes,
-            duration_text(summary.customer_impact_minutes),
-            summary.customer_impact_reason,
-        ),
-        help="first sign → end of the ticket run",
+    gap, gap_reason = value_or_reason(
+        summary.comms_gap_minutes,
+        duration_text(abs(summary.comms_gap_minutes or 0)),
+        summary.comms_gap_reason,
     )
-    cards[2].metric(
-        "Tickets linked / suggested",
-        f"{summary.linked_tickets} / {summary.suggested_tickets}"
-        if has_tickets
-        else "no tickets loaded",
-        f"{count_text(summary.affected_accounts)} accounts wrote in" if has_tickets else None,
-        delta_color="off",
-        delta_arrow="off",
+    if gap_reason is None:
+        gap_reason = (
+            "customers hurt on after 'resolved' was posted"
+            if summary.comms_gap_minutes > 0
+            else "customer impact ended before 'resolved' was posted"
+        )
+    quiet, quiet_reason = value_or_reason(
+        summary.quiet_accounts,
+        f"{count_text(summary.quiet_accounts)} ({count_text(summary.silent_quiet_accounts)})",
+        summary.not_judged_reason,
     )
-    quiet = f"{count_text(summary.quiet_accounts)} ({count_text(summary.silent_quiet_accounts)})"
-    cards[3].metric(
-        "Quiet accounts (silent)",
-        quiet if has_usage else "needs usage",
-        f"${money_text(summary.quiet_mrr)} MRR"
-        if has_usage and pd.notna(summary.quiet_mrr)
-        else None,
-        delta_color="off",
-        delta_arrow="off",
-        help="silent: went quiet without opening a related ticket; – while not judged (ongoing)",
-    )
-    cards[4].metric(
-        "Comms gap",
-        or_reason(
-            summary.comms_gap_minutes,
-            duration_text(summary.comms_gap_minutes),
-            summary.comms_gap_reason,
-        ),
-        help="customer impact end − 'resolved' on the status page; positive: customers still "
-        "hurting after 'resolved' was posted; – without tickets or a 'resolved' update",
-    )
+    with cards.row():
+        cards.card(
+            f"Outage{so_far}", duration_text(summary.outage_minutes), help="started → resolved"
+        )
+        cards.card(
+            f"Customer impact{so_far}",
+            impact,
+            impact_reason,
+            help="first sign → end of the ticket run",
+        )
+        cards.card(
+            "Tickets linked / suggested",
+            f"{count_text(summary.linked_tickets)} / {count_text(summary.suggested_tickets)}"
+            if has_tickets
+            else MISSING,
+            f"{counted(summary.affected_accounts, 'account')} wrote in"
+            if has_tickets
+            else "no tickets loaded",
+        )
+        cards.card(
+            "Quiet accounts (silent)",
+            quiet if has_usage else MISSING,
+            (f"{dollars_text(summary.quiet_mrr)} MRR" if quiet_reason is None else quiet_reason)
+            if has_usage
+            else "needs usage",
+            help="silent: went quiet without opening a related ticket",
+        )
+        cards.card(
+            "Comms gap",
+            gap,
+            gap_reason,
+            help="the end of the customer impact against 'resolved' on the status page",
+        )
 
 
 def contacts_to_call(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
@@ -146,11 +169,18 @@ def contacts_to_call(incident_id: str, has_tickets: bool, has_usage: bool) -> No
         )
         return
     st.caption(
-        f"{count_text(totals.accounts)} accounts, ${money_text(totals.mrr)} MRR, "
-        f"{count_text(totals.silent_quiet_accounts)} of them silent quiet; first to call first."
+        f"{counted(totals.accounts, 'account')}, {dollars_text(totals.mrr)} MRR, "
+        f"{count_text(totals.silent_quiet_accounts)} of them silent quiet; first to call first "
+        "(score: MRR × the strength of the reasons)."
     )
     zone = db.zone()
-    tables.show(contacts, tables.contacts(zone), tables.CONTACT_COLUMNS, height=35 * 8 + 3)
+    tables.show(
+        tables.contacts_shown(contacts),
+        tables.contacts(zone),
+        tables.CONTACT_COLUMNS,
+        rows_in_view=8,
+        row_height=tables.wrapped_row_height((contacts["why"], tables.WHY_CHARS_PER_LINE)),
+    )
     st.download_button(
         "Download the contact list (CSV)",
         lambda: tables.contacts_csv(contacts, zone),
@@ -185,7 +215,16 @@ def tickets_tab(summary: tuple) -> None:
         return
     incident_id = summary.incident_id
     tickets = db.run("pages/incident_tickets", incident_id=incident_id)
-    tables.show(tickets, tables.incident_tickets(db.zone()), tables.TICKET_COLUMNS)
+    tables.show(
+        tickets,
+        tables.incident_tickets(db.zone()),
+        tables.TICKET_COLUMNS,
+        rows_in_view=8,
+        row_height=tables.wrapped_row_height(
+            (tickets["quote"], tables.QUOTE_CHARS_PER_LINE),
+            (tickets["reason"], tables.REASON_CHARS_PER_LINE),
+        ),
+    )
     st.download_button(
         "Download these tickets (CSV)",
         lambda: safe_csv(tickets),
@@ -199,7 +238,7 @@ def tickets_tab(summary: tuple) -> None:
             "they move no window and count in no total until the link is fixed."
         )
         suspects = db.run("pages/suspect_links_to_fix", incident_id=incident_id)
-        st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
+        tables.show(suspects, tables.suspect_links(db.zone()))
     ambiguous_tickets(incident_id)
 
 
@@ -216,7 +255,7 @@ def ambiguous_tickets(incident_id: str | None) -> None:
         "Aftermath suggests them for neither: they move no window and count in no total until "
         "CS links each to its incident in the help desk."
     )
-    st.dataframe(ambiguous, hide_index=True, column_config=tables.ambiguous_tickets(db.zone()))
+    tables.show(ambiguous, tables.ambiguous_tickets(db.zone()))
 
 
 def accounts_tab(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
@@ -248,27 +287,34 @@ def week_later(incident_id: str, has_tickets: bool, has_usage: bool) -> None:
             file_name=f"{incident_id}-week-later.ics",
             mime="text/calendar",
         )
-    needs_tickets = "needs tickets"
-    cards = st.columns(4, border=True)
-    cards[0].metric(
-        "Still quiet",
-        count_text(check.accounts_still_quiet) if has_usage else "needs usage",
-        help=f"exposed accounts still at least {rules.quiet_drop_pct:g} % below baseline "
-        f"over days 1–{days} after resolution; – until the usage covers them",
-    )
-    cards[1].metric(
-        "Wrote again",
-        count_text(check.repeat_ticket_accounts) if has_tickets else needs_tickets,
-        help="accounts with a related ticket in the impact window and another after resolution",
-    )
-    cards[2].metric(
-        "Related tickets still open",
-        count_text(check.open_related_tickets) if has_tickets else needs_tickets,
-    )
-    cards[3].metric(
-        "Action items overdue",
-        count_text(check.overdue_action_items) if db.rows("action_items") else "needs action items",
-    )
+    as_of = MISSING if pd.isna(check.checked_at) else f"as of {check.checked_at:%Y-%m-%d %H:%M}"
+    with cards.row():
+        cards.card(
+            "Still quiet",
+            count_text(check.accounts_still_quiet) if has_usage else MISSING,
+            as_of if has_usage else "needs usage",
+            help=f"exposed accounts still at least {rules.quiet_drop_pct:g} % below baseline "
+            f"over days 1–{days} after resolution; – until the usage covers them",
+        )
+        cards.card(
+            "Wrote again",
+            count_text(check.repeat_ticket_accounts) if has_tickets else MISSING,
+            as_of if has_tickets else "needs tickets",
+            help="accounts with a related ticket in the impact window and another after resolution",
+        )
+        cards.card(
+            "Related tickets still open",
+            count_text(check.open_related_tickets) if has_tickets else MISSING,
+            as_of if has_tickets else "needs tickets",
+        )
+        has_items = bool(db.rows("action_items"))
+        cards.card(
+            "Action items overdue at the check",
+            count_text(check.overdue_action_items) if has_items else MISSING,
+            as_of if has_items else "needs action items",
+            help="due before the check and not completed by it; the Follow-ups page counts "
+            "them as of the data's newest day instead",
+        )
 
 
 def themes_tab(incident_id: str, has_tickets: bool) -> None:
@@ -294,15 +340,25 @@ def themes_tab(incident_id: str, has_tickets: bool) -> None:
 
 def status_page_tab(summary: tuple) -> None:
     """Who spoke first, and what the status page said."""
-    st.metric(
-        "Customers wrote before our first update by",
-        or_reason(
-            summary.customers_first_minutes,
-            duration_text(summary.customers_first_minutes),
-            summary.customers_first_reason,
-        ),
-        help="first related ticket → first status update; negative: the status page spoke first",
-    )
+    first = summary.customers_first_minutes
+    with cards.row():
+        cards.card(
+            "Who spoke first",
+            MISSING
+            if is_missing(first)
+            else "customers"
+            if first > 0
+            else "the status page"
+            if first < 0
+            else "both at once",
+            or_reason(
+                first,
+                f"customers wrote {signed_duration_words(first, 'before', 'after')} our first "
+                "update",
+                summary.customers_first_reason,
+            ),
+            help="the first related ticket against the first status update",
+        )
     if db.require("status_updates"):
         updates = db.run("pages/incident_status_updates", incident_id=summary.incident_id)
         tables.show(updates, tables.status_updates(db.zone()))
@@ -311,27 +367,25 @@ def status_page_tab(summary: tuple) -> None:
 def postmortem_tab(summary: tuple, has_tickets: bool) -> None:
     """The postmortem's hygiene, and the Markdown section for it."""
     if db.require("postmortems"):
-        cards = st.columns(3, border=True)
         published = pd.notna(summary.postmortem_published_at)
-        cards[0].metric(
-            "Postmortem",
-            summary.postmortem_status,
-            f"{summary.postmortem_days_after_resolved:.1f} days after resolution"
-            if published
-            else None,
-            delta_color="off",
-            delta_arrow="off",
-        )
         related = summary.linked_tickets + summary.suggested_tickets if has_tickets else None
-        cards[1].metric(
-            "Tickets: postmortem says / data shows",
-            f"{count_text(summary.stated_ticket_count)} / "
-            + (count_text(related) if has_tickets else "needs tickets"),
-        )
-        cards[2].metric(
-            "Accounts: postmortem names / affected",
-            f"{count_text(summary.stated_accounts)} / {count_text(summary.affected_accounts)}",
-        )
+        with cards.row():
+            cards.card(
+                "Postmortem",
+                summary.postmortem_status,
+                f"{summary.postmortem_days_after_resolved:.1f} days after resolution"
+                if published
+                else None,
+            )
+            cards.card(
+                "Tickets: postmortem says / data shows",
+                f"{count_text(summary.stated_ticket_count)} / {count_text(related)}",
+                None if has_tickets else "needs tickets",
+            )
+            cards.card(
+                "Accounts: postmortem names / affected",
+                f"{count_text(summary.stated_accounts)} / {count_text(summary.affected_accounts)}",
+            )
     incident_id = summary.incident_id
     report = db.report(incident_id)
     st.download_button(
@@ -340,6 +394,9 @@ def postmortem_tab(summary: tuple, has_tickets: bool) -> None:
         file_name=f"{incident_id}-customer-impact.md",
         mime="text/markdown",
     )
+    # The section shows the top rows of its tables and names these files for the rest.
+    for name, data in db.report_csvs_of(incident_id).items():
+        st.download_button(f"Download {name}", data, file_name=name, mime="text/csv")
     # The report escapes every text from the exports, so its Markdown renders as plain text.
     with st.expander("Preview the section"):
         st.markdown(report)

@@ -13,7 +13,9 @@ from dashboard.charts import (
     PURPLE,
     SKY_BLUE,
     VERMILLION,
+    count_axis,
     layout,
+    percent_axis,
     plain,
 )
 
@@ -42,6 +44,9 @@ def incident_timeline(
     updates alone.
     """
     fig = make_subplots(specs=[[{"secondary_y": True}]])
+    # The view stops where the data does: past it an ongoing incident's chart was empty.
+    last_hour = hours["hour"].max() + pd.Timedelta(hours=1) if len(hours) else None
+    windows = {**windows, "timeline_end": last_hour}
     if len(hours):
         _ticket_traces(fig, hours)
     if len(comments):
@@ -67,14 +72,19 @@ def incident_timeline(
         barmode="overlay", bargap=0.05, height=520, updatemenus=[_views(hours, windows)]
     )
     fig.update_xaxes(range=_around(windows))
-    fig.update_yaxes(range=[0, top * 1.55], secondary_y=False, showticklabels=bool(len(hours)))
+    fig.update_yaxes(
+        range=[0, top * 1.55],
+        secondary_y=False,
+        showticklabels=bool(len(hours)),
+        **{**count_axis(top), "rangemode": "normal"},
+    )
+    usage_top = float(activity["usage_pct_of_baseline"].max()) if len(activity) else 100.0
     fig.update_yaxes(
         title_text="usage per day (% of each group's baseline)",
         secondary_y=True,
-        rangemode="tozero",
+        range=[0, max(usage_top, 100.0) * 1.15],
         showgrid=False,
-        ticksuffix=" %",
-        tickformat=".0f",
+        **percent_axis(usage_top),
     )
     layout(
         fig,
@@ -117,8 +127,9 @@ def _ticket_traces(fig: go.Figure, hours: pd.DataFrame) -> None:
 
 
 def _update_trace(fig: go.Figure, updates: pd.DataFrame, y: float) -> None:
-    """One marker per status update on a row above the bars, at the minute it was posted: only
-    "resolved" carries a label, the rest say what they said on hover."""
+    """One marker per status update on a row above the bars, at the minute it was posted:
+    "resolved" a star, each saying what it said on hover (a text label there lay on top of the
+    bands' labels)."""
     statuses = [plain(s) for s in updates["status"]]
     is_resolved = [s.strip().lower() == "resolved" for s in statuses]
     bodies = [plain(str(b)[:UPDATE_CHARS]) if not pd.isna(b) else "" for b in updates["body"]]
@@ -126,11 +137,8 @@ def _update_trace(fig: go.Figure, updates: pd.DataFrame, y: float) -> None:
         go.Scatter(
             x=updates["posted_at"],
             y=[y] * len(updates),
-            name="status page updates (hover for the text)",
-            mode="markers+text",
-            text=["status page: resolved" if r else "" for r in is_resolved],
-            textposition="middle right",
-            textfont={"size": 11, "color": BLUE},
+            name="status page updates (★ resolved; hover for the text)",
+            mode="markers",
             marker={
                 "color": [GREEN if r else BLUE for r in is_resolved],
                 "symbol": ["star" if r else "triangle-down" for r in is_resolved],
@@ -180,7 +188,9 @@ def _around(windows: dict[str, object]) -> list[object]:
     end_at = windows["customer_impact_end"]
     if end_at is None or pd.isna(end_at):
         end_at = windows["ended_at"]
-    return [start, pd.Timestamp(end_at) + pd.Timedelta(days=1)]
+    end = pd.Timestamp(end_at) + pd.Timedelta(days=1)
+    last = windows.get("timeline_end")
+    return [start, end if last is None or pd.isna(last) else min(end, pd.Timestamp(last))]
 
 
 def _views(hours: pd.DataFrame, windows: dict[str, object]) -> dict[str, object]:
@@ -233,31 +243,25 @@ def _bands(fig: go.Figure, windows: dict[str, object], top: float) -> None:
             top * 1.47,
             BLUE,
         )
+    resolved_at = windows["resolved_at"]
+    is_resolved = resolved_at is not None and not pd.isna(resolved_at)
     if _shade(fig, windows["started_at"], windows["ended_at"], "outage"):
+        # One label per row (impact at the top, the status updates' markers, then this one):
+        # four labels at one spot were printed on top of each other.
+        resolved = f", resolved {pd.Timestamp(resolved_at):%H:%M}" if is_resolved else ""
         _label(
             fig,
             windows["started_at"],
-            f"outage {duration_text(windows['outage_minutes'])}{so_far}",
+            f"outage {duration_text(windows['outage_minutes'])}{so_far}{resolved}",
             top * 1.14,
             VERMILLION,
         )
-    resolved_at = windows["resolved_at"]
-    if resolved_at is not None and not pd.isna(resolved_at):
+    if is_resolved:
         fig.add_vline(
             x=resolved_at,
             exclude_empty_subplots=False,
             line={"color": GREEN, "width": 2},
             name="resolved",
-        )
-        fig.add_annotation(
-            x=resolved_at,
-            y=top * 0.98,
-            text=f"resolved {pd.Timestamp(resolved_at):%H:%M}",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            xshift=3,
-            font={"color": GREEN, "size": 11},
         )
 
 

@@ -7,91 +7,87 @@ pages/overview_incidents under them.
 import pandas as pd
 import streamlit as st
 
-from aftermath.format import MISSING, count_text, duration_text, money_text, severity_label
-from dashboard import db, overview_charts, tables
+from aftermath.format import (
+    MISSING,
+    count_text,
+    counted,
+    dollars_text,
+    duration_text,
+    severity_label,
+    signed_duration_words,
+)
+from dashboard import cards, db, filters, overview_charts, tables
 
 
 def pick_filters() -> dict:
-    """The date range, service and severities picked above the cards, as query parameters."""
+    """The period, service and severities picked above the cards, as query parameters."""
     span = db.one("pages/incident_date_span")
     first, last = span.first_started_at.date(), span.last_started_at.date()
-    dates_col, service_col, severity_col = st.columns([2, 1, 1])
-    picked = dates_col.date_input(
-        f"Incidents started between ({db.zone()})", (first, last), first, last
-    )  # no key: a new load or zone moves the bounds, and the range starts over with them
-    service = service_col.selectbox(
-        "Service",
-        [None, *db.run("pages/incident_services")["service"]],
-        format_func=lambda s: "All services" if s is None else s,
-        key="overview_service",
-    )
-    severities = severity_col.multiselect(
-        "Declared severity",
-        [1, 2, 3, 4, 5],
-        format_func=severity_label,
-        placeholder="All severities",
-        key="overview_severities",
-    )
-    # A range being picked has one date until the second click.
-    first_day, last_day = picked if len(picked) == 2 else (first, last)
+    period_col, service_col, severity_col = st.columns([2.2, 1, 1])
+    with period_col:
+        first_day, last_day = filters.period(first, last)
+    chosen = filters.service_and_severity(service_col, severity_col)
     started_from, started_before = db.utc_day_bounds(first_day, last_day, db.zone())
+    st.session_state[filters.PERIOD_KEY] = {
+        "started_from": started_from,
+        "started_before": started_before,
+    }
     if (first_day, last_day) == (first, last):
         # The whole span holds every incident: no date filter, so the headline reads the totals
         # computed at load.
         started_from = started_before = None
-    return {
-        "started_from": started_from,
-        "started_before": started_before,
-        "service": service,
-        "severities": severities or None,
-    }
+    return {"started_from": started_from, "started_before": started_before, **chosen}
 
 
-def headline_cards(head: tuple, ongoing: int, has_tickets: bool, has_usage: bool) -> None:
-    """Incidents, outage, customer impact, related tickets and quiet accounts, summed."""
-    so_far = " so far" if ongoing else ""
-    # The summed durations read longest ("33 h 12 min"): their cards are the widest.
-    cols = st.columns([1, 1.35, 1.35, 1, 1], border=True)
-    cols[0].metric(
-        "Incidents",
-        f"{head.incidents:,}",
-        f"{ongoing} ongoing" if ongoing else None,
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[1].metric(
-        f"Outage{so_far}",
-        duration_text(head.outage_hours * 60),
-        help="started → resolved, summed; an ongoing incident counts up to the newest data",
-    )
-    # Beside the outage only when every incident's impact was measured; else how many were.
-    compared = head.measured_incidents == head.incidents > 0
+def headline_cards(head: tuple, has_tickets: bool, has_usage: bool) -> None:
+    """Incidents, outage, customer impact, related tickets and quiet accounts, summed over the
+    finished incidents; an ongoing incident's outage so far on a card of its own."""
+    finished = head.incidents - head.ongoing_incidents
+    # Beside the outage only when every finished incident's impact was measured; else how many.
+    compared = head.measured_incidents == finished > 0
     impact_minutes = head.customer_impact_hours * 60 if head.measured_incidents else None
-    cols[2].metric(
-        f"Customer impact{so_far}",
-        duration_text(impact_minutes) if head.measured_incidents else "needs tickets",
-        f"{duration_text(impact_minutes - head.outage_hours * 60)} vs outage"
-        if compared
-        else f"{head.measured_incidents:,} of {head.incidents:,} incidents measured",
-        delta_color="inverse" if compared else "off",
-        **({} if compared else {"delta_arrow": "off"}),
-        help="from the first sign (start or first ticket) to the end of the ticket run, summed",
-    )
-    cols[3].metric(
-        "Related tickets",
-        f"{head.related_tickets:,}" if has_tickets else "no tickets loaded",
-        f"{head.affected_accounts:,} accounts" if has_tickets else None,
-        delta_color="off",
-        delta_arrow="off",
-    )
-    cols[4].metric(
-        "Quiet accounts",
-        f"{head.quiet_accounts:,}" if has_usage else "needs usage",
-        f"${money_text(head.quiet_mrr)} MRR" if has_usage else None,
-        delta_color="off",
-        delta_arrow="off",
-        help=f"usage fell at least {db.settings().quiet_drop_pct:g} % after the incident",
-    )
+    with cards.row():
+        cards.card(
+            "Finished incidents",
+            count_text(finished),
+            f"+ {count_text(head.ongoing_incidents)} ongoing: "
+            f"{duration_text(head.ongoing_outage_hours * 60)} so far"
+            if head.ongoing_incidents
+            else None,
+            help="an ongoing incident's figures grow until it is resolved: it is counted apart, "
+            "in none of the sums beside this card",
+        )
+        cards.card(
+            "Outage",
+            duration_text(head.outage_hours * 60),
+            help="started → resolved, summed over the finished incidents",
+        )
+        cards.card(
+            "Customer impact",
+            duration_text(impact_minutes) if head.measured_incidents else MISSING,
+            f"{signed_duration_words(impact_minutes - head.outage_hours * 60, 'longer', 'shorter')}"
+            " than the outage"
+            if compared
+            else f"{count_text(head.measured_incidents)} of {counted(finished, 'incident')} "
+            "measured"
+            if has_tickets
+            else "needs tickets",
+            help="from the first sign (start or first ticket) to the end of the ticket run, "
+            "summed over the finished incidents",
+            trend="inverse" if compared else None,
+        )
+        cards.card(
+            "Related tickets",
+            count_text(head.related_tickets) if has_tickets else MISSING,
+            counted(head.affected_accounts, "account") if has_tickets else "no tickets loaded",
+        )
+        cards.card(
+            "Quiet accounts",
+            count_text(head.quiet_accounts) if has_usage else MISSING,
+            f"{dollars_text(head.quiet_mrr)} MRR" if has_usage else "needs usage",
+            help=f"usage fell at least {db.settings().quiet_drop_pct:g} % after a finished "
+            "incident",
+        )
 
 
 def impact_scatter(incidents: pd.DataFrame) -> None:
@@ -119,9 +115,8 @@ def undeclared_link(has_tickets: bool) -> None:
     if has_tickets and surges:
         st.page_link(
             "app_pages/undeclared.py",
-            label=f"Never declared, over all the data: {count_text(surges)} ticket "
-            f"surge{'' if surges == 1 else 's'} with no incident, "
-            f"{count_text(undeclared.accounts)} accounts writing in",
+            label=f"Never declared, over all the data: {counted(surges, 'ticket surge')} with "
+            f"no incident, {counted(undeclared.accounts, 'account')} writing in",
             icon=":material/report:",
         )
 

@@ -10,6 +10,7 @@ from dashboard.charts import (
     GREY,
     ORANGE,
     VERMILLION,
+    count_axis,
     layout,
     plain,
 )
@@ -86,6 +87,8 @@ def link_coverage(links: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
+    largest = float((links["linked_tickets"] + links["suggested_tickets"]).max() or 1)
+    fig.update_yaxes(**count_axis(largest))
     return layout(fig, "Ticket link coverage per incident", "incident", "related tickets (count)")
 
 

@@ -8,6 +8,7 @@ from dashboard.charts import (
     GREY,
     SKY_BLUE,
     VERMILLION,
+    hide_empty_legend_entries,
     layout,
 )
 
@@ -46,12 +47,16 @@ def quiet_rates(rates: pd.DataFrame, placebo_days: int) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="tozero")
-    return layout(
+    hidden = hide_empty_legend_entries(fig)
+    fig = layout(
         fig,
         "Quiet rate after each incident, against normal (label: excess points)",
         "incident",
         "accounts gone quiet (%)",
     )
+    if hidden:
+        fig.update_layout(title_subtitle_text=f"0 % on every incident: {', '.join(hidden)}")
+    return fig
 
 
 def _excess_text(excess: float | None) -> str:

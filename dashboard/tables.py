@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import MISSING, is_missing, theme_label
+from aftermath.format import MISSING, is_missing, signed_duration_words, theme_label
 from aftermath.settings import Settings
 
 Config = dict[str, object]
@@ -65,23 +65,52 @@ def overview(zone: str) -> Config:
 THEME_COLUMNS = ("theme", "uncovered_themes", "signals", "signal")
 
 
+ROW_PX = 35  # st.dataframe's default row height, the header row's too
+ROWS_IN_VIEW = 15  # a longer table scrolls in its own box
+LINE_PX = 21  # one line of 14 px text, in a row that wraps its text
+
+
 def show(
-    frame: pd.DataFrame, config: Config, order: list[str] | None = None, **options: object
+    frame: pd.DataFrame,
+    config: Config,
+    order: list[str] | None = None,
+    *,
+    rows_in_view: int = ROWS_IN_VIEW,
+    row_height: int = ROW_PX,
+    **options: object,
 ) -> object:
     """A table with a plain header for every column (a column without a label of its own reads
-    its name in words), themes in words, and '–' for a missing value, never 'None'."""
+    its name in words), themes in words, and '–' for a missing value, never 'None'. Its box holds
+    its rows, up to `rows_in_view` of them (then it scrolls inside): no blank rows under a short
+    table, none hidden behind a ten-row box. A `row_height` above 64 px wraps the text."""
     labelled = {c: c.replace("_", " ") for c in frame.columns if c not in config}
     themed = [c for c in THEME_COLUMNS if c in frame.columns]
     if themed:
         frame = frame.assign(**{c: frame[c].map(_themes_in_words) for c in themed})
+    options.setdefault("height", ROW_PX + row_height * max(min(len(frame), rows_in_view), 1) + 3)
     return st.dataframe(
         frame,
         hide_index=True,
         column_order=order,
         column_config={**labelled, **config},
         placeholder=MISSING,
+        row_height=row_height,
         **options,
     )
+
+
+def wrapped_row_height(*columns: tuple[pd.Series, int]) -> int:
+    """A row height that shows the longest text of each (texts, characters per line) column
+    whole: rows over 64 px wrap their text (Streamlit's rule), so two lines take at least that."""
+    lines = max(
+        (
+            -(-int(texts.fillna("").str.len().max()) // per_line)
+            for texts, per_line in columns
+            if len(texts)
+        ),
+        default=1,
+    )
+    return ROW_PX if lines <= 1 else max(LINE_PX * lines + 12, 66)
 
 
 def _themes_in_words(value: object) -> object:
@@ -92,33 +121,25 @@ def _themes_in_words(value: object) -> object:
     return [theme_label(theme) for theme in value]
 
 
-TICKET_COLUMNS = [
-    "created_at",
-    "account_name",
-    "subject",
-    "quote",
-    "signals",
-    "link",
-    "reason",
-    "solved_at",
-    "ticket_id",
-    "account_id",
-]
+# The ids and the matched words are in the CSV; the screen keeps what a person reads.
+TICKET_COLUMNS = ["created_at", "account_name", "subject", "quote", "signals", "link", "reason"]
+# Characters per line of 14 px text in the wrapped columns (about 6 px a character, fewer where
+# long words wrap early, as in the reasons' lists of words).
+QUOTE_CHARS_PER_LINE = 40  # 270 px
+REASON_CHARS_PER_LINE = 20  # 200 px
 
 
 def incident_tickets(zone: str) -> Config:
+    # Widths that fit the 1440 px screen's main area (about 1,050 px); subject, quote and
+    # reason wrap in rows as tall as the longest quote.
     return {
-        "created_at": _when("created", zone),
-        "solved_at": _when("solved", zone),
-        "ticket_id": col.TextColumn("ticket", width="small"),
-        "account_id": col.TextColumn("account id", width="small"),
-        "account_name": col.TextColumn("account", width="small"),
-        "quote": col.TextColumn("in their words (description, start)", width="large"),
-        "subject": col.TextColumn("subject", width="medium"),
-        "signals": col.ListColumn("signals", width="small"),
-        "link": col.TextColumn("link", width="small"),
-        "reason": col.TextColumn("why related", width="small"),
-        "evidence": None,
+        "created_at": col.DatetimeColumn(f"created ({zone})", format="YYYY-MM-DD HH:mm", width=125),
+        "account_name": col.TextColumn("account", width=130),
+        "subject": col.TextColumn("subject", width=150),
+        "quote": col.TextColumn("in their words (the description's start)", width=330),
+        "signals": col.ListColumn("signals", width=95),
+        "link": col.TextColumn("link", width=70),
+        "reason": col.TextColumn("why related", width=130),
     }
 
 
@@ -188,18 +209,26 @@ def action_items(zone: str) -> Config:
     }
 
 
-def follow_up_coverage(zone: str) -> Config:
+THEMES_CHARS_PER_LINE = 26  # the themes column's 170 px
+
+
+def follow_up_coverage(zone: str, as_of: str) -> Config:
+    # Widths that fit the 1440 px screen's main area; the themes wrap.
     return {
-        "incident_id": "incident",
-        "started_at": _when("started", zone),
+        "incident_id": col.TextColumn("incident", width=70),
+        "title": col.TextColumn("title", width=170),
+        "started_at": col.DatetimeColumn(f"started ({zone})", format="YYYY-MM-DD", width=95),
         "theme_coverage_pct": col.ProgressColumn(
-            "tickets covered (%)", format="%.0f%%", min_value=0, max_value=100
+            "tickets covered", format="%.0f%%", min_value=0, max_value=100, width=115
         ),
-        "uncovered_themes": "themes nobody owns",
-        "action_item_teams": "teams",
-        "open_action_items": col.NumberColumn("open"),
-        "overdue_action_items": col.NumberColumn("overdue"),
-        "is_engineering_only": col.CheckboxColumn("engineering only"),
+        "uncovered_themes": col.TextColumn("themes nobody owns", width=170),
+        "action_items": col.NumberColumn("action items", width=85),
+        "action_item_teams": col.TextColumn("teams", width=120),
+        "open_action_items": col.NumberColumn("open", width=50),
+        "overdue_action_items": col.NumberColumn(
+            "overdue", width=65, help=f"due before {as_of} and not completed"
+        ),
+        "is_engineering_only": col.CheckboxColumn("engineering only", width=110),
     }
 
 
@@ -226,35 +255,61 @@ CONTACT_COLUMNS = [
     "priority",
     "account_name",
     "why",
+    "call_score",
     "mrr",
     "segment",
     "drop_pct",
-    "last_contact_at",
+    "last_ticket",
     "related_tickets",
 ]
+WHY_CHARS_PER_LINE = 50  # the why column's 360 px of 14 px text
+WHY_WITH_INCIDENT_PX = 285  # beside the incident column's 75 px
+WHY_WITH_INCIDENT_CHARS_PER_LINE = 39
 
 
-def contacts(zone: str) -> Config:
+def contacts(zone: str, why_px: int = 360) -> Config:
+    """The call list's columns; `why_px` narrower when an incident column stands beside it."""
+    weights = "silent quiet 3, quiet 2, urgent 2, lost trust 2, ticket open 1, still quiet 1"
     return {
         # Widths that fit the 1440 px screen's main area, the reason to call the widest.
-        "priority": col.NumberColumn("#", width=40, help="1 = call first: MRR × reasons"),
-        "account_name": col.TextColumn("account", width=170),
-        "why": col.TextColumn("why", width=400),
-        "mrr": col.NumberColumn("MRR", format="dollar", width=95),
+        "priority": col.NumberColumn("#", width=35, help="1 = call first: the highest score"),
+        "account_name": col.TextColumn("account", width=140),
+        "why": col.TextColumn("why", width=why_px),
+        "call_score": col.NumberColumn(
+            "score",
+            format="localized",
+            width=80,
+            help=f"what the order follows: MRR × the strength of the reasons ({weights})",
+        ),
+        "mrr": col.NumberColumn("MRR", format="dollar", width=90),
         "segment": col.TextColumn("segment", width=85),
         "drop_pct": col.NumberColumn("usage drop", format="%.0f %%", width=75),
-        "last_contact_at": col.DatetimeColumn(
-            f"last ticket ({zone})", format="YYYY-MM-DD HH:mm", width=130
+        "last_ticket": col.TextColumn(
+            "last ticket",
+            width=115,
+            help="the account's newest ticket of any kind, against the incident's start "
+            f"(the date, in {zone}, is in the CSV)",
         ),
         "related_tickets": col.NumberColumn("tickets", width=55),
         "incident_id": col.TextColumn("incident", width=75),
     }
 
 
+def contacts_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The contact list with its last ticket in words against the incident's start."""
+    return frame.assign(
+        last_ticket=[
+            "none" if is_missing(m) else signed_duration_words(m, "after start", "before start")
+            for m in frame["last_contact_minutes_from_start"]
+        ]
+    )
+
+
 CONTACT_CSV = {
     "priority": "priority",
     "account_name": "account",
     "why": "why",
+    "call_score": "score (MRR x reasons)",
     "mrr": "MRR ($)",
     "segment": "segment",
     "drop_pct": "usage drop (%)",
@@ -272,6 +327,7 @@ def contacts_csv(frame: pd.DataFrame, zone: str) -> bytes:
     with their zone in the header, reasons in words, formula-like text guarded."""
     shown = frame.assign(
         mrr=frame["mrr"].round(2),
+        call_score=frame["call_score"].round(0),
         drop_pct=frame["drop_pct"].round(0),
         last_contact_at=frame["last_contact_at"].dt.strftime("%Y-%m-%d %H:%M"),
         reasons=[
@@ -298,6 +354,11 @@ def quiet_rates(zone: str) -> Config:
         "started_at": _when("started", zone),
         "quiet_rate_pct": col.NumberColumn("quiet rate (%)", **pct),
         "placebo_quiet_rate_pct": col.NumberColumn("placebo rate (%)", **pct),
+        "placebo_offset_days": col.NumberColumn(
+            "placebo, days earlier",
+            help="28, or 56 or 84 when 28 days earlier falls in another incident's aftermath",
+        ),
+        "placebo_missing_reason": col.TextColumn("why no placebo", width="medium"),
         "control_quiet_rate_pct": col.NumberColumn("control rate (%)", **pct),
         "excess_quiet_rate_pct": col.NumberColumn("excess (points)", format="%+.1f"),
         "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),
@@ -305,12 +366,13 @@ def quiet_rates(zone: str) -> Config:
 
 
 def load_summary() -> Config:
+    count = {"format": "localized"}  # 1,287,025, not 1287025
     return {
         "table_name": "table",
-        "rows_read": "read",
-        "rows_loaded": "loaded",
-        "rows_rejected": "rejected",
-        "duplicates_merged": "duplicates merged",
+        "rows_read": col.NumberColumn("read", **count),
+        "rows_loaded": col.NumberColumn("loaded", **count),
+        "rows_rejected": col.NumberColumn("rejected", **count),
+        "duplicates_merged": col.NumberColumn("duplicates merged", **count),
     }
 
 

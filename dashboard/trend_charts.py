@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from aftermath.format import RATIO_FORMAT, SEVERITY_FORMAT
-from dashboard.charts import BLUE, GREY, HEIGHT, ORANGE, VERMILLION, plain
+from dashboard.charts import BLUE, GREY, HEIGHT, ORANGE, VERMILLION, count_axis, plain
 
 col = st.column_config
 # Plotly's qualitative colours for services, after the two the impact charts use.
@@ -38,24 +38,30 @@ def monthly_impact(trends: pd.DataFrame) -> go.Figure:
         name="customer impact",
         marker_color=VERMILLION,
     )
-    fig.add_scatter(
-        x=trends["month"],
-        y=trends["undeclared_surges"],
-        name="undeclared surges",
-        mode="lines+markers",
-        marker={"color": BLUE, "symbol": "diamond", "size": 9},
-        yaxis="y2",
-    )
-    fig.update_layout(
-        yaxis2={
-            "title": "undeclared surges",
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-        }
-    )
+    surges = float(trends["undeclared_surges"].max() or 0)
+    if surges:
+        fig.add_scatter(
+            x=trends["month"],
+            y=trends["undeclared_surges"],
+            name="undeclared surges",
+            mode="lines+markers",
+            marker={"color": BLUE, "symbol": "diamond", "size": 9},
+            yaxis="y2",
+        )
+        fig.update_layout(
+            yaxis2={
+                "title": "undeclared surges",
+                "overlaying": "y",
+                "side": "right",
+                "showgrid": False,
+                **count_axis(surges),
+            }
+        )
     fig.update_xaxes(dtick="M1", tickformat="%b %Y")
-    return _frame(fig, "Outage hours against customer-impact hours, per month", "hours")
+    fig = _frame(fig, "Outage hours against customer-impact hours, per month", "hours")
+    if not surges:
+        fig.update_layout(title_subtitle_text="No undeclared surge in these months.")
+    return fig
 
 
 def service_impact(services: pd.DataFrame) -> go.Figure:
@@ -124,6 +130,8 @@ def _minutes(label: str) -> object:
 
 MONTHLY_COLUMNS = {
     "month": col.DateColumn("month", format="YYYY-MM"),
+    "incidents": col.NumberColumn("finished incidents"),
+    "ongoing_incidents": col.NumberColumn("ongoing (not summed)"),
     "outage_hours": col.NumberColumn("outage (h)", format="%.1f"),
     "customer_impact_hours": col.NumberColumn("customer impact (h)", format="%.1f"),
     "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),
@@ -140,16 +148,21 @@ PERCENTILE_COLUMNS = {
 
 
 def response_columns(zone: str) -> dict[str, object]:
+    # Minutes, as the caption above says; widths that fit the 1440 px screen's main area.
+    def minutes(label: str, width: int) -> object:
+        return col.NumberColumn(label, format="%.0f", width=width)
+
     return {
-        "incident_id": "incident",
-        "severity": col.NumberColumn("declared", format=SEVERITY_FORMAT),
-        "started_at": _when("started", zone),
-        "time_to_detect_minutes": _minutes("detect"),
-        "time_to_acknowledge_minutes": _minutes("acknowledge"),
-        "time_to_mitigate_minutes": _minutes("mitigate"),
-        "time_to_resolve_minutes": _minutes("resolve"),
-        "customers_time_to_detect_minutes": _minutes("customers noticed"),
-        "customer_impact_minutes": _minutes("customer impact"),
+        "incident_id": col.TextColumn("incident", width=75),
+        "title": col.TextColumn("title", width=210),
+        "severity": col.NumberColumn("declared", format=SEVERITY_FORMAT, width=70),
+        "started_at": col.DatetimeColumn(f"started ({zone})", format="YYYY-MM-DD HH:mm", width=130),
+        "time_to_detect_minutes": minutes("detect", 60),
+        "time_to_acknowledge_minutes": minutes("acknowledge", 95),
+        "time_to_mitigate_minutes": minutes("mitigate", 75),
+        "time_to_resolve_minutes": minutes("resolve", 65),
+        "customers_time_to_detect_minutes": minutes("customers noticed", 130),
+        "customer_impact_minutes": minutes("customer impact", 120),
     }
 
 

@@ -20,6 +20,8 @@ from tests.served import CHROMIUM, CHROMIUM_ARGS, DEMO_PAGES, WAIT_MS, need_chro
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
+# The demo's pages, with the Incident page as it opens (no id given) and on the ongoing INC-312.
+PAGES = {**DEMO_PAGES, "incident": 1, "incident?incident=INC-312": 1}
 # A status-page history alone: incidents and their public updates, a tickets file with no rows.
 STATUS_PAGE_EXPORTS = {
     "incidents.csv": "incident_id,title,severity,services,started_at,resolved_at\n"
@@ -41,6 +43,61 @@ STATUS_PAGE_PAGES = {
     "process": 0,
     "data": 0,
 }
+# st.dataframe draws its header on a canvas, so a header cut at its column's edge is nowhere in
+# the DOM: this records, before any page script runs, each text drawn on a grid's canvas with
+# where it starts and how wide it is.
+RECORD_GRID_TEXT = """
+window.gridText = [];
+const fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+  const grid = this.canvas.isConnected && this.canvas.closest('[data-testid="stDataFrame"]');
+  if (grid) {
+    grid.dataset.gridNo ??= String(document.querySelectorAll("[data-grid-no]").length);
+    const at = this.getTransform();
+    window.gridText.push({
+      grid: grid.dataset.gridNo, cells: this.canvas.dataset.testid === "data-grid-canvas",
+      text: String(text), x: x * at.a + at.e, y: y * at.d + at.f,
+      width: this.measureText(text).width, align: this.textAlign,
+    });
+  }
+  return fillText.call(this, text, x, y, ...rest);
+};
+"""
+# Header texts drawn past their column's edge (where the grid clips them), on the grids on
+# screen: a header starts 8 px into its column (glide's padding), so its column ends 8 px before
+# the next header starts, or at the grid's right edge.
+CUT_HEADERS = """() => {
+  const cut = [];
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (!grid.checkVisibility() || grid.dataset.gridNo === undefined) continue;
+    const latest = new Map();
+    for (const t of window.gridText)
+      if (t.grid === grid.dataset.gridNo && !t.cells && t.y < 35 && t.text) latest.set(t.text, t);
+    const headers = [...latest.values()].sort((a, b) => a.x - b.x);
+    const edge = grid.getBoundingClientRect().width;
+    headers.forEach((h, i) => {
+      const end = i + 1 < headers.length ? headers[i + 1].x - 8 : edge;
+      if (h.x + h.width > end + 0.5) cut.push(h.text);
+    });
+  }
+  return cut;
+}"""
+# The tick values of every drawn axis that counts things (tickets, surges, action items), by its
+# title, off each chart's full layout.
+COUNT_AXIS_TICKS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+  const layout = plot._fullLayout;
+  return Object.keys(layout)
+    .filter(k => /^[xy]axis\\d*$/.test(k))
+    .map(k => layout[k])
+    .filter(axis => axis.showticklabels !== false && axis._vals)
+    .map(axis => [axis.title?.text ?? "", axis._vals.map(v => v.x)])
+    .filter(([title]) => /tickets|surges|action items/.test(title) && !title.includes("%"));
+})"""
+# Card values that the browser ends in "…" (their box is narrower than their text).
+CUT_CARDS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+  .filter(v => v.checkVisibility())
+  .filter(v => [v, ...v.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+  .map(v => v.textContent)"""
 
 ROW_PX = 35  # st.dataframe's default row height, the header row included
 
@@ -87,18 +144,19 @@ def page(browser, base_url):
 def screen(browser, base_url):
     """A tab the size of a laptop screen, 1440 × 900."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url)
+    context.add_init_script(RECORD_GRID_TEXT)
     tab = context.new_page()
     yield tab
     context.close()
 
 
-@pytest.mark.parametrize("path", list(DEMO_PAGES))
+@pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_draws_its_charts(page, path):
     page.goto(f"/{path}")
-    settle(page, DEMO_PAGES[path])
+    settle(page, PAGES[path])
     name = path.split("?")[0] or "overview"
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
-    assert page.locator(".js-plotly-plot").count() == DEMO_PAGES[path]
+    assert page.locator(".js-plotly-plot").count() == PAGES[path]
     assert page.locator('[data-testid="stException"]').count() == 0
     # A local tool: Streamlit's "Deploy" button is not offered.
     assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
@@ -121,7 +179,7 @@ def test_every_page_draws_from_a_status_page_history_alone(browser, status_page_
         traces = tab.evaluate(
             "() => document.querySelector('.js-plotly-plot').data.map(t => [t.name, t.x.length])"
         )
-        assert traces == [["status page updates (hover for the text)", 3]]
+        assert traces == [["status page updates (★ resolved; hover for the text)", 3]]
     if path == "":
         # Both incidents are on the scatter though neither has a customer-impact figure.
         points = tab.locator(".js-plotly-plot .scatterlayer .points path").count()
@@ -172,3 +230,57 @@ def test_overview_row_opens_the_incident_timeline(page):
     # Both windows are drawn: one shaded path each behind the bars.
     assert page.locator(".js-plotly-plot .layer-below .shapelayer path").count() == 2
     page.screenshot(path=ARTIFACTS / "overview_to_incident.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_no_card_value_or_table_header_is_cut_off(screen, path):
+    # At 1440 × 900, on every page and behind every tab: the ongoing INC-312's long states
+    # ("15 h 57 min", 'no "resolved" status update') included.
+    screen.goto(f"/{path}")
+    settle(screen, PAGES[path])
+    tabs = screen.locator('[data-testid="stTab"]')
+    views = [None, *range(tabs.count())]
+    cut = {}
+    for tab in views:
+        if tab is not None:
+            tabs.nth(tab).click()
+            screen.wait_for_timeout(500)
+        screen.evaluate("() => window.scrollTo(0, 0)")
+        # Scrolled through, so that every grid on the page draws its header.
+        for grid in screen.locator('[data-testid="stDataFrame"]').all():
+            if grid.is_visible():
+                grid.scroll_into_view_if_needed()
+        screen.wait_for_timeout(300)
+        cut[tab] = (screen.evaluate(CUT_CARDS), screen.evaluate(CUT_HEADERS))
+    name = path.replace("?", "_").replace("=", "_") or "overview"
+    screen.screenshot(path=ARTIFACTS / f"cut_{name}.png")
+    assert all(cards == [] and headers == [] for cards, headers in cut.values()), cut
+
+
+def test_the_incident_page_opens_on_a_finished_incident(screen):
+    screen.goto("/incident")
+    settle(screen, 1)
+    # The newest incident, INC-312, is ongoing; the page opens on the billing outage, the
+    # finished incident of the data's last 90 days that reached the most customers.
+    assert screen.locator("h1").first.inner_text().startswith("INC-305 ")
+    caption = screen.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]')
+    caption = caption.first.inner_text()
+    assert "resolved 2026-07-14 11:00" in caption and "ongoing" not in caption
+
+
+def test_count_axes_carry_whole_numbers(page):
+    # Plotly's own ticks split a small count into fractions (0.213 surges, 2.5 tickets).
+    ticks = {}
+    for path in ("incident?incident=INC-305", "trends", "follow_ups", "process"):
+        page.goto(f"/{path}")
+        settle(page, PAGES[path])
+        for title, values in page.evaluate(COUNT_AXIS_TICKS):
+            ticks[title] = values
+    assert set(ticks) == {
+        "tickets per hour",
+        "undeclared surges",
+        "action items (count)",
+        "related tickets (count)",
+    }
+    assert all(v == int(v) for values in ticks.values() for v in values), ticks
+    assert all(len(values) >= 2 for values in ticks.values()), ticks

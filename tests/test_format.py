@@ -10,11 +10,15 @@ from aftermath.format import (
     SEVERITY_FORMAT,
     at_text,
     count_text,
+    counted,
+    dollars_text,
     duration_text,
     money_text,
     severity_label,
+    signed_duration_words,
     theme_label,
     times_normal_text,
+    value_or_reason,
 )
 
 
@@ -56,3 +60,33 @@ def test_how_many_times_normal_reads_the_same_on_pages_reports_and_tables():
     # A table column shows the same number through the same printf form.
     assert RATIO_FORMAT % (40 / 12) == "3.33 ×"
     assert severity_label(2) == SEVERITY_FORMAT % 2
+
+
+def test_counts_read_with_their_noun_in_the_right_number():
+    assert counted(1, "account") + " wrote in" == "1 account wrote in"
+    assert counted(2480, "account") == "2,480 accounts"
+    assert counted(0, "incident") == "0 incidents"
+    assert counted(None, "account") == "– accounts"
+
+
+def test_a_signed_duration_reads_in_words_never_with_a_minus():
+    # The first ticket 10:03, the first status update 15:25: customers wrote 322 min = 5 h 22 min
+    # before our first update; the other way round, after it.
+    assert signed_duration_words(322, "before", "after") == "5 h 22 min before"
+    assert signed_duration_words(-322, "before", "after") == "5 h 22 min after"
+    assert signed_duration_words(0.4, "before", "after") == "at the same time"
+    assert signed_duration_words(None, "before", "after") == "–"
+
+
+def test_money_on_a_card_has_no_cents():
+    assert dollars_text(227945.49) == "$227,945"
+    assert dollars_text(None) == "–"
+
+
+def test_a_card_puts_a_long_state_in_its_caption():
+    assert value_or_reason(90, "1 h 30 min", None) == ("1 h 30 min", None)
+    assert value_or_reason(None, "", 'no "resolved" status update') == (
+        "–",
+        'no "resolved" status update',
+    )
+    assert value_or_reason(None, "", None) == ("–", None)

@@ -145,7 +145,9 @@ def test_overview_opening_view_reads_the_load_time_totals(db):
     # 2 incidents; outage 4 h + 2 h; customer impact the same (each ticket came inside its
     # incident, none after); T1 and T2 from one account; quiet A_TWICE, A_ONCE, A_ANON,
     # MRR 5000 + 300 (A_TWICE once, A_ANON unknown). Both incidents' impact measured (2 of 2).
-    expected = (2, 6.0, 6.0, 2, 2, 1, 3, 5300.0)
+    # (incidents, ongoing, ongoing outage h, outage h, impact h, measured, tickets, accounts,
+    # quiet accounts, quiet MRR)
+    expected = (2, 0, 0.0, 6.0, 6.0, 2, 2, 1, 3, 5300.0)
     assert rows(db, "select * from overview_totals") == [expected]
     assert headline(db) == expected
     # A filter that keeps every incident runs the filtered sums: the same numbers.
@@ -154,31 +156,59 @@ def test_overview_opening_view_reads_the_load_time_totals(db):
 
 def test_overview_filters_still_filter(db):
     # I2 alone: 2 h, T2 from A_ONCE, quiet A_TWICE (5000) and A_ANON (no MRR).
-    assert headline(db, started_from=datetime(2026, 3, 15)) == (1, 2.0, 2.0, 1, 1, 1, 2, 5000.0)
+    assert headline(db, started_from=datetime(2026, 3, 15)) == (
+        (1, 0, 0.0, 2.0, 2.0, 1, 1, 1, 2, 5000.0)
+    )
     assert headline(db, service="billing", started_before=datetime(2026, 3, 15)) == (
-        1,
-        4.0,
-        4.0,
-        1,
-        1,
-        1,
-        2,
-        5300.0,
+        (1, 0, 0.0, 4.0, 4.0, 1, 1, 1, 2, 5300.0)
     )
     # Neither incident has a declared severity: no incident, so no impact was measured and the
     # impact hours and ticket counts are empty, not 0.
     none = headline(db, severities=[1])
-    assert none[:2] + none[3:4] + none[6:] == (0, 0.0, 0, 0, 0.0)
-    assert [pd.isna(none[i]) for i in (2, 4, 5)] == [True, True, True]
+    assert none[:4] + none[5:6] + none[8:] == (0, 0, 0.0, 0.0, 0, 0, 0.0)
+    assert [pd.isna(none[i]) for i in (4, 6, 7)] == [True, True, True]
     # An empty severity list is no filter.
-    assert headline(db, severities=[]) == (2, 6.0, 6.0, 2, 2, 1, 3, 5300.0)
+    assert headline(db, severities=[]) == (2, 0, 0.0, 6.0, 6.0, 2, 2, 1, 3, 5300.0)
 
 
 def test_overview_opening_view_matches_the_filtered_sums_on_the_demo(demo_db):
     opening = headline(demo_db)
     every = headline(demo_db, started_from=datetime(2000, 1, 1))
-    assert opening[:1] + opening[3:7] == every[:1] + every[3:7]  # counts: exactly
-    assert opening[1:3] + opening[7:] == pytest.approx(every[1:3] + every[7:], rel=1e-12)
-    # 12 incidents, all measured, and 28 quiet accounts, as the demo's stories plant them
-    # (data/demo/README.md).
-    assert (opening[0], opening[3], opening[6]) == (12, 12, 28)
+    counts = (0, 1, 5, 6, 7, 8)
+    assert [opening[i] for i in counts] == [every[i] for i in counts]  # exactly
+    sums = (2, 3, 4, 9)
+    assert [opening[i] for i in sums] == pytest.approx([every[i] for i in sums], rel=1e-12)
+    # 12 incidents, one of them ongoing (INC-312), the 11 finished all measured, and 28 quiet
+    # accounts, as the demo's stories plant them (data/demo/README.md).
+    assert (opening[0], opening[1], opening[5], opening[8]) == (12, 1, 11, 28)
+
+
+def test_overview_totals_keep_an_ongoing_incident_apart(tmp_path: Path):
+    # F1 finished: 10:00-12:00, 2 h; T1 (A1) at 10:30 inside it, so its customer impact is the
+    # same 2 h. G1 ongoing since 2026-03-09 09:00; the newest time in the data is T3 at 11:00, so
+    # its outage so far is 2 h, and T2 (A2) and T3 (A3) are its tickets. Summed with F1, the
+    # outage would read 4 h and the tickets 3; kept apart: F1's 2 h, 1 ticket, 1 account, and
+    # G1 counted in ongoing_incidents with its 2 h so far. No usage: nobody quiet, MRR 0.
+    folder = write_exports(
+        tmp_path,
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "F1,Billing errors,billing,2026-03-02T10:00:00Z,2026-03-02T12:00:00Z\n"
+            "G1,Exports stuck,exports,2026-03-09T09:00:00Z,\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject,incident_id,solved_at\n"
+            "T1,2026-03-02T10:30:00Z,A1,billing fails,F1,2026-03-02T13:00:00Z\n"
+            "T2,2026-03-09T09:30:00Z,A2,exports stuck,G1,\n"
+            "T3,2026-03-09T11:00:00Z,A3,exports still stuck,G1,\n",
+        },
+    )
+    path = folder / "ongoing.duckdb"
+    load(folder, path)
+    # (incidents, ongoing, ongoing outage h, outage h, impact h, measured, tickets, accounts,
+    # quiet accounts, quiet MRR)
+    expected = (2, 1, 2.0, 2.0, 2.0, 1, 1, 1, 0, 0.0)
+    assert rows(path, "select * from overview_totals") == [expected]
+    assert headline(path, started_from=datetime(2026, 3, 1)) == expected
+    # G1 alone: no finished incident, so no measured impact and no tickets, not zeros.
+    alone = headline(path, started_from=datetime(2026, 3, 5))
+    assert alone[:4] + alone[5:6] == (1, 1, 2.0, 0.0, 0)
+    assert [pd.isna(alone[i]) for i in (4, 6, 7)] == [True, True, True]

@@ -214,7 +214,10 @@ def test_every_page_renders_an_empty_database(page, empty_db, monkeypatch):
 def test_overview_tells_the_demo_totals(demo_db, monkeypatch):
     at = open_app(demo_db, monkeypatch)
     shown = metrics(at)
-    assert shown["Incidents"] == "12"
+    # INC-312 is ongoing: counted apart, its outage so far (07:45 to the data's end at 23:42)
+    # in no sum.
+    assert shown["Finished incidents"] == "11"
+    assert deltas(at)["Finished incidents"] == "+ 1 ongoing: 15 h 57 min so far"
     # Planted quiet accounts: 25 after the billing outage (INC-305: 5 + 8 + 12 by segment) and
     # 3 after the API incident (INC-304: 1 + 2), all different accounts.
     assert shown["Quiet accounts"] == "28"
@@ -226,20 +229,23 @@ def test_overview_filters_change_the_numbers(demo_db, monkeypatch):
     # SEV4 (P4, SEV4 and 'low' as exported): INC-302 25 min, INC-308 50 min, INC-309 220 min,
     # INC-311 90 min = 385 min = 6 h 25 min.
     at.multiselect(key="overview_severities").select(4).run()
-    assert metrics(at)["Incidents"] == "4"
+    assert metrics(at)["Finished incidents"] == "4"
     assert metrics(at)["Outage"] == "6 h 25 min"
     assert set(at.dataframe[0].value["incident_id"]) == {"INC-302", "INC-308", "INC-309", "INC-311"}
 
     at.multiselect(key="overview_severities").unselect(4).run()
-    # Exports: INC-307 and the ongoing INC-312.
+    # Exports: INC-307 and the ongoing INC-312, counted apart.
     at.selectbox(key="overview_service").select("exports").run()
-    assert metrics(at)["Incidents"] == "2"
+    assert metrics(at)["Finished incidents"] == "1"
+    assert deltas(at)["Finished incidents"].startswith("+ 1 ongoing: ")
 
     at.selectbox(key="overview_service").select(None).run()
     # July holds only the billing outage: 10:20 to 11:00 = 40 min, as on its own page; 25 quiet
     # accounts.
-    at.date_input[0].set_value((date(2026, 7, 1), date(2026, 7, 31))).run()
-    assert metrics(at)["Incidents"] == "1"
+    at.segmented_control(key="overview_preset").set_value("Dates…").run()
+    at.date_input[0].set_value((date(2026, 7, 1), date(2026, 7, 31)))
+    at.button[0].click().run()  # the form's Apply (Enter in the browser)
+    assert metrics(at)["Finished incidents"] == "1"
     assert metrics(at)["Outage"] == "40 min"
     assert metrics(at)["Quiet accounts"] == "25"
 
@@ -285,11 +291,24 @@ def test_incident_page_reads_its_query_parameter(demo_db, monkeypatch):
     assert metrics(other)["Outage"] == "25 min"  # 02:10 to 02:35
 
 
-def test_incident_page_with_an_unknown_id_shows_the_newest(demo_db, monkeypatch):
-    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="NOPE")
-    assert "not in this database" in at.warning[0].value
-    assert at.title[0].value.startswith("INC-312 ")  # started 2026-09-30, the newest
-    assert at.query_params == {"incident": "INC-312"}
+def test_incident_page_opens_on_the_finished_incident_that_reached_most(demo_db, monkeypatch):
+    # The data's last 90 days (from 2026-07-02) hold INC-305 to INC-312. INC-312, the newest,
+    # is ongoing; of the finished ones the billing outage reached the most customers: 40
+    # accounts wrote in and 19 went quiet without a word (INC-306: 16 + 0).
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py")
+    assert at.title[0].value.startswith("INC-305 ")
+    assert at.query_params == {"incident": "INC-305"}
+    unknown = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="NOPE")
+    assert "not in this database" in unknown.warning[0].value
+    assert unknown.title[0].value.startswith("INC-305 ")
+    # The Overview's period carries over: June alone holds INC-303 and INC-304, where the API
+    # incident's 37 accounts outnumber the SSO outage's 25.
+    june = open_app(demo_db, monkeypatch)
+    june.segmented_control(key="overview_preset").set_value("Dates…").run()
+    june.date_input[0].set_value((date(2026, 6, 1), date(2026, 6, 30)))
+    june.button[0].click().run()
+    june.switch_page("app_pages/incident.py").run()
+    assert june.title[0].value.startswith("INC-304 ")
 
 
 def test_picking_an_incident_updates_the_link(demo_db, monkeypatch):
@@ -379,18 +398,18 @@ def test_follow_ups_flag_the_billing_outage(demo_db, monkeypatch):
 
 def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeypatch):
     at = open_app(status_page_db, monkeypatch)
-    assert metrics(at)["Incidents"] == "1"
-    assert metrics(at)["Related tickets"] == "no tickets loaded"
-    assert metrics(at)["Quiet accounts"] == "needs usage"
+    shown, said = metrics(at), deltas(at)
+    assert shown["Finished incidents"] == "1"
+    # A value not measured is a dash, what it needs in the caption below it.
+    assert (shown["Related tickets"], said["Related tickets"]) == ("–", "no tickets loaded")
+    assert (shown["Quiet accounts"], said["Quiet accounts"]) == ("–", "needs usage")
     # Not "1 h 30 min" (the outage) nor "+0.0 h vs outage": nothing about customers was measured.
-    assert metrics(at)["Customer impact"] == "needs tickets"
-    assert deltas(at)["Customer impact"] == "0 of 1 incidents measured"
+    assert (shown["Customer impact"], said["Customer impact"]) == ("–", "needs tickets")
     at.switch_page("app_pages/incident.py").run()
-    shown = metrics(at)
+    shown, said = metrics(at), deltas(at)
     assert shown["Outage"] == "1 h 30 min"
-    assert shown["Customer impact"] == "needs tickets"
-    assert shown["Comms gap"] == "needs tickets"
-    assert shown["Customers wrote before our first update by"] == "needs tickets"
+    for card in ("Customer impact", "Comms gap", "Who spoke first"):
+        assert (shown[card], said[card]) == ("–", "needs tickets"), card
     assert any(
         "severity the customers' record suggests: needs tickets" in c.value for c in at.caption
     )
@@ -410,11 +429,11 @@ def test_a_new_load_shows_on_the_next_run(tmp_path, monkeypatch):
     db = tmp_path / "swap.duckdb"
     load(write_exports(tmp_path / "first", incidents("A-1")), db)
     at = open_app(db, monkeypatch)
-    assert metrics(at)["Incidents"] == "1"
+    assert len(at.dataframe[0].value) == 1
     # `aftermath load` swaps in a new file: the cached connection and results must not stay.
     load(write_exports(tmp_path / "second", incidents("A-1", "A-2", "A-3")), db)
     at.run()
-    assert metrics(at)["Incidents"] == "3"
+    assert len(at.dataframe[0].value) == 3
 
 
 def test_a_database_from_an_older_version_says_so(status_page_db, tmp_path, monkeypatch):
@@ -501,15 +520,18 @@ def test_trends_carry_the_overview_filters_and_show_response_times(demo_db, monk
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="overview_service").value == "exports"
     monthly, percentiles, per_incident = (at.dataframe[i].value for i in (0, 1, 2))
-    # Exports: INC-307 (August) and the ongoing INC-312 (September).
-    assert monthly.set_index("month")["incidents"].to_dict() == {
-        pd.Timestamp("2026-04-01"): 0,
-        pd.Timestamp("2026-05-01"): 0,
-        pd.Timestamp("2026-06-01"): 0,
-        pd.Timestamp("2026-07-01"): 0,
-        pd.Timestamp("2026-08-01"): 1,
-        pd.Timestamp("2026-09-01"): 1,
-    }
+    # Exports: INC-307 (August, 105 min) and the ongoing INC-312 (September), counted apart: in
+    # no month's sums, so September's outage is 0 h, not its 16 h so far, and its quiet MRR
+    # empty (not judged), not $0.
+    by_month = monthly.set_index("month")
+    assert list(by_month["incidents"]) == [0, 0, 0, 0, 1, 0]
+    assert list(by_month["ongoing_incidents"]) == [0, 0, 0, 0, 0, 1]
+    assert list(by_month["outage_hours"]) == [0, 0, 0, 0, 1.75, 0]
+    assert pd.isna(by_month.loc[pd.Timestamp("2026-09-01"), "quiet_mrr"])
+    assert by_month.loc[pd.Timestamp("2026-08-01"), "quiet_mrr"] == 0  # judged: nobody quiet
+    assert any(
+        "1 ongoing incident (figures so far) in no month's sums" in c.value for c in at.caption
+    )
     # The undeclared surge of September is there whatever the service.
     assert list(monthly["undeclared_surges"]) == [0, 0, 0, 0, 0, 1]
     assert sorted(per_incident["incident_id"]) == ["INC-307", "INC-312"]
@@ -602,10 +624,13 @@ def test_incident_page_calls_the_silent_quiet_first(quiet_db, monkeypatch):
     # (one open ticket, no usage) 50 x 1 = 50. Three silent quiet accounts, $10,550 in all.
     assert list(contacts["account_id"]) == ["A_DROP", "A_RECOVER", "A_EDGE", "A_GAPS", "A_TICKET"]
     assert list(contacts["priority"]) == [1, 2, 3, 4, 5]
+    # The score the order follows is beside the rank.
+    assert list(contacts["call_score"]) == [20_000, 12_000, 3_600, 1_200, 50]
     assert contacts["why"].iloc[0] == ("Went quiet without a word (usage −80 %); still quiet.")
-    assert "5 accounts, $10,550 MRR, 3 of them silent quiet; first to call first." in [
-        c.value for c in at.caption
-    ]
+    assert (
+        "5 accounts, $10,550 MRR, 3 of them silent quiet; first to call first "
+        "(score: MRR × the strength of the reasons)." in [c.value for c in at.caption]
+    )
 
 
 def test_incident_page_shows_the_check_a_week_later(quiet_db, monkeypatch):
@@ -615,6 +640,8 @@ def test_incident_page_shows_the_check_a_week_later(quiet_db, monkeypatch):
     # AI1 and AI3 overdue.
     shown = metrics(at)
     assert [shown[k] for k in WEEK_LATER] == ["4", "1", "1", "2"]
+    # Each figure says as of when: the check, not today.
+    assert {deltas(at)[k] for k in WEEK_LATER} == {"as of 2026-03-09 14:00"}
     assert "**A week later** (the check 7 days after resolution, 2026-03-09 14:00, UTC)" in [
         m.value for m in at.markdown
     ]
@@ -623,7 +650,12 @@ def test_incident_page_shows_the_check_a_week_later(quiet_db, monkeypatch):
     assert [metrics(ongoing)[k] for k in WEEK_LATER] == ["–", "–", "0", "0"]
 
 
-WEEK_LATER = ("Still quiet", "Wrote again", "Related tickets still open", "Action items overdue")
+WEEK_LATER = (
+    "Still quiet",
+    "Wrote again",
+    "Related tickets still open",
+    "Action items overdue at the check",
+)
 SNAKE_CASE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 
 

@@ -42,27 +42,47 @@ def _load(folder: Path, *extra: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_plain_lines_name_each_file_check_and_table_as_they_end(tmp_path: Path):
+def _said(stderr: str) -> list[str]:
+    lines = stderr.splitlines()
+    assert all(re.match(STAMP, line) for line in lines), lines
+    return [re.sub(rf"^{STAMP} | \(\d+\.\d s\)$", "", line) for line in lines]
+
+
+def test_plain_lines_say_each_file_the_checks_and_what_was_found(tmp_path: Path):
     run = _load(_exports(tmp_path))
     assert run.returncode == 0, run.stderr
-    lines = run.stderr.splitlines()
     assert "\r" not in run.stderr  # standard error is a pipe here: a log, nothing overwritten
-    assert all(re.match(STAMP, line) for line in lines), lines
-    said = [re.sub(rf"^{STAMP} | \(\d+\.\d s\)$", "", line) for line in lines]
+    said = _said(run.stderr)
+    # In the user's words: each file read, the checks, and what the derived tables found (I1,
+    # finished; T1 linked to it; no usage, so no incident judged for quiet accounts; too few
+    # tickets for a surge), then the database written. No internal table's name.
+    assert said == [
+        "read incidents.csv into incidents: 1 row, 0 rejected",
+        "read tickets.csv into tickets: 2 rows, 1 rejected",  # 'not a time'
+        "checking references between the tables",
+        "computed impact: 1 incident, 1 related ticket, customer impact measured for 1",
+        "found quiet accounts: 0 after the 0 incidents judged",
+        "found surges: 0 ticket surges, 0 with no incident",
+        "writing the database",
+    ]
+    assert run.stdout.startswith("table ")  # the load report itself stays on standard output
+
+
+def test_verbose_names_every_internal_step(tmp_path: Path):
+    run = _load(_exports(tmp_path), "--verbose")
+    assert run.returncode == 0, run.stderr
+    said = _said(run.stderr)
     assert said[:2] == [
         "read incidents.csv into incidents: 1 row, 0 rejected",
         "stored incidents: 1 row",
     ]
-    assert "read tickets.csv into tickets: 2 rows, 1 rejected" in said  # 'not a time'
     assert "no usage in the inputs: stored as an empty table" in said
-    assert "checking references between the tables" in said
     assert "built incident_impact: 1 row" in said
-    assert said[-1] == "writing the database"
     # The steps come in the order they ran: every input before the first derived table.
     assert said.index("checking references between the tables") < said.index(
         "built incident_impact: 1 row"
     )
-    assert run.stdout.startswith("table ")  # the load report itself stays on standard output
+    assert said[-1] == "writing the database"
 
 
 def test_quiet_prints_only_the_final_report(tmp_path: Path):
@@ -87,3 +107,14 @@ def test_on_a_terminal_the_running_step_stands_on_a_live_line():
     # The live line is cleared and replaced by the step's result, which stays as a log line.
     *_, last = screen.getvalue().split(CLEAR_LINE)
     assert re.fullmatch(rf"{STAMP} built incident_impact: 12 rows \(\d+\.\d s\)\n", last)
+
+
+def test_on_a_terminal_an_internal_step_shows_in_the_users_words():
+    screen = _Terminal()
+    progress = Progress(screen)
+    with progress.step("building quiet_windows", detail="computing quiet accounts (step 3 of 9)"):
+        assert screen.getvalue().endswith("computing quiet accounts (step 3 of 9) ...")
+    # Done, it leaves no log line (the summary of what was computed says it), and its internal
+    # name never showed.
+    assert "\n" not in screen.getvalue()
+    assert "quiet_windows" not in screen.getvalue()

@@ -457,12 +457,15 @@ def test_without_features_every_active_account_is_exposed_and_there_is_no_contro
         "from incident_quiet order by incident_id",
     )
     # I1: 1 of 3 quiet; placebo (d0..d42) all steady: 0 of 3; excess 33.333 vs placebo.
-    # I2: A_DROP already quiet, 1 of 2; placebo windows d14..d56: 0 of 3, excess 50.
+    # I2: A_DROP already quiet, 1 of 2. Its placebo 28 days earlier (before d35..d41, after
+    # d43..d56) would reach into I1's aftermath (d56 to d70, resolution + 14 days), and 56 days
+    # earlier its baseline would start before the usage data (d-14): no placebo, so no excess
+    # (there is no control either: usage without features).
     # I3 (services search, usage without features: everyone active d88..d94 is exposed,
     # A_DROP and A_STEADY) is not judged: the usage data ends at d100, before d109.
     assert got == [
         ("I1", 3, 1, 3, 33.333, 3, 0, None, 33.333, "placebo", None),
-        ("I2", 3, 1, 2, 50.0, 3, 0, None, 50.0, "placebo", None),
+        ("I2", 3, 1, 2, 50.0, None, None, None, None, None, None),
         (
             "I3",
             2,
@@ -553,3 +556,53 @@ def test_exposure_counts_exactly_the_days_before_the_start(
 def test_exposure_days_must_be_at_least_one():
     with pytest.raises(ValueError, match="exposure_days needs at least 1 day"):
         DEFAULTS.with_overrides(["exposure_days=0"])
+
+
+def test_a_placebo_in_another_incidents_aftermath_moves_back_or_says_why(fortnight_db, tmp_path):
+    assert rows(
+        fortnight_db,
+        "select incident_id, placebo_offset_days, placebo_missing_reason from incident_quiet "
+        "where incident_id in ('I1', 'I2') order by incident_id",
+    ) == [
+        ("I1", 28, None),
+        (
+            "I2",
+            None,
+            "the placebo window falls in the aftermath of I1; no window up to three times as far "
+            "back is clear and in the data",
+        ),
+    ]
+    # Usage d0..d140 (no features: every active account exposed). J1 on d84 (2026-03-30), J2 on
+    # d112 (2026-04-27), each 10:00-11:00. A_HIT, 10 a day, goes quiet after J1 (nothing d85..d98)
+    # and comes back; A_STEADY uses 10 a day throughout.
+    # J2's placebo 28 days earlier (before d77..d83, after d85..d98) lies in J1's aftermath (d84
+    # to d98): there A_HIT's quiet after J1 would read as normal churn, 1 of 2, and J2's excess
+    # as 0 - 50 = -50 points. Moved 56 days back (before d49..d55, after d57..d70, baseline from
+    # d28) it is clear of J1: 0 of 2 quiet. J1's own placebo (after d57..d70) touches no other
+    # incident's aftermath (J2's starts at d112): 28 days. A_HIT is J1's one quiet account of 2;
+    # after J2 nobody is.
+    usage = {
+        ("A_HIT", ""): lambda d: None if 85 <= d <= 98 else 10,
+        ("A_STEADY", ""): lambda d: 10,
+    }
+    folder = write_exports(
+        tmp_path,
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "J1,Billing errors,billing,2026-03-30T10:00:00Z,2026-03-30T11:00:00Z\n"
+            "J2,Billing slow,billing,2026-04-27T10:00:00Z,2026-04-27T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject\n"
+            "T9,2026-01-10T10:00:00Z,A_STEADY,hello\n",
+            "usage.csv": usage_csv(usage, last_d=140, with_feature=False),
+        },
+    )
+    load(folder, folder / "moved.duckdb")
+    assert rows(
+        folder / "moved.duckdb",
+        "select incident_id, quiet_accounts, eligible_accounts, placebo_offset_days, "
+        "placebo_accounts, placebo_quiet_accounts, placebo_missing_reason "
+        "from incident_quiet order by incident_id",
+    ) == [
+        ("J1", 1, 2, 28, 2, 0, None),
+        ("J2", 0, 2, 56, 2, 0, None),
+    ]

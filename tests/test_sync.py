@@ -111,7 +111,7 @@ key_files = {{ ZENDESK_API_TOKEN = "zendesk-token" }}
             '[sources.jira]\nsite = "x"\njql = "y"\nkey_files = { JIRA_API_TOKEN = "nope" }\n',
             "[sources.jira]: cannot read the key file ",
         ),
-        ("[sources.jira\n", "not valid TOML"),
+        ("[sources.pagerduty\n", "not valid TOML"),
     ],
 )
 def test_config_mistakes_are_one_message(tmp_path: Path, text: str, message: str) -> None:

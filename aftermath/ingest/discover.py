@@ -125,7 +125,13 @@ def _pulled_files(folder: Path, source: str, notes: list[str]) -> list[tuple[str
     (its own kind told by its shape, as in any export of that vendor)."""
     files = []
     for path in json_files(folder):
-        if not path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        # A companion (PagerDuty's log entries) is read by the export it belongs to.
+        part_of = vendors.companion(path)
+        if part_of:
+            notes.append(f"{folder.name}/{path.name}: {part_of[1]}")
+        else:
             notes.append(f"{folder.name}/{path.name}: read as a {source} export (pulled)")
             files.append((source, path, "pulled"))
     return files

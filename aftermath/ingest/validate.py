@@ -136,7 +136,7 @@ def load_inputs(
             if report:
                 checked_parts.append((n, report))
                 reports.append(report)
-        with progress.step(f"storing {table.name}") as step:
+        with progress.step(f"storing {table.name}", detail="storing what was read") as step:
             _store(con, table, checked_parts)
             loaded = sum(report.rows_loaded for _, report in checked_parts)
             step.done = (

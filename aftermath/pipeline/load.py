@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from aftermath.errors import InputError
+from aftermath.format import counted
 from aftermath.ingest.discover import discover, is_uri
 from aftermath.ingest.refresh import plan, refresh_inputs, write_load_files
 from aftermath.ingest.validate import TableReport, load_inputs
@@ -156,7 +157,9 @@ def load(
             drop_derived(con, settings, keep=partial)
         else:
             reports = load_inputs(con, inputs, notes, progress)
-        with progress.step("freeing the staging copies, storing the lexicon"):
+        with progress.step(
+            "freeing the staging copies, storing the lexicon", detail="storing what was read"
+        ):
             exported_at = _exported_at(con)
             drop_load_only(con, temporary_objects(con))
             write_load_tables(con, reports, described_dir, sources, settings, exported_at)
@@ -172,9 +175,10 @@ def load(
 
             stage = "computing the derived tables on Spark"
             build_on_spark(con, settings, spark_dir, spark_master, progress)
-        for step in steps if engine == "duckdb" else ():
+        computing = "computing impact, quiet accounts and surges"
+        for n, step in enumerate(steps if engine == "duckdb" else (), 1):
             stage = f"building {step.query.table}"
-            with progress.step(stage) as said:
+            with progress.step(stage, detail=f"{computing} (step {n} of {len(steps)})") as said:
                 if step.query.table in partial:
                     values = update_step(con, step, changed[step.query.refresh_by])
                     said.done = (
@@ -185,6 +189,8 @@ def load(
                     build_step(con, step)
                     said.done = f"built {step.query.table}{_rows_note(con, step.query.table)}"
             drop_load_only(con, step.drop_after)
+        for line in computed_summary(con):
+            progress.say(line)
         with progress.step("writing the database"):
             con.execute("checkpoint")
             con.close()
@@ -206,6 +212,28 @@ def load(
         shutil.rmtree(spill_dir, ignore_errors=True)
         shutil.rmtree(spark_dir, ignore_errors=True)
     return LoadResult(db_path, reports, notes)
+
+
+def computed_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What the derived tables found, in the user's words, one line per area."""
+    incidents, ongoing, related, measured = con.execute(
+        "select count(*), count(*) filter (where ongoing), "
+        "coalesce(sum(linked_tickets + suggested_tickets), 0), "
+        "count(customer_impact_minutes) from incident_impact"
+    ).fetchone()
+    quiet, judged = con.execute(
+        "select coalesce(sum(quiet_accounts), 0), count(quiet_accounts) from incident_quiet"
+    ).fetchone()
+    surges, undeclared = con.execute(
+        "select count(*), count(*) filter (where incident_id is null) from ticket_surges"
+    ).fetchone()
+    ongoing_text = f" ({ongoing:,} ongoing)" if ongoing else ""
+    return [
+        f"computed impact: {counted(incidents, 'incident')}{ongoing_text}, "
+        f"{counted(related, 'related ticket')}, customer impact measured for {measured:,}",
+        f"found quiet accounts: {quiet:,} after the {counted(judged, 'incident')} judged",
+        f"found surges: {counted(surges, 'ticket surge')}, {undeclared:,} with no incident",
+    ]
 
 
 def _fetched(

@@ -481,7 +481,10 @@ def build_on_spark(
     macros = duckdb_macros(con)
     for step in steps:
         query = step.query
-        with progress.step(f"building {query.table} on Spark") as said:
+        with progress.step(
+            f"building {query.table} on Spark",
+            detail="computing impact, quiet accounts and surges on Spark",
+        ) as said:
             try:
                 frame = spark.sql(spark_sql(query, macros), args=spark_params(step))
                 if query.storage == "a view":

@@ -11,6 +11,7 @@ from aftermath.pull import (
     incident_io,
     intercom,
     jira,
+    pagerduty,
     statuspage,
     zendesk,
 )
@@ -18,7 +19,7 @@ from aftermath.pull.http import PullError
 from aftermath.pull.job import DEFAULT_OUT, Job
 from aftermath.pull.store import Output
 
-SOURCES = {m.NAME: m for m in (statuspage, zendesk, incident_io, jira, intercom)}
+SOURCES = {m.NAME: m for m in (statuspage, zendesk, pagerduty, incident_io, jira, intercom)}
 
 __all__ = ["DEFAULT_OUT", "SOURCES", "Job", "PullError", "pull"]
 

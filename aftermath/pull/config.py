@@ -35,6 +35,7 @@ COMMON_KEYS = {"since", "base_url", "key_files"}
 SOURCE_KEYS = {
     "statuspage": {"url"},
     "zendesk": {"subdomain"},
+    "pagerduty": set(),
     "incident_io": set(),
     "jira": {"site", "jql"},
     "intercom": set(),

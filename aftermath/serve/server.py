@@ -148,6 +148,9 @@ class Syncer:
             self.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         _, err = self._running.communicate()
+        if self.stopped.is_set():
+            # Stopped with the server: no outcome to keep, the next start syncs when due.
+            return False
         ok = self._running.returncode == 0
         message = "" if ok else (err.strip() or f"exit status {self._running.returncode}")
         self._running = None

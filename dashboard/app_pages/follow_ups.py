@@ -1,5 +1,6 @@
 """Follow-ups (engineers): do the action items answer what customers complained about?"""
 
+import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
@@ -21,7 +22,15 @@ if db.require("tickets"):
 
 st.subheader("Coverage and owners per incident")
 coverage = db.run("pages/follow_up_coverage")
-tables.show(coverage, tables.follow_up_coverage(db.zone()))
+info = db.one("pages/load_details")
+as_of = "–" if info is None or pd.isna(info.data_end_at) else f"{info.data_end_at:%Y-%m-%d}"
+tables.show(
+    coverage,
+    tables.follow_up_coverage(db.zone(), as_of),
+    row_height=tables.wrapped_row_height(
+        (coverage["uncovered_themes"].astype("string"), tables.THEMES_CHARS_PER_LINE)
+    ),
+)
 engineering_only = int(coverage["is_engineering_only"].fillna(False).astype(bool).sum())
 if not db.rows("action_items"):
     st.caption("No action items are loaded, so no follow-up is owned by anyone yet.")
@@ -34,7 +43,11 @@ elif engineering_only:
 else:
     st.caption("No incident's follow-ups are engineering's alone while customers were confused.")
 
-st.subheader("Overdue action items")
+st.subheader(f"Overdue action items, as of {as_of}")
+st.caption(
+    "Overdue as of the data's newest day; an incident page's check a week later counts them "
+    "as of that check instead."
+)
 if db.require("action_items"):
     overdue = db.run("pages/overdue_action_items", incident_id=None)
     if overdue.empty:

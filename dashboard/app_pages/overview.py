@@ -14,7 +14,7 @@ head = db.one("pages/overview_headline", **filters)
 incidents = db.run("pages/overview_incidents", **filters)
 has_tickets, has_usage = bool(db.rows("tickets")), bool(db.rows("usage"))
 
-sections.headline_cards(head, int(incidents["ongoing"].sum()), has_tickets, has_usage)
+sections.headline_cards(head, has_tickets, has_usage)
 if incidents.empty:
     st.info("No incident matches these filters.")
     st.stop()

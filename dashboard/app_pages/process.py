@@ -34,7 +34,7 @@ if db.require("tickets"):
             "Linked to an incident in the help desk but created long before it started: they "
             "move no window and count in no total until the link is fixed."
         )
-        st.dataframe(suspects, hide_index=True, column_config=tables.suspect_links(db.zone()))
+        tables.show(suspects, tables.suspect_links(db.zone()))
     incident_sections.ambiguous_tickets(None)
 
 st.subheader("Comms gap over time")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from aftermath.format import counted
 from dashboard import db, filters, tables, trend_charts
 
 st.title("Trends and response times")
@@ -10,9 +11,16 @@ if not db.require("incidents"):
 chosen = filters.service_and_severity()
 trends = db.run("pages/monthly_trends", **chosen)
 st.plotly_chart(trend_charts.monthly_impact(trends), key="monthly_impact")
+ongoing = int(trends["ongoing_incidents"].sum())
 st.caption(
-    "Undeclared surges: tickets far above normal with no incident declared (all services; see "
-    "the Undeclared page)."
+    "Finished incidents only"
+    + (
+        f": {counted(ongoing, 'ongoing incident')} (figures so far) in no month's sums. "
+        if ongoing
+        else ". "
+    )
+    + "Undeclared surges: tickets far above normal with no incident declared (all services; "
+    "see the Undeclared page)."
 )
 tables.show(trends, trend_charts.MONTHLY_COLUMNS)
 

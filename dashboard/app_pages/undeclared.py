@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from aftermath.export import safe_csv
-from aftermath.format import count_text, money_text
+from aftermath.format import count_text, counted, dollars_text
 from dashboard import db, tables, trend_charts
 
 st.title("What customers suffered that nobody declared")
@@ -27,14 +27,14 @@ cards[2].metric(
 )
 cards[3].metric(
     "MRR of the accounts writing in",
-    f"${money_text(totals.mrr)}" if pd.notna(totals.mrr) else "needs accounts",
-    help=f"{count_text(totals.accounts)} accounts, each counted once",
+    dollars_text(totals.mrr) if pd.notna(totals.mrr) else "needs accounts",
+    help=f"{counted(totals.accounts, 'account')}, each counted once",
 )
-st.plotly_chart(trend_charts.undeclared_backtest(months), key="backtest")
-
 if surges.empty:
+    # No chart of zeros: a flat line on a -1..1 axis says less than this sentence.
     st.success("Every surge of tickets in the data had an incident declared for it.")
     st.stop()
+st.plotly_chart(trend_charts.undeclared_backtest(months), key="backtest")
 st.subheader("Undeclared surges, largest excess first")
 st.caption("Select a row to see its tickets and the Markdown to declare it after the fact.")
 event = tables.show(

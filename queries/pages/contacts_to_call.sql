@@ -1,14 +1,18 @@
 -- Whom should customer success contact first, for the page's filters?
 -- grain:   one row per incident and account to contact, the first $max_rows of them
 -- params:  $incident_id, $segment, $min_mrr, $reason, $max_rows
--- columns: priority, account_name, why, mrr, segment, drop_pct, last_contact_at, related_tickets,
---          reasons, account_id, incident_id, incident_title
+-- columns: priority, account_name, why, call_score, mrr, segment, drop_pct, last_contact_at,
+--          last_contact_minutes_from_start, related_tickets, reasons, account_id, incident_id,
+--          incident_title
 -- Reads contact_list. One incident: in its priority order. Every incident at once: by
 -- revenue at risk (mrr × reason_weight), as priority ranks within an incident. Every filter is
 -- off when its parameter is empty; $reason keeps the accounts listed for that reason (one of
 -- contact_list.reasons). $max_rows keeps the first rows (the page shows the top; the quiet rows
 -- of every incident are millions at scale); empty keeps them all (the CSV). The totals are
--- pages/contacts_to_call_totals.
+-- pages/contacts_to_call_totals. call_score: what the order follows, MRR × the strength of the
+-- reasons (contact_list.reason_weight; unknown MRR counts 0). last_contact_minutes_from_start:
+-- the account's newest ticket against the incident's start (negative: before it), so a silent
+-- account's ticket of months ago reads as old.
 
 with
 
@@ -25,10 +29,15 @@ final as (
         contact_list_rows.priority,
         contact_list_rows.account_name,
         contact_list_rows.why,
+        round(coalesce(contact_list_rows.mrr, 0) * contact_list_rows.reason_weight)::bigint
+        as call_score,
         contact_list_rows.mrr,
         contact_list_rows.segment,
         contact_list_rows.drop_pct,
         contact_list_rows.last_contact_at,
+        date_diff(
+            'minute', incident_rows.started_at, contact_list_rows.last_contact_at
+        ) as last_contact_minutes_from_start,
         contact_list_rows.related_tickets,
         contact_list_rows.reasons,
         contact_list_rows.account_id,

@@ -1,10 +1,12 @@
 -- How did incidents and what they cost the customers move month by month?
 -- grain:   one row per month from the first to the last month with an incident or a ticket
 -- params:  $service, $severities
--- columns: month, incidents, outage_hours, customer_impact_hours, quiet_mrr,
+-- columns: month, incidents, ongoing_incidents, outage_hours, customer_impact_hours, quiet_mrr,
 --          median_comms_gap_minutes, late_postmortems, undeclared_surges
 -- Incidents count in the month of their started_at (UTC) and pass the filters as on the
--- Overview (an empty filter keeps every incident). Sums are empty where nothing was measured:
+-- Overview (an empty filter keeps every incident). incidents and every sum are the finished
+-- incidents'; an ongoing one (its figures "so far") only counts in ongoing_incidents. Sums are
+-- empty where nothing was measured (quiet_mrr where no incident was judged, never $0):
 -- customer_impact_hours without tickets, quiet_mrr without usage, median_comms_gap_minutes
 -- without a "resolved" status update. late_postmortems: published more than postmortem_due_days
 -- after resolution. undeclared_surges (ticket_surges without an incident) name no service or
@@ -62,11 +64,15 @@ months as (
 incident_months as (
     select
         date_trunc('month', impact.started_at) as month,
-        count(*) as incidents,
-        sum(impact.outage_minutes) / 60.0 as outage_hours,
-        sum(impact.customer_impact_minutes) / 60.0 as customer_impact_hours,
-        sum(quiet.quiet_mrr) as quiet_mrr,
-        median(impact.comms_gap_minutes) as median_comms_gap_minutes,
+        count(*) filter (where not impact.ongoing) as incidents,
+        count(*) filter (where impact.ongoing) as ongoing_incidents,
+        sum(impact.outage_minutes) filter (where not impact.ongoing) / 60.0 as outage_hours,
+        sum(impact.customer_impact_minutes) filter (where not impact.ongoing)
+        / 60.0 as customer_impact_hours,
+        sum(quiet.quiet_mrr) filter (where not impact.ongoing) as quiet_mrr,
+        median(impact.comms_gap_minutes) filter (
+            where not impact.ongoing
+        ) as median_comms_gap_minutes,
         count(*) filter (where not impact.postmortem_on_time) as late_postmortems
     from incident_impact_rows as impact
     inner join chosen on chosen.incident_id = impact.incident_id
@@ -85,6 +91,7 @@ final as (
     select
         months.month,
         coalesce(incident_months.incidents, 0) as incidents,
+        coalesce(incident_months.ongoing_incidents, 0) as ongoing_incidents,
         coalesce(incident_months.outage_hours, 0) as outage_hours,
         incident_months.customer_impact_hours,
         incident_months.quiet_mrr,

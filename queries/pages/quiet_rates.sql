@@ -3,9 +3,10 @@
 -- params:  none
 -- columns: incident_id, title, started_at, quiet_accounts, eligible_accounts, quiet_rate_pct,
 --          placebo_quiet_accounts, placebo_accounts, placebo_quiet_rate_pct,
---          control_quiet_accounts, control_accounts, control_quiet_rate_pct,
---          excess_quiet_rate_pct, excess_compared_with, silent_quiet_accounts, quiet_mrr,
---          already_quiet_accounts, exposed_accounts, not_judged_reason
+--          placebo_offset_days, placebo_missing_reason, control_quiet_accounts, control_accounts,
+--          control_quiet_rate_pct, excess_quiet_rate_pct, excess_compared_with,
+--          silent_quiet_accounts, quiet_mrr, already_quiet_accounts, exposed_accounts,
+--          not_judged_reason
 -- Every rate comes with its counts (quiet / eligible) so a small group is not over-read; rules in
 -- incident_quiet. Newest incident first.
 
@@ -30,6 +31,8 @@ final as (
         incident_quiet_rows.placebo_quiet_accounts,
         incident_quiet_rows.placebo_accounts,
         incident_quiet_rows.placebo_quiet_rate_pct,
+        incident_quiet_rows.placebo_offset_days,
+        incident_quiet_rows.placebo_missing_reason,
         incident_quiet_rows.control_quiet_accounts,
         incident_quiet_rows.control_accounts,
         incident_quiet_rows.control_quiet_rate_pct,

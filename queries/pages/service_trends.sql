@@ -4,7 +4,8 @@
 -- columns: month, service, incidents, outage_hours, customer_impact_hours, quiet_mrr,
 --          late_postmortems
 -- An incident of several services counts for each of them; one without a service under
--- '(none)'. Incidents count in the month of their started_at (UTC). Empty where nothing was
+-- '(none)'. Incidents count in the month of their started_at (UTC). Finished incidents only: an
+-- ongoing one's figures are "so far" (monthly_trends counts it apart). Empty where nothing was
 -- measured, as in monthly_trends. DuckDB-only: unnest of a list (Spark: explode).
 
 with
@@ -26,7 +27,9 @@ chosen as (
         incident_id,
         unnest(case when len(services) > 0 then services else ['(none)'] end) as service
     from incident_rows
-    where $severities is null or len($severities) = 0 or list_contains($severities, severity)
+    where
+        resolved_at is not null
+        and ($severities is null or len($severities) = 0 or list_contains($severities, severity))
 ),
 
 final as (

@@ -38,7 +38,10 @@ incidents_indexed as (
         (row_number() over (order by quiet_window_rows.incident_id) - 1)::integer as incident_index,
         date_diff('day', usage_first_day, start_day) as start_index,
         date_diff('day', usage_first_day, resolved_day) as resolved_index,
-        date_diff('day', usage_first_day, usage_last_day) + 1 as day_count
+        date_diff('day', usage_first_day, usage_last_day) + 1 as day_count,
+        -- quiet_windows' offset, moved back past other incidents' aftermaths; without one the
+        -- placebo counts are not used (has_placebo_window), the windows only kept in the data.
+        coalesce(quiet_window_rows.placebo_offset_days, $placebo_offset_days) as placebo_offset
     from quiet_window_rows
     where usage_first_day is not null
 ),
@@ -73,6 +76,7 @@ windows as (
         has_recovery_window,
         start_index,
         day_count,
+        placebo_offset,
         start_index - $usage_baseline_days as baseline_first,
         start_index - 1 as baseline_last,
         start_index - $exposure_days as before_first,
@@ -83,12 +87,12 @@ windows as (
         resolved_index + $recovery_until_day as recovery_last,
         resolved_index + 1 as week_first,
         resolved_index + $week_later_days as week_last,
-        start_index - $usage_baseline_days - $placebo_offset_days as placebo_baseline_first,
-        start_index - 1 - $placebo_offset_days as placebo_baseline_last,
-        start_index - $exposure_days - $placebo_offset_days as placebo_before_first,
-        start_index - 1 - $placebo_offset_days as placebo_before_last,
-        resolved_index + 1 - $placebo_offset_days as placebo_after_first,
-        resolved_index + $quiet_after_days - $placebo_offset_days as placebo_after_last,
+        start_index - $usage_baseline_days - placebo_offset as placebo_baseline_first,
+        start_index - 1 - placebo_offset as placebo_baseline_last,
+        start_index - $exposure_days - placebo_offset as placebo_before_first,
+        start_index - 1 - placebo_offset as placebo_before_last,
+        resolved_index + 1 - placebo_offset as placebo_after_first,
+        resolved_index + $quiet_after_days - placebo_offset as placebo_after_last,
         day_count - $exposure_days as latest_first,
         day_count - 1 as latest_last
     from incidents_indexed

@@ -4,15 +4,18 @@
 -- params:  none
 -- columns: incident_id, quiet_accounts, silent_quiet_accounts, quiet_mrr, exposed_accounts,
 --          already_quiet_accounts, eligible_accounts, quiet_rate_pct, recovered_accounts,
---          placebo_accounts, placebo_quiet_accounts, placebo_quiet_rate_pct, control_accounts,
+--          placebo_accounts, placebo_quiet_accounts, placebo_quiet_rate_pct,
+--          placebo_offset_days, placebo_missing_reason, control_accounts,
 --          control_quiet_accounts, control_quiet_rate_pct, excess_quiet_rate_pct,
 --          excess_compared_with, not_judged_reason, is_exposed_on_any_feature,
 --          other_exposed_baseline_daily, start_day, exposure_first_day, affected_features
 -- A rate is quiet accounts / eligible accounts, in percent: eligible = judged, baseline at least
 -- the minimum, not already quiet (quiet_accounts' rule). Placebo: the same exposed accounts, the
--- same rule, measured $placebo_offset_days earlier (quiet_windows; empty when the usage data does
--- not reach back that far). The placebo cohort is known to be active just before the real start,
--- so accounts that left for good in the placebo window are missing from it: its rate is a floor.
+-- same rule, measured placebo_offset_days earlier (quiet_windows: 28 days, moved further back
+-- when that falls in another incident's aftermath; empty, placebo_missing_reason saying why,
+-- when no such window fits the usage data). The placebo cohort is known to be active just
+-- before the real start, so accounts that left for good in the placebo window are missing from
+-- it: its rate is a floor.
 -- Control: accounts not exposed, over the incident's own days, only when the incident left some
 -- usage feature untouched. excess_quiet_rate_pct = quiet_rate_pct minus the higher of the two
 -- normal rates (the one named in excess_compared_with): the share of quiet the incident explains
@@ -70,6 +73,8 @@ counted as (
         quiet_window_rows.start_day,
         quiet_window_rows.exposure_first_day,
         quiet_window_rows.affected_features,
+        quiet_window_rows.placebo_offset_days,
+        quiet_window_rows.placebo_missing_reason,
         incident_exposure_rows.is_exposed_on_any_feature,
         case
             when quiet_window_rows.has_baseline_window
@@ -137,6 +142,8 @@ final as (
         placebo_accounts,
         placebo_quiet_accounts,
         placebo_quiet_rate_pct,
+        placebo_offset_days,
+        placebo_missing_reason,
         control_accounts,
         control_quiet_accounts,
         control_quiet_rate_pct,
