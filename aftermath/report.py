@@ -25,7 +25,8 @@ from aftermath.queries import query_rows, run_query
 # A postmortem-sized section: the top rows of each table, the rest in the CSVs it names
 # (report_csvs; `aftermath report ID --csv DIR` writes them, the Incident page downloads them).
 MAX_ROWS = 10
-MAX_CONTACTS = 10
+# The first to call; the table of affected customers below lists the top by MRR as well.
+MAX_CONTACTS = 5
 # pages/contacts_to_call with no filter but the incident: every account to contact.
 CONTACTS_OF = {"segment": None, "min_mrr": None, "reason": None, "max_rows": None}
 QUOTE_CHARS = 160
@@ -433,7 +434,8 @@ def _contacts(s: dict, contacts: list[dict]) -> str:
                 "Nobody (no quiet account, and no urgent, trust-loss or unsolved ticket).",
             ]
         )
-    lines.append(f"{_count(len(contacts), 'account')}, in the order to call them:")
+    first = f", the first {MAX_CONTACTS}" if len(contacts) > MAX_CONTACTS else ""
+    lines.append(f"{_count(len(contacts), 'account')} to call{first}, in order:")
     lines.append("")
     lines += [
         f"{c['priority']}. {md_text(c['account_name'] or c['account_id'])} "
