@@ -26,9 +26,6 @@ PAGES_FOLDER = "pages"
 LAYERS = (INTERMEDIATE_FOLDER, MARTS_FOLDER, PAGES_FOLDER)
 # macros/ holds the SQL functions the steps share, created before the first step; not queries.
 MACROS_DIR = QUERIES_DIR / "macros"
-# `<name>.spark.sql` beside a derived file: its portable form for the Spark engine, where sqlglot
-# cannot carry the file itself (aftermath/pipeline/spark.py); not a query of its own.
-SPARK_SUFFIX = ".spark.sql"
 
 HEADER_FIELDS = ("grain", "params", "columns")
 # A load step's `key:` names the columns its grain is unique on (a test holds the data to it).
@@ -161,7 +158,7 @@ def all_queries(folder: str = "") -> list[Query]:
     return [
         _read(p, p.stat().st_mtime)
         for p in sorted(root.rglob("*.sql"))
-        if not p.is_relative_to(MACROS_DIR) and not p.name.endswith(SPARK_SUFFIX)
+        if not p.is_relative_to(MACROS_DIR)
     ]
 
 

@@ -8,18 +8,11 @@ import pytest
 from aftermath import queries
 from aftermath.pipeline.derived import build_step
 from aftermath.pipeline.load import load
-from aftermath.pipeline.order import DerivedStep, derived_queries
-from aftermath.queries import MACROS_DIR, QUERIES_DIR, SPARK_SUFFIX
-from aftermath.settings import DEFAULTS
+from aftermath.pipeline.order import DerivedStep
+from aftermath.queries import MACROS_DIR, QUERIES_DIR
 from tests.helpers import build_load_only, write_exports
 
 ALL = sorted(q.name for q in queries.all_queries())
-# A derived file's portable form for the Spark engine, beside it (aftermath/pipeline/spark.py).
-SPARK_FORMS = sorted(
-    p.relative_to(QUERIES_DIR).as_posix().removesuffix(SPARK_SUFFIX)
-    for p in QUERIES_DIR.rglob(f"*{SPARK_SUFFIX}")
-)
-FIXTURE = Path(__file__).parent / "fixtures" / "impact"
 
 
 @pytest.fixture(scope="module")
@@ -104,62 +97,13 @@ def test_macro_files_carry_the_header_too(path):
     assert queries.used_params(macros.sql) == set()
 
 
-def test_every_sql_file_is_a_query_a_shared_macro_or_a_spark_form():
+def test_every_sql_file_is_a_query_or_a_shared_macro():
+    # No SQL file beside the queries that the load, the pages and the Spark engine do not read
+    # (the Spark engine transpiles each query itself: no file has a Spark copy).
     files = {p for p in QUERIES_DIR.rglob("*.sql")}
     macros = set(MACROS_DIR.glob("*.sql"))
     assert macros, "the quiet checks' window macros"
-    assert SPARK_FORMS, "account_timelines and signal_lift have Spark forms"
-    assert len(files - macros) == len(ALL) + len(SPARK_FORMS)
-
-
-@pytest.mark.parametrize("name", SPARK_FORMS)
-def test_a_spark_form_keeps_its_files_header_and_both_say_they_must_agree(name):
-    original = queries.get(name)
-    text = (QUERIES_DIR / f"{name}{SPARK_SUFFIX}").read_text()
-    spark_form = queries.parse(name, text)
-    fields = ("question", "grain", "params", "columns", "key", "storage", "passes")
-    assert [getattr(spark_form, f) for f in fields] == [getattr(original, f) for f in fields]
-    assert set(spark_form.params) == queries.used_params(text)
-    table = name.rsplit("/", 1)[-1]
-    headers = [
-        "\n".join(line for line in sql.splitlines() if line.startswith("--"))
-        for sql in (original.sql, text)
-    ]
-    assert f"{table}{SPARK_SUFFIX}" in headers[0] and "must agree" in headers[0]
-    assert f"{table}.sql" in headers[1] and "must agree" in headers[1]
-
-
-@pytest.fixture(scope="module")
-def fixture_steps(tmp_path_factory) -> duckdb.DuckDBPyConnection:
-    """The impact fixture loaded, its load-only steps built again as temporary tables."""
-    db = tmp_path_factory.mktemp("spark_forms") / "f.duckdb"
-    load(FIXTURE, db)
-    con = duckdb.connect(str(db))
-    build_load_only(con)
-    yield con
-    con.close()
-
-
-@pytest.mark.parametrize("name", SPARK_FORMS)
-def test_a_spark_form_gives_its_files_rows_on_duckdb(name, fixture_steps):
-    # Run on DuckDB too (the portable form is DuckDB SQL that sqlglot carries to Spark): the same
-    # rows as the file, the file's values cast to the portable form's types (a bitstring as its
-    # text of 0 and 1, unsigned masks as bigints). tests/test_spark_engine.py runs it on Spark.
-    con = fixture_steps
-    (step,) = [s for s in derived_queries(DEFAULTS) if s.query.name == name]
-    text = (QUERIES_DIR / f"{name}{SPARK_SUFFIX}").read_text()
-    con.execute(f"create or replace temp table _original as {step.query.sql}", step.params)
-    con.execute(f"create or replace temp table _spark_form as {text}", step.params)
-    types = con.execute("select column_name, column_type from (describe _spark_form)").fetchall()
-    cast = ", ".join(
-        f"cast({queries.quoted_identifier(c)} as {t}) as {queries.quoted_identifier(c)}"
-        for c, t in types
-    )
-    total = con.execute("select count(*) from _original").fetchone()[0]
-    assert total > 0, "the fixture must give the file rows to compare"
-    original, spark_form = f"select {cast} from _original", "select * from _spark_form"
-    for one, other in ((original, spark_form), (spark_form, original)):
-        assert con.execute(f"select count(*) from ({one} except all {other})").fetchone()[0] == 0
+    assert len(files - macros) == len(ALL)
 
 
 def test_a_quoted_identifier_keeps_a_name_with_quotes_in_it():

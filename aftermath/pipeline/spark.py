@@ -2,13 +2,12 @@
 
 Each derived file's DuckDB SQL runs on Spark as it is, transpiled by sqlglot at run time with the
 shared macros expanded in its syntax tree first and the DuckDB-only forms sqlglot leaves alone
-rewritten (below); a file it cannot carry faithfully (bitstrings, unsigned integers, an ASOF join)
-has a portable form beside it as `<name>.spark.sql`, transpiled the same way, and both headers say
-they must agree (tests/test_queries_contract.py holds them to each other on DuckDB,
-tests/test_spark_engine.py the two engines' tables). Every
-step is written as Parquet and read back, so no plan grows longer than one file's; the dashboard's
-DuckDB file is then filled from those Parquet files, each column cast to the type the DuckDB
-engine gives it, so pages, `export` and `report` cannot tell which engine ran.
+rewritten by the small rules below (bitstrings as text, unsigned integers as bigints, list
+functions Spark names otherwise): no file has a Spark copy, and tests/test_spark_engine.py
+requires the two engines' tables to be the same. Every step is written as Parquet and read back,
+so no plan grows longer than one file's; the dashboard's DuckDB file is then filled from those
+Parquet files, each column cast to the type the DuckDB engine gives it, so pages, `export` and
+`report` cannot tell which engine ran.
 
 pyspark is an optional extra (`pip install -e '.[spark]'`) and needs a Java runtime (17+).
 """
@@ -33,7 +32,7 @@ from aftermath.pipeline.lexicon import store_lexicon
 from aftermath.pipeline.order import DerivedStep, derived_queries
 from aftermath.pipeline.refresh_scope import LEXICON_TABLES
 from aftermath.progress import SILENT, Progress
-from aftermath.queries import PASS_PARAMS, QUERIES_DIR, SPARK_SUFFIX, Query, quoted_identifier
+from aftermath.queries import PASS_PARAMS, Query, quoted_identifier
 from aftermath.settings import Settings
 
 DEFAULT_MASTER = "local[*]"
@@ -129,6 +128,9 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
         # DuckDB's semantics: a failed cast or a division by zero is NULL, not an error.
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.sql.legacy.sizeOfNull", "false")
+        # account_timelines doubles its blocks in a recursive CTE: a few levels (log2 of the
+        # exposure days) of a row per account each, more rows than the default cap at scale.
+        .config("spark.sql.cteRecursionRowLimit", "-1")
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}")
     )
     for key, value in (conf or {}).items():
@@ -184,15 +186,8 @@ def expand_macros(tree: exp.Expression, macros: tuple) -> exp.Expression:
 
 
 def spark_sql(query: Query, macros: tuple) -> str:
-    """The Spark SQL of a derived file: its portable form beside it (`<name>.spark.sql`, for a
-    file sqlglot cannot carry as it is) or else the file itself, transpiled."""
-    return _transpiled(portable_sql(query), macros)
-
-
-def portable_sql(query: Query) -> str:
-    """The file's `.spark.sql` twin when it has one, else its own SQL."""
-    twin = QUERIES_DIR / f"{query.name}{SPARK_SUFFIX}"
-    return twin.read_text() if twin.exists() else query.sql
+    """The Spark SQL of a derived file: its DuckDB SQL, transpiled."""
+    return _transpiled(query.sql, macros)
 
 
 class SparkSQL(Spark):
@@ -225,13 +220,15 @@ def _transpiled(sql: str, macros: tuple) -> str:
         _explode_outermost,
         _full_match,
         _exact_percentile,
-        _bit_of_text,
+        _bitstring_as_text,
         _ordered_text,
         _ordered_list,
         _empty_list_is_null,
         _list_slice,
         _list_index,
         _list_reduce,
+        _list_resize,
+        _unsigned_not,
         _plain_types,
     )
     for rewrite in rewrites:
@@ -355,6 +352,32 @@ def _list_reduce(node: exp.Expression) -> exp.Expression:
     return exp.Reduce(this=items.copy(), initial=initial.copy(), merge=merge.copy())
 
 
+def _list_resize(node: exp.Expression) -> exp.Expression:
+    """list_resize(list, n, fill): the first n values, then fill up to n."""
+    if not (isinstance(node, exp.Anonymous) and node.name.lower() == "list_resize"):
+        return node
+    items, size, fill = node.expressions
+    return _spark(
+        "concat(slice(items, 1, cast(n as int)), "
+        "array_repeat(fill, cast(greatest(n - size(items), 0) as int)))",
+        items=items,
+        n=size,
+        fill=fill,
+    )
+
+
+def _unsigned_not(node: exp.Expression) -> exp.Expression:
+    """~x::uinteger flips DuckDB's 32 bits; on the bigint Spark holds it in (_plain_types), ~
+    would flip 64, so x xor 4294967295."""
+    if not (
+        isinstance(node, exp.BitwiseNot)
+        and isinstance(node.this, exp.Cast)
+        and node.this.to.this == exp.DataType.Type.UINT
+    ):
+        return node
+    return exp.BitwiseXor(this=node.this.copy(), expression=exp.Literal.number(0xFFFFFFFF))
+
+
 def _plain_types(node: exp.Expression) -> exp.Expression:
     """DuckDB's unsigned integers (feature masks) as Spark's signed 64 bits, which hold them;
     a CTE's MATERIALIZED hint dropped (Spark plans its CTEs itself)."""
@@ -374,12 +397,23 @@ def _exact_percentile(node: exp.Expression) -> exp.Expression:
     return _spark("percentile(x, q)", x=ordered.this, q=node.this.this)
 
 
-def _bit_of_text(node: exp.Expression) -> exp.Expression:
-    """get_bit(bits, i): on Spark a bit string is text of '0' and '1' (account_timelines.spark.sql
-    builds complained_incidents so), bit 0 the first character as in DuckDB."""
-    if not isinstance(node, exp.Getbit):
-        return node
-    return _spark("cast(substring(bits, i + 1, 1) as int)", bits=node.this, i=node.expression)
+def _bitstring_as_text(node: exp.Expression) -> exp.Expression:
+    """A bitstring as text of '0' and '1' (Spark has no bitstrings), bit 0 the first character
+    as in DuckDB: text::bit is the text, get_bit(bits, i) and set_bit(bits, i, v) read and
+    write character i + 1."""
+    if isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.BIT:
+        return node.this
+    if isinstance(node, exp.Getbit):
+        return _spark("cast(substring(bits, i + 1, 1) as int)", bits=node.this, i=node.expression)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "set_bit":
+        bits, i, value = node.expressions
+        return _spark(
+            "concat(substring(bits, 1, i), cast(v as string), substring(bits, i + 2))",
+            bits=bits,
+            i=i,
+            v=value,
+        )
+    return node
 
 
 def _full_match(node: exp.Expression) -> exp.Expression:

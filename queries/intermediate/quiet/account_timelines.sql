@@ -15,7 +15,8 @@
 -- complained_incidents: bit k set when the account opened a related ticket of the incident with
 -- quiet_positions.incident_index k (empty when it opened none). At 100,000 accounts, 2,000
 -- incidents and two years, the lists take about 1 GB where one row per incident, account and day
--- would be billions. DuckDB-only: lists, lambdas, bitstrings, a recursive CTE.
+-- would be billions. On Spark (aftermath/pipeline/spark.py) the masks are bigints and the
+-- bitstring is text of '0' and '1'.
 -- Worked example (tests/test_quiet_timelines.py asserts these lists): $exposure_days = 2, usage
 -- data 2026-07-01..07-04 (day 0..3), one incident I1 naming billing (feature_bits: billing = bit
 -- 0), account A1 used billing 3 on day 0, reports 5 on day 2, billing 2 on day 3, and wrote in
@@ -24,8 +25,6 @@
 -- block ORs a day with the next, and the list starts 2 days before day 0:
 -- feature_blocks = [0, A|1, A|1, A, A|1, A|1] (position 3 = days 0..1 = A|1: billing was used
 -- in the two days before a start on day 2). complained_incidents = '1' (I1 is incident 0).
--- Its Spark form is account_timelines.spark.sql (no bitstrings, unsigned
--- integers or list_resize there): the two must agree, and tests/test_queries_contract.py holds them to each other.
 
 with recursive
 
@@ -146,6 +145,11 @@ blocks (account_id, width, features) as (
     where width * 2 <= $exposure_days
 ),
 
+incident_count as (
+    select count(*) as incidents
+    from quiet_position_rows
+),
+
 complaints as (
     -- One bit per incident, set by folding the account's incident numbers into a zero string.
     select
@@ -153,13 +157,14 @@ complaints as (
         list_reduce(
             list(distinct quiet_position_rows.incident_index),
             lambda bits, incident_index: set_bit(bits, incident_index, 1),
-            repeat('0', (select count(*) from quiet_position_rows)::bigint)::bit
+            repeat('0', incident_count.incidents)::bit
         ) as complained_incidents
     from ticket_relation_rows
     inner join quiet_position_rows
         on quiet_position_rows.incident_id = ticket_relation_rows.incident_id
+    cross join incident_count
     where ticket_relation_rows.account_id is not null
-    group by ticket_relation_rows.account_id
+    group by ticket_relation_rows.account_id, incident_count.incidents
 ),
 
 final as (
