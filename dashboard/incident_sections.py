@@ -166,17 +166,17 @@ def contacts_to_call(incident_id: str, has_tickets: bool, has_usage: bool) -> No
         f"{count_text(totals.silent_quiet_accounts)} of them silent quiet; first to call first "
         "(score: MRR × the strength of the reasons)."
     )
-    zone = db.zone()
+    zone, reasons = db.zone(), db.run("pages/contact_reasons")
     tables.show(
         tables.contacts_shown(contacts),
-        tables.contacts(zone),
+        tables.contacts(zone, reasons),
         tables.CONTACT_COLUMNS,
         rows_in_view=8,
         row_height=tables.wrapped_row_height((contacts["why"], tables.WHY_CHARS_PER_LINE)),
     )
     st.download_button(
         "Download the contact list (CSV)",
-        lambda: tables.contacts_csv(contacts, zone),
+        lambda: tables.contacts_csv(contacts, zone, reasons),
         file_name=f"{incident_id}-contacts.csv",
         mime="text/csv",
     )
