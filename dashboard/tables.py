@@ -197,6 +197,7 @@ def status_updates(zone: str) -> Config:
     return {
         "posted_at": _when("posted", zone),
         "body": col.TextColumn("what it said", width="large"),
+        "is_resolved": None,  # the status says it; the timeline's star reads it
     }
 
 

@@ -443,6 +443,14 @@ def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeyp
     assert "needs the `usage` table" in infos(at)
 
 
+def test_the_timeline_stars_the_update_the_sql_reads_as_resolved(status_page_db, monkeypatch):
+    at = open_app(status_page_db, monkeypatch, "app_pages/incident.py", incident="S-1")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    (updates,) = [t for t in figure["data"] if t["name"].startswith("status page updates")]
+    # S-1 said "investigating" at 10:10, then "resolved" at 11:30: the second is the star.
+    assert updates["marker"]["symbol"] == ["triangle-down", "star"]
+
+
 def test_a_new_load_shows_on_the_next_run(tmp_path, monkeypatch):
     def incidents(*ids: str) -> dict[str, str]:
         rows = "".join(f"{i},Outage {i},2026-03-0{n + 1}T10:00:00Z\n" for n, i in enumerate(ids))
