@@ -192,12 +192,10 @@ def timeline(summary: tuple, has_tickets: bool) -> None:
     updates = db.run("pages/incident_status_updates", incident_id=incident_id)
     if not (len(hours) or len(updates)):
         return
-    ongoing_end = hours["hour"].max() if summary.ongoing and len(hours) else summary.resolved_at
-    windows = {**summary._asdict(), "ended_at": ongoing_end}
     comments = db.run("pages/incident_lingering_comments", incident_id=incident_id)
     activity = db.run("pages/incident_exposed_activity", incident_id=incident_id)
     figure = incident_timeline.incident_timeline(
-        hours, updates, comments, activity, windows, db.zone()
+        hours, updates, comments, activity, summary._asdict(), db.zone()
     )
     st.plotly_chart(figure, key="timeline", config=charts.NO_TOOLBAR)
 

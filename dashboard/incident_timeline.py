@@ -38,7 +38,7 @@ def incident_timeline(
     text on hover), lingering comments, and on the right axis the quiet accounts' daily usage
     against the other exposed accounts', each as a share of its own baseline.
 
-    `windows` holds started_at, ended_at (resolved_at, or the timeline's end while ongoing),
+    `windows` holds started_at, ended_at (resolved_at, or the data's end while ongoing),
     resolved_at, ongoing, outage_minutes, customer_impact_start, customer_impact_end and
     customer_impact_minutes. Without tickets (`hours` empty) it draws the outage and the status
     updates alone.

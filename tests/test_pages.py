@@ -451,6 +451,18 @@ def test_the_timeline_stars_the_update_the_sql_reads_as_resolved(status_page_db,
     assert updates["marker"]["symbol"] == ["triangle-down", "star"]
 
 
+def test_an_ongoing_outage_band_ends_where_its_minutes_do(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-312")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    (outage,) = [s for s in figure["layout"]["shapes"] if s.get("name", "").startswith("outage")]
+    # INC-312 is ongoing: started 07:45, measured to the data's end at 23:41:59 (its 15 h 57 min
+    # so far), not to the last hour of tickets (23:00).
+    assert (outage["x0"], outage["x1"]) == (
+        "2026-09-30T07:45:00",
+        "2026-09-30T23:41:59",
+    )
+
+
 def test_a_new_load_shows_on_the_next_run(tmp_path, monkeypatch):
     def incidents(*ids: str) -> dict[str, str]:
         rows = "".join(f"{i},Outage {i},2026-03-0{n + 1}T10:00:00Z\n" for n, i in enumerate(ids))
