@@ -78,7 +78,7 @@ def refreshed_and_full(
     refreshed = tmp_path / "refreshed.duckdb"
     first = load(earlier, refreshed)
     said = io.StringIO()
-    load(full_exports, refreshed, refresh=True, progress=Progress(said))
+    load(full_exports, refreshed, refresh=True, progress=Progress(said, verbose=True))
     full = tmp_path / "full.duckdb"
     load(full_exports, full)
     earlier_rows = {r.file: r.rows_read for r in first.reports}
@@ -180,7 +180,7 @@ def test_a_file_written_again_with_the_same_bytes_is_not_read(tmp_path):
     with open(folder / "tickets.csv", "a") as f:
         f.write("T3,2026-03-02T10:30:00Z,A3,cannot log in,I1\n")
     said = io.StringIO()
-    load(folder, db, refresh=True, progress=Progress(said))
+    load(folder, db, refresh=True, progress=Progress(said, verbose=True))
     # Not read, so the tickets that point at its incidents were not read again whole either.
     assert "incidents.csv" not in said.getvalue()
     assert "read tickets.csv from row 3 on into tickets: 1 row" in said.getvalue()
@@ -237,7 +237,7 @@ def test_a_refresh_recomputes_the_signals_and_tokens_of_the_tickets_it_touches(t
         # A customer comment gives the older ticket T1 a signal.
         f.write("T1,2026-03-02T10:50:00Z,customer,this is confusing\n")
     said = io.StringIO()
-    load(folder, db, refresh=True, progress=Progress(said))
+    load(folder, db, refresh=True, progress=Progress(said, verbose=True))
     for table in ("ticket_signals", "ticket_tokens"):
         assert f"updated {table} for 3 changed ticket_id values" in said.getvalue()
     assert rows(db, signals) == [
@@ -265,7 +265,7 @@ def test_a_refresh_that_cannot_tell_the_changed_tickets_builds_every_step_whole(
     load(folder, db)
     (folder / "tickets.csv").write_text(SIGNAL_TICKETS.replace("confused me", "fine"))
     said = io.StringIO()
-    load(folder, db, refresh=True, progress=Progress(said))
+    load(folder, db, refresh=True, progress=Progress(said, verbose=True))
     assert "built ticket_signals" in said.getvalue() and "updated" not in said.getvalue()
     full = tmp_path / "full.duckdb"
     load(folder, full)
@@ -276,7 +276,7 @@ def test_a_refresh_that_cannot_tell_the_changed_tickets_builds_every_step_whole(
     with open(folder / "ticket_events.csv", "a") as f:
         f.write("T1,2026-03-02T10:50:00Z,customer,this is confusing\n")
     said = io.StringIO()
-    load(folder, db, settings=other, refresh=True, progress=Progress(said))
+    load(folder, db, settings=other, refresh=True, progress=Progress(said, verbose=True))
     assert "built ticket_tokens" in said.getvalue() and "updated" not in said.getvalue()
     load(folder, full, settings=other)
     assert tables_differ(db, full) == {}

@@ -11,7 +11,7 @@
 
 with
 
-incident_rows as (
+incident_rows as not materialized (
     select * from incidents
 ),
 

@@ -21,7 +21,7 @@ incident_rows as (
     select * from incidents
 ),
 
-incident_impact_rows as (
+incident_impact_rows as not materialized (
     select * from incident_impact
 ),
 

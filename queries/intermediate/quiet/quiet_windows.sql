@@ -106,6 +106,8 @@ aftermaths as (
     select
         incident_id as other_incident_id,
         start_day as other_start_day,
+        -- Incidents in order of start, ties by id: "the nearest" is the same on every engine.
+        row_number() over (order by start_day, incident_id) as other_start_order,
         coalesce(resolved_day, usage_last_day, start_day) + $quiet_after_days as other_end_day
     from days
 ),
@@ -117,7 +119,7 @@ placebo_candidates as (
         judged.start_day - placebo_shifts.shift * $placebo_offset_days - $usage_baseline_days
         >= judged.usage_first_day as is_in_usage_data,
         -- The nearest: the overlapping incident that started last (max_by on Spark).
-        arg_max(aftermaths.other_incident_id, aftermaths.other_start_day)
+        arg_max(aftermaths.other_incident_id, aftermaths.other_start_order)
         as overlapped_incident_id
     from judged
     cross join placebo_shifts

@@ -16,7 +16,7 @@
 
 with
 
-incident_impact_rows as (
+incident_impact_rows as not materialized (
     select * from incident_impact
 ),
 
