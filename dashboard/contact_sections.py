@@ -43,10 +43,12 @@ def pick_filters() -> dict:
     min_mrr = mrr_col.number_input(
         "MRR at least ($)", min_value=0, value=0, step=500, key="quiet_mrr"
     )
+    reasons = db.run("pages/contact_reasons")
+    words = dict(zip(reasons["reason"], reasons["words"], strict=True))
     reason = reason_col.selectbox(
         "Reason",
-        [None, *tables.REASONS],
-        format_func=lambda r: "Any reason" if r is None else tables.REASONS[r],
+        [None, *words],
+        format_func=lambda r: "Any reason" if r is None else words[r],
         key="quiet_reason",
     )
     return {"incident_id": incident_id, "segment": segment, "min_mrr": min_mrr, "reason": reason}
@@ -75,11 +77,12 @@ def contact_table(filters: dict, listed_rows: int) -> None:
         shown += "; the CSV has them all"
     st.caption(shown)
     columns = tables.CONTACT_COLUMNS
+    reasons = db.run("pages/contact_reasons")
     if filters["incident_id"]:
-        config = tables.contacts(db.zone())
+        config = tables.contacts(db.zone(), reasons)
         per_line = tables.WHY_CHARS_PER_LINE
     else:
-        config = tables.contacts(db.zone(), tables.WHY_WITH_INCIDENT_PX)
+        config = tables.contacts(db.zone(), reasons, tables.WHY_WITH_INCIDENT_PX)
         columns, per_line = ["incident_id", *columns], tables.WHY_WITH_INCIDENT_CHARS_PER_LINE
     tables.show(
         tables.contacts_shown(calls),
@@ -93,7 +96,7 @@ def contact_table(filters: dict, listed_rows: int) -> None:
 
     def contacts_csv() -> bytes:
         every_row = run_query(con, "pages/contacts_to_call", **filters, max_rows=None)
-        return tables.contacts_csv(db.in_zone(every_row, zone), zone)
+        return tables.contacts_csv(db.in_zone(every_row, zone), zone, reasons)
 
     st.download_button(
         "Download the contact list (CSV)",

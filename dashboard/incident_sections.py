@@ -173,17 +173,17 @@ def contacts_to_call(incident_id: str, has_tickets: bool, has_usage: bool) -> No
         f"{count_text(totals.silent_quiet_accounts)} of them silent quiet; first to call first "
         "(score: MRR × the strength of the reasons)."
     )
-    zone = db.zone()
+    zone, reasons = db.zone(), db.run("pages/contact_reasons")
     tables.show(
         tables.contacts_shown(contacts),
-        tables.contacts(zone),
+        tables.contacts(zone, reasons),
         tables.CONTACT_COLUMNS,
         rows_in_view=8,
         row_height=tables.wrapped_row_height((contacts["why"], tables.WHY_CHARS_PER_LINE)),
     )
     st.download_button(
         "Download the contact list (CSV)",
-        lambda: tables.contacts_csv(contacts, zone),
+        lambda: tables.contacts_csv(contacts, zone, reasons),
         file_name=f"{incident_id}-contacts.csv",
         mime="text/csv",
     )
@@ -199,12 +199,10 @@ def timeline(summary: tuple, has_tickets: bool) -> None:
     updates = db.run("pages/incident_status_updates", incident_id=incident_id)
     if not (len(hours) or len(updates)):
         return
-    ongoing_end = hours["hour"].max() if summary.ongoing and len(hours) else summary.resolved_at
-    windows = {**summary._asdict(), "ended_at": ongoing_end}
     comments = db.run("pages/incident_lingering_comments", incident_id=incident_id)
     activity = db.run("pages/incident_exposed_activity", incident_id=incident_id)
     figure = incident_timeline.incident_timeline(
-        hours, updates, comments, activity, windows, db.zone()
+        hours, updates, comments, activity, summary._asdict(), db.zone()
     )
     st.plotly_chart(figure, key="timeline", config=charts.NO_TOOLBAR)
 

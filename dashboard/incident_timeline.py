@@ -38,7 +38,7 @@ def incident_timeline(
     text on hover), lingering comments, and on the right axis the quiet accounts' daily usage
     against the other exposed accounts', each as a share of its own baseline.
 
-    `windows` holds started_at, ended_at (resolved_at, or the timeline's end while ongoing),
+    `windows` holds started_at, ended_at (resolved_at, or the data's end while ongoing),
     resolved_at, ongoing, outage_minutes, customer_impact_start, customer_impact_end and
     customer_impact_minutes. Without tickets (`hours` empty) it draws the outage and the status
     updates alone.
@@ -128,10 +128,10 @@ def _ticket_traces(fig: go.Figure, hours: pd.DataFrame) -> None:
 
 def _update_trace(fig: go.Figure, updates: pd.DataFrame, y: float) -> None:
     """One marker per status update on a row above the bars, at the minute it was posted:
-    "resolved" a star, each saying what it said on hover (a text label there lay on top of the
-    bands' labels)."""
+    "resolved" (is_resolved, as the SQL reads it) a star, each saying what it said on hover (a
+    text label there lay on top of the bands' labels)."""
     statuses = [plain(s) for s in updates["status"]]
-    is_resolved = [s.strip().lower() == "resolved" for s in statuses]
+    is_resolved = list(updates["is_resolved"])
     bodies = [plain(str(b)[:UPDATE_CHARS]) if not pd.isna(b) else "" for b in updates["body"]]
     fig.add_trace(
         go.Scatter(

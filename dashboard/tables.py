@@ -197,6 +197,7 @@ def status_updates(zone: str) -> Config:
     return {
         "posted_at": _when("posted", zone),
         "body": col.TextColumn("what it said", width="large"),
+        "is_resolved": None,  # the status says it; the timeline's star reads it
     }
 
 
@@ -242,15 +243,6 @@ def overdue_action_items() -> Config:
     }
 
 
-# contact_list's reasons, as a person says them (the mart keeps the contract's names).
-REASONS = {
-    "silent_quiet": "went quiet without a word",
-    "quiet": "went quiet after writing in",
-    "urgent": "wrote of urgency",
-    "trust_loss": "wrote of lost trust",
-    "open_ticket": "ticket open",
-    "still_quiet": "still quiet in the latest usage",
-}
 CONTACT_COLUMNS = [
     "priority",
     "account_name",
@@ -267,9 +259,10 @@ WHY_WITH_INCIDENT_PX = 285  # beside the incident column's 75 px
 WHY_WITH_INCIDENT_CHARS_PER_LINE = 39
 
 
-def contacts(zone: str, why_px: int = 360) -> Config:
-    """The call list's columns; `why_px` narrower when an incident column stands beside it."""
-    weights = "silent quiet 3, quiet 2, urgent 2, lost trust 2, ticket open 1, still quiet 1"
+def contacts(zone: str, reasons: pd.DataFrame, why_px: int = 360) -> Config:
+    """The call list's columns, the score's help naming each reason's weight (the rows of
+    pages/contact_reasons); `why_px` narrower when an incident column stands beside it."""
+    weights = ", ".join(f"{r.words} {r.weight}" for r in reasons.itertuples())
     return {
         # Widths that fit the 1440 px screen's main area, the reason to call the widest.
         "priority": col.NumberColumn("#", width=35, help="1 = call first: the highest score"),
@@ -322,17 +315,19 @@ CONTACT_CSV = {
 }
 
 
-def contacts_csv(frame: pd.DataFrame, zone: str) -> bytes:
+def contacts_csv(frame: pd.DataFrame, zone: str, reasons: pd.DataFrame) -> bytes:
     """The contact list as CS opens it in a spreadsheet: plain headers, rounded numbers, times
-    with their zone in the header, reasons in words, formula-like text guarded."""
+    with their zone in the header, reasons in the words of pages/contact_reasons, formula-like
+    text guarded."""
+    words = dict(zip(reasons["reason"], reasons["words"], strict=True))
     shown = frame.assign(
         mrr=frame["mrr"].round(2),
         call_score=frame["call_score"].round(0),
         drop_pct=frame["drop_pct"].round(0),
         last_contact_at=frame["last_contact_at"].dt.strftime("%Y-%m-%d %H:%M"),
         reasons=[
-            "; ".join(REASONS.get(r, r) for r in reasons) if reasons is not None else ""
-            for reasons in frame["reasons"]
+            "; ".join(words[r] for r in held) if held is not None else ""
+            for held in frame["reasons"]
         ],
     )
     headers = {**CONTACT_CSV, "last_contact_at": f"last ticket ({zone})"}

@@ -351,6 +351,31 @@ def test_contact_filters(demo_db, monkeypatch):
     assert metrics(at)[calls] == "10"  # its 3 quiet accounts and 7 ticket writers
 
 
+def test_the_reason_filter_and_the_why_read_the_same_rows(demo_db, monkeypatch):
+    downloads = deferred_downloads(monkeypatch)
+    at = open_app(demo_db, monkeypatch, "app_pages/quiet_accounts.py")
+    # contact_reasons' six rows, strongest first: the filter offers their words.
+    words = [
+        "went quiet without a word",
+        "went quiet after writing in",
+        "wrote of urgency",
+        "wrote of lost trust",
+        "ticket open",
+        "still quiet",
+    ]
+    assert at.selectbox(key="quiet_reason").options == ["Any reason", *words]
+    # Each of the 82 contacts' why says its reasons in those words, in that order: the CSV's
+    # reasons column (the filter's words) is the why without its figures (the usage drop after
+    # a quiet reason, the count before "ticket open"). Between them the rows use all six.
+    listed = csv_rows(downloads["contact_list.csv"]())
+    assert len(listed) == 82
+    for row in listed:
+        said = row["why"][0].lower() + row["why"][1:].removesuffix(".")
+        bare = [re.sub(r"^\d+ | \(usage −\d+ %\)$", "", phrase) for phrase in said.split("; ")]
+        assert bare == row["reasons"].split("; "), row["why"]
+    assert {word for row in listed for word in row["reasons"].split("; ")} == set(words)
+
+
 def test_contacts_show_the_top_rows_and_download_them_all(many_quiet_db, monkeypatch):
     downloads = deferred_downloads(monkeypatch)
     at = open_app(many_quiet_db, monkeypatch, "app_pages/quiet_accounts.py")
@@ -373,7 +398,7 @@ def test_contacts_show_the_top_rows_and_download_them_all(many_quiet_db, monkeyp
     # Rounded, the zone in the header, reasons in words.
     assert listed[0]["MRR ($)"] == "1500.0" and listed[0]["usage drop (%)"] == "100.0"
     assert "last ticket (UTC)" in listed[0]
-    assert listed[0]["reasons"] == "went quiet without a word; still quiet in the latest usage"
+    assert listed[0]["reasons"] == "went quiet without a word; still quiet"
 
 
 def test_process_counts_postmortems(demo_db, monkeypatch):
@@ -416,6 +441,26 @@ def test_status_page_only_load_says_there_are_no_tickets(status_page_db, monkeyp
     assert "No tickets are loaded" in infos(at)
     at.switch_page("app_pages/quiet_accounts.py").run()
     assert "needs the `usage` table" in infos(at)
+
+
+def test_the_timeline_stars_the_update_the_sql_reads_as_resolved(status_page_db, monkeypatch):
+    at = open_app(status_page_db, monkeypatch, "app_pages/incident.py", incident="S-1")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    (updates,) = [t for t in figure["data"] if t["name"].startswith("status page updates")]
+    # S-1 said "investigating" at 10:10, then "resolved" at 11:30: the second is the star.
+    assert updates["marker"]["symbol"] == ["triangle-down", "star"]
+
+
+def test_an_ongoing_outage_band_ends_where_its_minutes_do(demo_db, monkeypatch):
+    at = open_app(demo_db, monkeypatch, "app_pages/incident.py", incident="INC-312")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    (outage,) = [s for s in figure["layout"]["shapes"] if s.get("name", "").startswith("outage")]
+    # INC-312 is ongoing: started 07:45, measured to the data's end at 23:41:59 (its 15 h 57 min
+    # so far), not to the last hour of tickets (23:00).
+    assert (outage["x0"], outage["x1"]) == (
+        "2026-09-30T07:45:00",
+        "2026-09-30T23:41:59",
+    )
 
 
 def test_a_new_load_shows_on_the_next_run(tmp_path, monkeypatch):

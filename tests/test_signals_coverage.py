@@ -144,6 +144,26 @@ def test_contact_list_holds_urgent_trust_loss_and_unsolved_accounts(db):
     assert rows(db, "select count(*) from contact_list where incident_id = 'I2'") == [(0,)]
 
 
+def test_open_tickets_are_counted_in_the_why(tmp_path):
+    # One account, two unsolved tickets linked to I1: one reason (open_ticket, weight 1), its
+    # words "ticket open" counted; MRR 800 x 1 = 800.
+    folder = write_exports(
+        tmp_path,
+        {
+            "incidents.csv": INCIDENTS,
+            "tickets.csv": "ticket_id,created_at,account_id,subject,incident_id\n"
+            "T1,2026-07-14T10:10:00Z,AC3,Login broken,I1\n"
+            "T2,2026-07-14T10:40:00Z,AC3,Still broken,I1\n",
+            "accounts.csv": ACCOUNTS,
+        },
+    )
+    load(folder, folder / "c.duckdb")
+    assert rows(
+        folder / "c.duckdb",
+        "select account_id, reasons, reason_weight, call_score, why from contact_list",
+    ) == [("AC3", ["open_ticket"], 1, 800.0, "2 tickets open.")]
+
+
 def test_overdue_action_items_are_counted_at_the_data_end(db):
     got = page(db, "pages/overdue_action_items", incident_id=None)
     assert [(r[0], r[2], f"{r[6]:%Y-%m-%d}", r[7]) for r in got] == [

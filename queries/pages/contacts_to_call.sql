@@ -5,14 +5,14 @@
 --          last_contact_minutes_from_start, related_tickets, reasons, account_id, incident_id,
 --          incident_title
 -- Reads contact_list. One incident: in its priority order. Every incident at once: by
--- revenue at risk (mrr × reason_weight), as priority ranks within an incident. Every filter is
+-- contact_list.call_score (revenue at risk), as priority ranks within an incident. Every filter is
 -- off when its parameter is empty; $reason keeps the accounts listed for that reason (one of
 -- contact_list.reasons). $max_rows keeps the first rows (the page shows the top; the quiet rows
 -- of every incident are millions at scale); empty keeps them all (the CSV). The totals are
--- pages/contacts_to_call_totals. call_score: what the order follows, MRR × the strength of the
--- reasons (contact_list.reason_weight; unknown MRR counts 0). last_contact_minutes_from_start:
--- the account's newest ticket against the incident's start (negative: before it), so a silent
--- account's ticket of months ago reads as old.
+-- pages/contacts_to_call_totals; the reasons in words, pages/contact_reasons. call_score: what
+-- the order follows, in whole dollars. last_contact_minutes_from_start: the account's newest
+-- ticket against the incident's start (negative: before it), so a silent account's ticket of
+-- months ago reads as old.
 
 with
 
@@ -29,8 +29,7 @@ final as (
         contact_list_rows.priority,
         contact_list_rows.account_name,
         contact_list_rows.why,
-        round(coalesce(contact_list_rows.mrr, 0) * contact_list_rows.reason_weight)::bigint
-        as call_score,
+        round(contact_list_rows.call_score)::bigint as call_score,
         contact_list_rows.mrr,
         contact_list_rows.segment,
         contact_list_rows.drop_pct,
@@ -51,7 +50,7 @@ final as (
         and ($min_mrr is null or contact_list_rows.mrr >= $min_mrr)
         and ($reason is null or list_contains(contact_list_rows.reasons, $reason))
     order by
-        coalesce(contact_list_rows.mrr, 0) * contact_list_rows.reason_weight desc,
+        contact_list_rows.call_score desc,
         contact_list_rows.priority,
         contact_list_rows.incident_id
     limit $max_rows

@@ -1,8 +1,9 @@
 -- What one incident cost the customers: its headline figures, for its page and its report.
 -- grain:   one row (none when $incident_id names no incident)
 -- params:  $incident_id
--- columns: incident_id, title, severity, started_at, resolved_at, ongoing, outage_minutes,
---          customer_impact_start, customer_impact_end, customer_impact_minutes, impact_ratio,
+-- columns: incident_id, title, severity, started_at, resolved_at, ongoing, ended_at,
+--          outage_minutes, customer_impact_start, customer_impact_end, customer_impact_minutes,
+--          impact_ratio,
 --          status_resolved_at, comms_gap_minutes, first_ticket_at, first_update_at,
 --          customers_first_minutes, linked_tickets, suggested_tickets, suspect_links,
 --          tickets_after_resolved, long_tail_tickets, excess_tickets, affected_accounts,
@@ -16,10 +17,12 @@
 -- read this one row. From incident_impact, incident_quiet (quiet counts empty while the incident
 -- is not judged, not_judged_reason says why; silent ones never opened a related ticket) and
 -- incident_voice. affected_mrr: the MRR of the affected accounts (the distinct accounts of
--- related tickets; accounts without an MRR count 0), empty with them when
--- there are no tickets; incident_impact.reached_mrr adds quiet accounts. The *_reason columns
--- say why a figure is empty (incident_impact). postmortem_status: 'on time', 'late', 'missing'
--- (due date passed in the data without one), 'not due yet', or 'ongoing'.
+-- related tickets; accounts without an MRR count 0), empty with them when there are no
+-- tickets; incident_impact.reached_mrr adds quiet accounts. The *_reason columns say why a
+-- figure is empty (incident_impact). ended_at: where the outage is measured to (resolved_at,
+-- or the data's end while ongoing), where the timeline's outage band ends too.
+-- postmortem_status: 'on time', 'late', 'missing' (due date passed in the data without one),
+-- 'not due yet', or 'ongoing'.
 
 with
 
@@ -65,6 +68,7 @@ final as (
         impact.started_at,
         impact.resolved_at,
         impact.ongoing,
+        impact.ended_at,
         impact.outage_minutes,
         impact.customer_impact_start,
         impact.customer_impact_end,

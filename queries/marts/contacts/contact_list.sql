@@ -3,20 +3,25 @@
 -- key:     incident_id, account_id
 -- params:  none
 -- columns: incident_id, account_id, account_name, segment, mrr, priority, reasons, why,
---          related_tickets, drop_pct, last_contact_at, reason_weight, is_quiet
--- Listed: every quiet account of the incident (quiet_accounts.quiet; silent ones, that never
--- wrote in, included) and every account whose related ticket is urgent, shows trust loss
--- (ticket_signals) or is not solved yet. Suspect links count for nothing, and tickets without
--- an account have nobody to call. reasons, strongest first, each with its weight:
--- silent_quiet 3 (went quiet without a word: the group easiest to miss), quiet 2 (went quiet
--- after writing in), urgent 2, trust_loss 2, open_ticket 1, still_quiet 1 (still quiet over the
--- latest days of usage data). priority: 1 = call first, by revenue at risk times the strength
--- of the reasons (mrr × reason_weight; unknown MRR counts 0), then the weight, the MRR and the
--- account id. So a silent quiet $5,000 account still quiet (4 × 5,000) ranks above a $50
--- account with one open ticket (1 × 50). last_contact_at: the account's newest ticket of any
--- kind. Stored by incident and priority, the order both callers read.
+--          related_tickets, drop_pct, last_contact_at, reason_weight, call_score, is_quiet
+-- Listed: every account holding a reason of contact_reasons (which words and weighs them): every
+-- quiet account of the incident (quiet_accounts.quiet; silent ones, that never wrote in,
+-- included) and every account whose related ticket is urgent, shows trust loss (ticket_signals)
+-- or is not solved yet. Suspect links count for nothing, and tickets without an account have
+-- nobody to call. reasons: the ones it holds, in contact_reasons' rank; reason_weight: their
+-- weights added; why: their words in that order, read aloud. call_score: revenue at risk times
+-- the strength of the reasons (mrr × reason_weight; unknown MRR counts 0). priority: 1 = call
+-- first, by call_score, then the weight, the MRR and the account id. So a silent quiet $5,000
+-- account still quiet (4 × 5,000) ranks above a $50 account with one open ticket (1 × 50).
+-- last_contact_at: the account's newest ticket of any kind. Stored by incident and priority, the
+-- order both callers read. DuckDB-only: list lambdas over a list of structs (Spark: filter,
+-- transform, aggregate); sqlfluff reads a lambda's struct field as a table's column (noqa RF01).
 
 with
+
+contact_reason_rows as (
+    select * from contact_reasons
+),
 
 quiet_account_rows as (
     select * from quiet_accounts
@@ -73,7 +78,15 @@ ticketed as (
     group by related_ticket_rows.incident_id, related_ticket_rows.account_id
 ),
 
-listed as (
+ranked_reasons as (
+    -- Every reason as one list, strongest first, for each account to keep the ones it holds.
+    select list(
+        { 'reason': reason, 'words': words, 'weight': weight } order by rank
+    ) as every_reason
+    from contact_reason_rows
+),
+
+accounts_with_signs as (
     select
         coalesce(quiet.incident_id, ticketed.incident_id) as incident_id,
         coalesce(quiet.account_id, ticketed.account_id) as account_id,
@@ -88,11 +101,30 @@ listed as (
     from quiet
     full outer join ticketed
         on ticketed.incident_id = quiet.incident_id and ticketed.account_id = quiet.account_id
-    where
-        quiet.account_id is not null
-        or ticketed.is_urgent
-        or ticketed.is_trust_loss
-        or ticketed.open_tickets > 0
+),
+
+reasoned as (
+    -- When each reason holds: the one place a reason meets the signs it stands for.
+    select
+        accounts_with_signs.*,
+        list_filter(
+            ranked_reasons.every_reason,
+            lambda held: case held.reason  -- noqa: RF01
+                when 'silent_quiet' then is_quiet and is_silent
+                when 'quiet' then is_quiet and not is_silent
+                when 'urgent' then is_urgent
+                when 'trust_loss' then is_trust_loss
+                when 'open_ticket' then open_tickets > 0
+                when 'still_quiet' then is_still_quiet
+            end
+        ) as held_reasons
+    from accounts_with_signs
+    cross join ranked_reasons
+),
+
+listed as (
+    select * from reasoned
+    where len(held_reasons) > 0
 ),
 
 last_contacts as (
@@ -112,46 +144,38 @@ weighed as (
         account_rows.segment,
         account_rows.mrr,
         last_contacts.last_contact_at,
-        list_filter(
-            [
-                case when is_quiet and is_silent then 'silent_quiet' end,
-                case when is_quiet and not is_silent then 'quiet' end,
-                case when is_urgent then 'urgent' end,
-                case when is_trust_loss then 'trust_loss' end,
-                case when open_tickets > 0 then 'open_ticket' end,
-                case when is_still_quiet then 'still_quiet' end
-            ],
-            lambda reason: reason is not null
-        ) as reasons,
-        case when is_quiet and is_silent then 3 else 0 end
-        + case when is_quiet and not is_silent then 2 else 0 end
-        + case when is_urgent then 2 else 0 end
-        + case when is_trust_loss then 2 else 0 end
-        + case when open_tickets > 0 then 1 else 0 end
-        + case when is_still_quiet then 1 else 0 end as reason_weight,
-        concat_ws(
-            '; ',
-            case
-                when is_quiet and is_silent
-                    then 'went quiet without a word (usage −'
-                    || cast(round(drop_pct) as integer) || ' %)'
-            end,
-            case
-                when is_quiet and not is_silent
-                    then 'went quiet after writing in (usage −'
-                    || cast(round(drop_pct) as integer) || ' %)'
-            end,
-            case when is_urgent then 'wrote of urgency' end,
-            case when is_trust_loss then 'wrote of lost trust' end,
-            case
-                when open_tickets = 1 then '1 ticket open'
-                when open_tickets > 1 then open_tickets || ' tickets open'
-            end,
-            case when is_still_quiet then 'still quiet' end
+        list_transform(held_reasons, lambda held: held.reason) as reasons,  -- noqa: RF01
+        list_reduce(
+            list_transform(held_reasons, lambda held: held.weight),
+            lambda total, weight: total + weight,
+            0
+        ) as reason_weight,
+        array_to_string(
+            list_transform(
+                held_reasons,
+                lambda held: case
+                    when held.reason in ('silent_quiet', 'quiet')
+                        then held.words || ' (usage −' || cast(round(drop_pct) as integer) || ' %)'
+                    when held.reason = 'open_ticket' and open_tickets = 1
+                        then '1 ' || held.words
+                    -- More than one: the words' ticket counted ("2 tickets open").
+                    when held.reason = 'open_ticket'
+                        then open_tickets || ' ' || replace(held.words, 'ticket', 'tickets')
+                    else held.words
+                end
+            ),
+            '; '
         ) as reasons_text
     from listed
     left join account_rows on account_rows.account_id = listed.account_id
     left join last_contacts on last_contacts.account_id = listed.account_id
+),
+
+scored as (
+    select
+        weighed.*,
+        coalesce(mrr, 0) * reason_weight as call_score
+    from weighed
 ),
 
 final as (
@@ -164,7 +188,7 @@ final as (
         row_number() over (
             partition by incident_id
             order by
-                coalesce(mrr, 0) * reason_weight desc,
+                call_score desc,
                 reason_weight desc,
                 mrr desc nulls last,
                 account_id
@@ -176,8 +200,9 @@ final as (
         drop_pct,
         last_contact_at,
         reason_weight,
+        call_score,
         is_quiet
-    from weighed
+    from scored
     order by incident_id, priority
 )
 

@@ -2,8 +2,8 @@
 -- grain:   one row per incident
 -- key:     incident_id
 -- params:  $postmortem_due_days
--- columns: incident_id, title, severity, started_at, resolved_at, ongoing, outage_minutes,
---          linked_tickets, suggested_tickets, suspect_links, affected_accounts,
+-- columns: incident_id, title, severity, started_at, resolved_at, ongoing, ended_at,
+--          outage_minutes, linked_tickets, suggested_tickets, suspect_links, affected_accounts,
 --          customer_impact_end, customer_impact_minutes, impact_ratio, tickets_after_resolved,
 --          last_related_activity_at, long_tail_tickets, status_resolved_at, comms_gap_minutes,
 --          first_ticket_at, first_update_at, customers_first_minutes, excess_tickets,
@@ -20,7 +20,7 @@
 -- (customer_impact_reason says 'needs tickets'), never 0 or the outage dressed as a measurement;
 -- comms_gap_reason and customers_first_reason say why those are empty, quiet_reason why the quiet
 -- counts are (incident_quiet.not_judged_reason). Ongoing incidents (no resolved_at) are measured
--- up to the data's end; what only a resolution defines (tickets_after_resolved, long_tail_tickets,
+-- up to the data's end (ended_at, from incident_windows: resolved_at, or the data's end); what only a resolution defines (tickets_after_resolved, long_tail_tickets,
 -- the postmortem's timing) is empty for them. Minutes are exact (seconds / 60); positive
 -- comms_gap_minutes = customers still hurting after the status page said "resolved" (its first
 -- such update); positive customers_first_minutes = customers wrote before the first status
@@ -135,6 +135,7 @@ final as (
         windows.started_at,
         windows.resolved_at,
         windows.is_ongoing as ongoing,
+        windows.ended_at,
         epoch(windows.ended_at - windows.started_at) / 60.0 as outage_minutes,
         case when windows.has_tickets then coalesce(counts.linked_tickets, 0) end
         as linked_tickets,
