@@ -84,12 +84,8 @@ def contact_table(filters: dict, listed_rows: int) -> None:
     else:
         config = tables.contacts(db.zone(), reasons, tables.WHY_WITH_INCIDENT_PX)
         columns, per_line = ["incident_id", *columns], tables.WHY_WITH_INCIDENT_CHARS_PER_LINE
-    tables.show(
-        tables.contacts_shown(calls),
-        config,
-        columns,
-        row_height=tables.wrapped_row_height((calls["why"], per_line)),
-    )
+    shown = tables.contacts_shown(calls)
+    tables.show(shown, config, columns, row_height=tables.contacts_row_height(shown, per_line))
     # Streamlit runs the callable when clicked, on a thread outside this session: bind now what
     # it needs (the connection, the zone) rather than reading the session there.
     con, zone = db.connection(), db.zone()

@@ -174,12 +174,13 @@ def contacts_to_call(incident_id: str, has_tickets: bool, has_usage: bool) -> No
         "(score: MRR × the strength of the reasons)."
     )
     zone, reasons = db.zone(), db.run("pages/contact_reasons")
+    shown = tables.contacts_shown(contacts)
     tables.show(
-        tables.contacts_shown(contacts),
+        shown,
         tables.contacts(zone, reasons),
         tables.CONTACT_COLUMNS,
         rows_in_view=8,
-        row_height=tables.wrapped_row_height((contacts["why"], tables.WHY_CHARS_PER_LINE)),
+        row_height=tables.contacts_row_height(shown, tables.WHY_CHARS_PER_LINE),
     )
     st.download_button(
         "Download the contact list (CSV)",

@@ -144,6 +144,9 @@ def incident_table(incidents: pd.DataFrame) -> None:
         table,
         tables.overview(db.zone()),
         tables.OVERVIEW_COLUMNS,
+        row_height=tables.wrapped_row_height(
+            (table["title"], tables.OVERVIEW_TITLE_CHARS_PER_LINE)
+        ),
         key="overview_table",
         on_select="rerun",
         selection_mode="single-row",

@@ -19,9 +19,16 @@ def _when(label: str, zone: str) -> object:
     return col.DatetimeColumn(f"{label} ({zone})", format="YYYY-MM-DD HH:mm")
 
 
+# Dollars without cents: on MRR they say nothing (Streamlit's sprintf with a thousands separator).
+MONEY = "$%,.0f"
+
+
 def _minutes(label: str) -> object:
     return col.NumberColumn(f"{label} (min)", format="%.0f")
 
+
+OVERVIEW_TITLE_PX = 190
+OVERVIEW_TITLE_CHARS_PER_LINE = 24  # a long title wraps in its 190 px, never cut
 
 OVERVIEW_COLUMNS = [
     "incident_id",
@@ -43,7 +50,7 @@ def overview(zone: str) -> Config:
     # narrowed sidebar), the revenue at the right included.
     return {
         "incident_id": col.TextColumn("incident", width=80),
-        "title": col.TextColumn("title", width=190),
+        "title": col.TextColumn("title", width=OVERVIEW_TITLE_PX),
         "severities": col.TextColumn(
             "SEV (suggested)", width=105, help="declared, and what the customer record suggests"
         ),
@@ -53,7 +60,7 @@ def overview(zone: str) -> Config:
         "related_tickets": col.NumberColumn("tickets", width=60),
         "affected_accounts": col.NumberColumn("accounts", width=70),
         "quiet_accounts": col.NumberColumn("quiet", width=55),
-        "quiet_mrr": col.NumberColumn("quiet MRR", format="dollar", width=95),
+        "quiet_mrr": col.NumberColumn("quiet MRR", format=MONEY, width=95),
         "comms_gap_minutes": col.NumberColumn(
             "comms gap", format="%.0f min", width=85, help="impact after 'resolved' was posted"
         ),
@@ -165,7 +172,7 @@ def ambiguous_tickets(zone: str) -> Config:
 def incident_accounts(rules: Settings) -> Config:
     return {
         "account_id": "account id",
-        "mrr": col.NumberColumn("MRR ($)", format="dollar"),
+        "mrr": col.NumberColumn("MRR ($)", format=MONEY),
         "related_tickets": col.NumberColumn("tickets"),
         "already_quiet": col.CheckboxColumn("already quiet before"),
         "drop_pct": col.NumberColumn("usage drop (%)", format="%.0f"),
@@ -254,6 +261,8 @@ CONTACT_COLUMNS = [
     "last_ticket",
     "related_tickets",
 ]
+ACCOUNT_CHARS_PER_LINE = 17  # the account column's 140 px
+LAST_TICKET_CHARS_PER_LINE = 14  # the last ticket column's 115 px
 WHY_CHARS_PER_LINE = 50  # the why column's 360 px of 14 px text
 WHY_WITH_INCIDENT_PX = 285  # beside the incident column's 75 px
 WHY_WITH_INCIDENT_CHARS_PER_LINE = 39
@@ -274,7 +283,7 @@ def contacts(zone: str, reasons: pd.DataFrame, why_px: int = 360) -> Config:
             width=80,
             help=f"what the order follows: MRR × the strength of the reasons ({weights})",
         ),
-        "mrr": col.NumberColumn("MRR", format="dollar", width=90),
+        "mrr": col.NumberColumn("MRR", format=MONEY, width=90),
         "segment": col.TextColumn("segment", width=85),
         "drop_pct": col.NumberColumn("usage drop", format="%.0f %%", width=75),
         "last_ticket": col.TextColumn(
@@ -295,6 +304,15 @@ def contacts_shown(frame: pd.DataFrame) -> pd.DataFrame:
             "none" if is_missing(m) else signed_duration_words(m, "after start", "before start")
             for m in frame["last_contact_minutes_from_start"]
         ]
+    )
+
+
+def contacts_row_height(shown: pd.DataFrame, why_chars_per_line: int) -> int:
+    """Rows tall enough for the longest reason, account name and last ticket of the shown list."""
+    return wrapped_row_height(
+        (shown["why"], why_chars_per_line),
+        (shown["account_name"], ACCOUNT_CHARS_PER_LINE),
+        (shown["last_ticket"], LAST_TICKET_CHARS_PER_LINE),
     )
 
 
@@ -356,7 +374,7 @@ def quiet_rates(zone: str) -> Config:
         "placebo_missing_reason": col.TextColumn("why no placebo", width="medium"),
         "control_quiet_rate_pct": col.NumberColumn("control rate (%)", **pct),
         "excess_quiet_rate_pct": col.NumberColumn("excess (points)", format="%+.1f"),
-        "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),
+        "quiet_mrr": col.NumberColumn("quiet MRR ($)", format=MONEY),
     }
 
 
@@ -389,7 +407,7 @@ def tasks() -> Config:
         "task": col.TextColumn("trying to", width="medium"),
         "tickets": col.NumberColumn("tickets", width="small"),
         "accounts": col.NumberColumn("accounts", width="small"),
-        "mrr": col.NumberColumn("MRR", format="dollar", width="small"),
+        "mrr": col.NumberColumn("MRR", format=MONEY, width="small"),
         "example": col.TextColumn("in their words", width="large"),
     }
 
@@ -399,7 +417,7 @@ def ticket_groups(label: str) -> Config:
         "group_name": col.TextColumn(label, width="medium"),
         "tickets": col.NumberColumn("tickets", width="small"),
         "accounts": col.NumberColumn("accounts", width="small"),
-        "mrr": col.NumberColumn("MRR", format="dollar", width="small"),
+        "mrr": col.NumberColumn("MRR", format=MONEY, width="small"),
     }
 
 

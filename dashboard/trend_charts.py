@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from aftermath.format import RATIO_FORMAT, SEVERITY_FORMAT
+from dashboard import tables
 from dashboard.charts import BLUE, GREY, HEIGHT, ORANGE, VERMILLION, count_axis, plain
 
 col = st.column_config
@@ -134,7 +135,7 @@ MONTHLY_COLUMNS = {
     "ongoing_incidents": col.NumberColumn("ongoing (not summed)"),
     "outage_hours": col.NumberColumn("outage (h)", format="%.1f"),
     "customer_impact_hours": col.NumberColumn("customer impact (h)", format="%.1f"),
-    "quiet_mrr": col.NumberColumn("quiet MRR ($)", format="dollar"),
+    "quiet_mrr": col.NumberColumn("quiet MRR ($)", format=tables.MONEY),
     "median_comms_gap_minutes": _minutes("median comms gap"),
     "late_postmortems": col.NumberColumn("late postmortems"),
     "undeclared_surges": col.NumberColumn("undeclared surges"),
@@ -174,7 +175,7 @@ def surge_columns(zone: str) -> dict[str, object]:
         "surge_kind": "kind",
         "baseline_tickets": col.NumberColumn("usual", format="%.1f"),
         "excess_tickets": col.NumberColumn("above normal", format="%.1f"),
-        "mrr": col.NumberColumn("MRR ($)", format="dollar"),
+        "mrr": col.NumberColumn("MRR ($)", format=tables.MONEY),
         "top_terms": "top terms",
         "peak_at": _when("peak", zone),
         "peak_ratio": col.NumberColumn("peak × normal", format=RATIO_FORMAT),
@@ -184,5 +185,5 @@ def surge_columns(zone: str) -> dict[str, object]:
 def surge_ticket_columns(zone: str) -> dict[str, object]:
     return {
         "created_at": _when("created", zone),
-        "mrr": col.NumberColumn("MRR ($)", format="dollar"),
+        "mrr": col.NumberColumn("MRR ($)", format=tables.MONEY),
     }
