@@ -42,7 +42,9 @@ phrase_accounts as (
         phrases.signal,
         phrases.phrase,
         count(*) as accounts,
-        sum(account_rows.mrr) as mrr
+        -- Rounded to the cent: a float sum's last digits vary with the threads' order, and the
+        -- order of phrases with equal tickets must not.
+        round(sum(account_rows.mrr), 2) as mrr
     from (
         select distinct signal, phrase, account_id
         from phrases
