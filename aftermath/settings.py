@@ -79,6 +79,11 @@ class Settings:
     recovered_pct: float = 80.0
     recovery_until_day: int = 30
     placebo_offset_days: int = 28
+    # The control (unexposed accounts' quiet rate) is measured on a fixed sample of this many
+    # accounts, the same from load to load: a rate, known to about a percentage point from a few
+    # thousand, while every account of a large company met every incident grew the load with the
+    # square of its size. Exposed accounts are never sampled: they are the call list.
+    control_sample_accounts: int = 5000
     # Suggested severity (1 = worst): the affected accounts' share of active accounts and of all
     # MRR each give a level, 1 at sev1_min_pct and above, down to 4 at sev4_min_pct, else 5 (few
     # affected customers ever write in, hence low bars); an impact this long makes it one worse.

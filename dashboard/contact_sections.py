@@ -114,7 +114,8 @@ def quiet_rates(rules: Settings) -> None:
         st.caption(
             "Accounts go quiet for reasons of their own too: the excess is the exposed accounts' "
             f"rate minus the same accounts' rate {rules.placebo_offset_days} days earlier "
-            "(placebo) or unexposed accounts' rate (control). A placebo that would fall in "
+            "(placebo) or unexposed accounts' rate (control, measured on a fixed sample of "
+            f"{rules.control_sample_accounts:,} accounts). A placebo that would fall in "
             "another incident's aftermath, when its own customers were going quiet, moves "
             f"{rules.placebo_offset_days} days further back, or stays empty with the reason. "
             "Read a rate with its counts."

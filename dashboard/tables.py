@@ -373,6 +373,11 @@ def quiet_rates(zone: str) -> Config:
         ),
         "placebo_missing_reason": col.TextColumn("why no placebo", width="medium"),
         "control_quiet_rate_pct": col.NumberColumn("control rate (%)", **pct),
+        "control_accounts": col.NumberColumn(
+            "control accounts",
+            format="localized",
+            help="the unexposed accounts of the control sample the control rate is measured on",
+        ),
         "excess_quiet_rate_pct": col.NumberColumn("excess (points)", format="%+.1f"),
         "quiet_mrr": col.NumberColumn("quiet MRR ($)", format=MONEY),
     }

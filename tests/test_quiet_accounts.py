@@ -289,6 +289,26 @@ def test_incident_counts_rates_placebo_and_control(db):
     ]
 
 
+def test_the_control_is_measured_on_a_fixed_sample_of_accounts(db, tmp_path):
+    # The 11 accounts with usage or a related ticket by md5 of their id: A_PLACEBO (12aab93b),
+    # A_CTRL (264ad6d3), A_LOW (27b362b9), A_UNEXP (2d97670c), then the rest. A sample of 3
+    # holds one unexposed account, A_CTRL (steady, not quiet): control 0 of 1, 0 %. The exposed
+    # are all judged as before; the excess is now against the placebo: 66.667 - 14.286 = 52.381.
+    # Two loads of the same exports draw the same sample.
+    settings = DEFAULTS.with_overrides(["control_sample_accounts=3"])
+    query = (
+        "select exposed_accounts, eligible_accounts, quiet_accounts, control_accounts, "
+        "control_quiet_accounts, control_quiet_rate_pct, round(excess_quiet_rate_pct, 3), "
+        "excess_compared_with from incident_quiet where incident_id = 'I1'"
+    )
+    got = []
+    for run in ("first", "second"):
+        path = tmp_path / f"{run}.duckdb"
+        load(db.parent, path, settings=settings)
+        got.append(rows(path, query))
+    assert got[0] == got[1] == [(9, 6, 4, 1, 0, 0.0, 52.381, "placebo")]
+
+
 def test_ongoing_incident_is_listed_but_not_judged(db):
     # I9 starts d88 (2026-04-03), still open. Exposure window d81..d87: every billing user with
     # usage then (A_LOW stopped at d56, A_GAPS at d66, A_RECOVER is back).

@@ -1,8 +1,8 @@
 -- What each account used day by day, as lists the quiet checks read by position, not by join.
 -- grain:   one row per account with usage or a related ticket
 -- key:     account_id
--- params:  $exposure_days
--- columns: account_id, usage_to_date, feature_blocks, complained_incidents
+-- params:  $exposure_days, $control_sample_accounts
+-- columns: account_id, usage_to_date, feature_blocks, complained_incidents, is_control_sample
 -- storage: a scratch table: the quiet steps' cross join reads it on every core
 -- Days are indexed from the usage data's first day (day 0) to its last (day n - 1), and days
 -- without rows count as 0. usage_to_date[i + 2]: the account's usage on days 0..i
@@ -13,7 +13,10 @@
 -- and the list starts $exposure_days days before day 0 with nothing used there. The blocks are
 -- built by doubling, ORing each list with itself shifted by 1, 2, 4... days.
 -- complained_incidents: bit k set when the account opened a related ticket of the incident with
--- quiet_positions.incident_index k (empty when it opened none). At 100,000 accounts, 2,000
+-- quiet_positions.incident_index k (empty when it opened none). is_control_sample: among the
+-- $control_sample_accounts accounts with the lowest md5 of their id (every account when there
+-- are no more), the sample the unexposed control is measured on: the same accounts from load to
+-- load and on either engine (md5 is; a hash() is not). At 100,000 accounts, 2,000
 -- incidents and two years, the lists take about 1 GB where one row per incident, account and day
 -- would be billions. On Spark (aftermath/pipeline/spark.py) the masks are bigints and the
 -- bitstring is text of '0' and '1'.
@@ -174,7 +177,10 @@ final as (
         coalesce(dense.account_id, complaints.account_id) as account_id,
         coalesce(dense.usage_to_date, []) as usage_to_date,
         coalesce(blocks.features, []) as feature_blocks,
-        complaints.complained_incidents
+        complaints.complained_incidents,
+        row_number() over (
+            order by md5(coalesce(dense.account_id, complaints.account_id))
+        ) <= $control_sample_accounts as is_control_sample
     from dense
     inner join blocks
         on

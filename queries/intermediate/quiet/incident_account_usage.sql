@@ -7,6 +7,9 @@
 --          has_dropped, has_recovered, has_dropped_by_week, placebo_has_baseline,
 --          placebo_has_dropped_before, placebo_has_dropped
 -- storage: a view: quiet_accounts keeps the exposed rows, incident_quiet counts the rest
+-- Rows: the exposed accounts (active_feature_bits not 0 or opened_ticket) and the control sample
+-- (account_timelines.is_control_sample) of each incident; the other unexposed accounts only meet
+-- the incident to be found unexposed.
 -- Every incident meets every account's timeline in a cross join and reads each window with two
 -- lookups (quiet_positions, account_timelines): nothing per day is joined, and readers that
 -- filter (exposed accounts) or count (the control) never store the hundreds of millions of pairs
@@ -32,11 +35,14 @@ account_timeline_rows as (
     select * from account_timelines
 ),
 
-pairs as (
+met as (
+    -- Every incident with every account: whether the account was exposed, decided from two
+    -- lookups, before any window is read.
     select
-        quiet_position_rows.incident_id,
-        quiet_position_rows.incident_index,
+        quiet_position_rows.*,
         account_timeline_rows.account_id,
+        account_timeline_rows.usage_to_date,
+        account_timeline_rows.is_control_sample,
         (
             coalesce(account_timeline_rows.feature_blocks[quiet_position_rows.first_block], 0)
             | coalesce(account_timeline_rows.feature_blocks[quiet_position_rows.last_block], 0)
@@ -47,62 +53,74 @@ pairs as (
                 account_timeline_rows.complained_incidents, quiet_position_rows.incident_index
             ) = 1,
             false
-        ) as opened_ticket,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.baseline_from,
-            quiet_position_rows.baseline_to
-        ) as baseline_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.before_from,
-            quiet_position_rows.before_to
-        ) as before_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.after_from,
-            quiet_position_rows.after_to
-        ) as after_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.recovery_from,
-            quiet_position_rows.recovery_to
-        ) as recovery_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.week_from,
-            quiet_position_rows.week_to
-        ) as week_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.placebo_baseline_from,
-            quiet_position_rows.placebo_baseline_to
-        ) as placebo_baseline_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.placebo_before_from,
-            quiet_position_rows.placebo_before_to
-        ) as placebo_before_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.placebo_after_from,
-            quiet_position_rows.placebo_after_to
-        ) as placebo_after_usage,
-        window_usage(
-            account_timeline_rows.usage_to_date,
-            quiet_position_rows.latest_from,
-            quiet_position_rows.latest_to
-        ) as latest_usage,
-        quiet_position_rows.baseline_days,
-        quiet_position_rows.exposure_days,
-        quiet_position_rows.after_days,
-        quiet_position_rows.recovery_days,
-        quiet_position_rows.week_days,
-        quiet_position_rows.drop_pct,
-        quiet_position_rows.min_baseline_daily,
-        quiet_position_rows.recovered_pct
+        ) as opened_ticket
     from quiet_position_rows
     cross join account_timeline_rows
+),
+
+pairs as (
+    select
+        incident_id,
+        incident_index,
+        account_id,
+        active_feature_bits,
+        opened_ticket,
+        window_usage(
+            usage_to_date,
+            baseline_from,
+            baseline_to
+        ) as baseline_usage,
+        window_usage(
+            usage_to_date,
+            before_from,
+            before_to
+        ) as before_usage,
+        window_usage(
+            usage_to_date,
+            after_from,
+            after_to
+        ) as after_usage,
+        window_usage(
+            usage_to_date,
+            recovery_from,
+            recovery_to
+        ) as recovery_usage,
+        window_usage(
+            usage_to_date,
+            week_from,
+            week_to
+        ) as week_usage,
+        window_usage(
+            usage_to_date,
+            placebo_baseline_from,
+            placebo_baseline_to
+        ) as placebo_baseline_usage,
+        window_usage(
+            usage_to_date,
+            placebo_before_from,
+            placebo_before_to
+        ) as placebo_before_usage,
+        window_usage(
+            usage_to_date,
+            placebo_after_from,
+            placebo_after_to
+        ) as placebo_after_usage,
+        window_usage(
+            usage_to_date,
+            latest_from,
+            latest_to
+        ) as latest_usage,
+        baseline_days,
+        exposure_days,
+        after_days,
+        recovery_days,
+        week_days,
+        drop_pct,
+        min_baseline_daily,
+        recovered_pct
+    from met
+    -- The windows of the exposed, and of the control sample's unexposed accounts only.
+    where active_feature_bits <> 0 or opened_ticket or is_control_sample
 ),
 
 final as (

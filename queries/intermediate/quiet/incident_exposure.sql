@@ -20,8 +20,8 @@
 -- placebo_* (placebo baseline at least the minimum, not dropped before the placebo start; quiet
 -- = dropped after it); exposed_measured_* (baseline at least the minimum, not dropped before;
 -- quiet = dropped after, judged or not); accounts_still_quiet (those, dropped over the
--- week-later days). measured_*: the same as exposed_measured_* over every account, exposed or
--- not, for the unexposed control. other_exposed_baseline_daily: the sum of the baseline daily
+-- week-later days). measured_*: the same as exposed_measured_* over the exposed accounts and
+-- the control sample (incident_account_usage's rows), for the unexposed control. other_exposed_baseline_daily: the sum of the baseline daily
 -- means of the exposed accounts not judged quiet (empty when there are none), the Incident
 -- page's baseline for them, which it would otherwise read again over every day of the window. is_exposed_on_any_feature: exposure counted usage of any
 -- feature (the incident is not feature-scoped, or names a feature past feature_bits' 31st), for

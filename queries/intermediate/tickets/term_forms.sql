@@ -6,7 +6,8 @@
 -- A form is the term, or the term + e, or with its last letter doubled (+ e), each bare or + s,
 -- es, d, ed, ing or ings (a term ending in y also + ies). This inverts text_terms' stemmer
 -- (checked on 16,288 words of real exports: all but 5 are a form of their own term), so only the
--- few forms of incident terms are kept from the many tokens. Stop-words are no form.
+-- few forms of incident terms are kept from the many tokens. Stop-words, numbers and single
+-- characters are no form, as they are no token (ticket_tokens).
 
 with
 
@@ -46,7 +47,10 @@ final as (
     from term_bases
     cross join (values (''), ('s'), ('es'), ('d'), ('ed'), ('ing'), ('ings')) as endings (ending)
     left join stop_word_rows on stop_word_rows.word = term_bases.base || endings.ending
-    where stop_word_rows.word is null
+    where
+        stop_word_rows.word is null
+        and length(term_bases.base || endings.ending) >= 2
+        and not regexp_full_match(term_bases.base || endings.ending, '[0-9]+')
 )
 
 select * from final

@@ -1,12 +1,12 @@
--- Which words each ticket that terms or suggestions read is written in: tokenised once.
+-- Which words each linked and background ticket is written in: tokenised once for the terms.
 -- grain:   one row per ticket, field and distinct token
 -- key:     ticket_id, field, word
 -- params:  none
 -- columns: ticket_id, field, word
 -- refresh: by ticket_id (a ticket's own text; from the derived tables only whether it is in them)
--- The tickets: linked ones (ticket_links), the background sample (background_tickets) and the
--- suggestion candidates (suggestion_candidates); text_terms stems these tokens, suggestions
--- match them against incident terms. Tokens are runs of letters and digits once apostrophes are
+-- The tickets: linked ones (ticket_links) and the background sample (background_tickets);
+-- text_terms stems these tokens. Suggestion candidates are split by candidate_term_hits, which
+-- keeps only the words that are forms of incident terms, instead of storing every word. Tokens are runs of letters and digits once apostrophes are
 -- dropped ("can't" -> "cant"), in subject, tags and at most the first 2000 characters of a
 -- description; tokens shorter than two characters, numbers and stop-words go (no term or term
 -- form is one). Words as words_of (queries/macros/words.sql) reads them; DuckDB-only: unnest
@@ -22,10 +22,6 @@ background_ticket_rows as (
     select * from background_tickets
 ),
 
-suggestion_candidate_rows as (
-    select * from suggestion_candidates
-),
-
 ticket_rows as not materialized (
     select * from tickets
 ),
@@ -38,8 +34,6 @@ read_tickets as (
     select ticket_id from ticket_link_rows
     union
     select ticket_id from background_ticket_rows
-    union
-    select ticket_id from suggestion_candidate_rows
 ),
 
 texts as (

@@ -17,7 +17,8 @@
 -- before the real start, so accounts that left for good in the placebo window are missing from
 -- it: its rate is a floor.
 -- Control: accounts not exposed, over the incident's own days, only when the incident left some
--- usage feature untouched. excess_quiet_rate_pct = quiet_rate_pct minus the higher of the two
+-- usage feature untouched; measured on the control sample (control_sample_accounts accounts,
+-- account_timelines), control_accounts of them. excess_quiet_rate_pct = quiet_rate_pct minus the higher of the two
 -- normal rates (the one named in excess_compared_with): the share of quiet the incident explains
 -- at most. Counts are empty for incidents not judged (not_judged_reason says why); a rate is
 -- empty when its eligible count is 0. The exposed, eligible, placebo and control counts come
@@ -57,8 +58,9 @@ quiet as (
 ),
 
 control as (
-    -- The unexposed: every measured account less the exposed ones (a subset of them), both
-    -- counted in incident_exposure's one pass.
+    -- The unexposed accounts of the control sample (account_timelines.is_control_sample): the
+    -- measured accounts (exposed ones and the sample) less the exposed ones, both counted in
+    -- incident_exposure's one pass.
     select
         incident_id,
         measured_accounts - exposed_measured_accounts as control_accounts,
