@@ -12,8 +12,8 @@
 -- (the sum of its accounts' baseline daily means: quiet_accounts' for the quiet, summed at load
 -- into incident_quiet.other_exposed_baseline_daily for the others, so the page reads no baseline
 -- window), so a small quiet group's fall shows beside the weekend dip of the rest; empty when the
--- group has no baseline. Usage is account_daily_usage (all features of a day together); days
--- without a row count as 0. Days are UTC days. generate_series is DuckDB's (Spark: sequence).
+-- group has no baseline. Usage is the usage table's rows of the timeline's days (stored by day,
+-- so the others are skipped), all features of a day together; days without a row count as 0. Days are UTC days. generate_series is DuckDB's (Spark: sequence).
 
 with
 
@@ -25,7 +25,7 @@ incident_quiet_rows as (
     select * from incident_quiet
 ),
 
-usage_rows as (
+usage_rows as not materialized (
     select * from usage
 ),
 
@@ -35,10 +35,6 @@ related_ticket_rows as (
 
 quiet_account_rows as (
     select * from quiet_accounts
-),
-
-account_daily_usage_rows as (
-    select * from account_daily_usage
 ),
 
 span as (
@@ -114,15 +110,22 @@ groups as (
     group by exposed.is_quiet
 ),
 
+span_usage as (
+    -- Each account's usage on each day of the span, all features together.
+    select usage_rows.account_id, usage_rows.day, sum(usage_rows.value) as daily_usage
+    from usage_rows
+    inner join span on usage_rows.day between span.first_day and span.last_day
+    group by usage_rows.account_id, usage_rows.day
+),
+
 daily as (
     select
         usage.day,
         exposed.is_quiet,
         count(*) filter (where usage.daily_usage > 0) as active_accounts,
         sum(usage.daily_usage) as usage_total
-    from account_daily_usage_rows as usage
+    from span_usage as usage
     inner join exposed on exposed.account_id = usage.account_id
-    inner join span on usage.day between span.first_day and span.last_day
     group by usage.day, exposed.is_quiet
 ),
 

@@ -5,12 +5,13 @@
 -- columns: incident_id, active_accounts
 -- Accounts whose usage began before the start and had not ended $usage_baseline_days days before
 -- it, from each account's first and last day of use, so counted from a per-day histogram, not per
--- account and incident. 0 without usage then (incident_reach falls back to other counts).
+-- account and incident. 0 without usage then (incident_reach falls back to other counts). A day
+-- of use: the account's usage that day, all features together, above 0.
 
 with
 
-account_daily_usage_rows as (
-    select * from account_daily_usage
+usage_rows as (
+    select * from usage
 ),
 
 incident_rows as (
@@ -19,8 +20,12 @@ incident_rows as (
 
 account_spans as (
     select account_id, min(day) as first_day, max(day) as last_day
-    from account_daily_usage_rows
-    where daily_usage > 0
+    from (
+        select account_id, day
+        from usage_rows
+        group by account_id, day
+        having sum(value) > 0
+    ) as days_of_use
     group by account_id
 ),
 
