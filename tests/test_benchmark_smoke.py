@@ -2,13 +2,17 @@
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 
+from aftermath.pipeline.load import load
 from aftermath.queries import all_queries
 from benchmarks import generate, help_desks, run, suggestions
 from benchmarks.results_markdown import TARGETS
+from tests.helpers import write_exports
 
 TINY = 0.0005  # 50 accounts, 5,000 tickets, 3 incidents: the generator's floors, a few seconds
 LOAD_ROWS = [
@@ -250,3 +254,43 @@ def test_the_suggestions_grid_scores_a_small_help_desk(tmp_path):
     assert help_desks.true_impact("INC-SSO") == (120.0, 25.0)
     table = suggestions.grid_table([cell]).splitlines()
     assert len(table) == 3 and table[2].startswith("| 50 | product area | 2 |")
+
+
+def test_bare_operations_count_what_each_operation_produces(tmp_path):
+    # T1: subject card, charged, twice (3 distinct words); description charged, twice, card,
+    # declined (4). T2: subject cant, log, in (3); description confused, did, it, work (4).
+    # Split into words: 3 + 4 + 3 + 4 = 14; subjects and tags (no tags): 3 + 3 = 6. Signals: T1
+    # says "charged twice" (trust_loss), T2 "confused" and "did it work" (confusion): 2 matches
+    # over the four scans. Usage: A1 on two days (two features on the first), A2 on one: 2
+    # accounts' lists. 2 incidents x 2 accounts: 4 pairs.
+    folder = write_exports(
+        tmp_path / "exports",
+        {
+            "incidents.csv": "incident_id,title,services,started_at,resolved_at\n"
+            "I1,Billing errors,billing,2026-01-01T10:00:00Z,2026-01-01T11:00:00Z\n"
+            "I2,Login down,auth,2026-01-02T10:00:00Z,2026-01-02T11:00:00Z\n",
+            "tickets.csv": "ticket_id,created_at,account_id,subject,description\n"
+            'T1,2026-01-01T10:30:00Z,A1,Card charged twice,"charged twice, card declined"\n'
+            'T2,2026-01-02T10:30:00Z,A2,Can\'t log in,"confused, did it work?"\n',
+            "accounts.csv": "account_id,name,segment,mrr\nA1,One,smb,10\nA2,Two,smb,20\n",
+            "usage.csv": "account_id,day,feature,value\n"
+            "A1,2026-01-01,billing,3\nA1,2026-01-01,api,2\nA1,2026-01-02,billing,1\n"
+            "A2,2026-01-01,billing,5\n",
+        },
+    )
+    db = tmp_path / "bare.duckdb"
+    load(folder, db)
+    printed = subprocess.run(
+        [sys.executable, str(Path(run.__file__).with_name("bare_operations.py")), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    counts = {row[0]: row[-1] for row in _table("\n" + printed, "\n")[1:]}
+    assert counts == {
+        "`candidate_term_hits`": "14",
+        "`ticket_signals`": "2",
+        "`ticket_words`": "6",
+        "`account_timelines`": "2",
+        "`incident_exposure`": "4",
+    }
