@@ -60,11 +60,7 @@ met as (
 
 pairs as (
     select
-        incident_id,
-        incident_index,
-        account_id,
-        active_feature_bits,
-        opened_ticket,
+        *,
         window_usage(
             usage_to_date,
             baseline_from,
@@ -109,15 +105,7 @@ pairs as (
             usage_to_date,
             latest_from,
             latest_to
-        ) as latest_usage,
-        baseline_days,
-        exposure_days,
-        after_days,
-        recovery_days,
-        week_days,
-        drop_pct,
-        min_baseline_daily,
-        recovered_pct
+        ) as latest_usage
     from met
     -- The windows of the exposed, and of the control sample's unexposed accounts only.
     where active_feature_bits <> 0 or opened_ticket or is_control_sample
