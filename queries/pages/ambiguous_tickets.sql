@@ -2,17 +2,13 @@
 -- grain:   one row per incident and ambiguous ticket
 -- params:  $incident_id
 -- columns: incident_id, ticket_id, account_id, created_at, subject, reason, other_reasons
--- ambiguous_tickets with the ticket's subject; all incidents when $incident_id is empty. Newest
+-- ambiguous_tickets as stored (the subject with them); all incidents when $incident_id is empty. Newest
 -- incident first.
 
 with
 
 ambiguous_ticket_rows as (
     select * from ambiguous_tickets
-),
-
-ticket_rows as (
-    select * from tickets
 ),
 
 incident_rows as (
@@ -25,11 +21,10 @@ final as (
         ambiguous.ticket_id,
         ambiguous.account_id,
         ambiguous.created_at,
-        ticket_rows.subject,
+        ambiguous.subject,
         ambiguous.reason,
         ambiguous.other_reasons
     from ambiguous_ticket_rows as ambiguous
-    inner join ticket_rows on ticket_rows.ticket_id = ambiguous.ticket_id
     inner join incident_rows on incident_rows.incident_id = ambiguous.incident_id
     where $incident_id is null or ambiguous.incident_id = $incident_id
     order by incident_rows.started_at desc, ambiguous.created_at
