@@ -61,7 +61,7 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "is_prefix, ' ' || text || if(is_prefix, '', ' ') as pattern "
         "from _lexicon where kind = 'phrase' order by signal, phrase"
     )
-    _store_prefilter(con)
+    _store_matchers(con)
     con.execute(
         "create or replace table lexicon_negations as select distinct key as position, text as cue "
         "from _lexicon where kind = 'negation' order by position, cue"
@@ -87,14 +87,23 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
     con.execute("drop table _lexicon_raw; drop table _lexicon")
 
 
-def _store_prefilter(con: duckdb.DuckDBPyConnection) -> None:
-    """The may_hold_signal(s) macro: false for a text that can hold no signal phrase, so that
-    ticket_signals normalises and splits only the texts that might. It looks at the raw text,
-    lowercased and without apostrophes: normalising only turns the other characters into spaces."""
-    phrases = con.execute("select phrase, is_prefix from lexicon_phrases").fetchall()
-    # Normalised words are letters and digits only: nothing in them can break out of the literal.
+def _store_matchers(con: duckdb.DuckDBPyConnection) -> None:
+    """The two macros ticket_signals finds the signal phrases with, both spliced from the
+    phrases: normalised words are letters and digits only, nothing in them can break out of a
+    literal or a pattern."""
+    phrases = con.execute("select distinct phrase, is_prefix from lexicon_phrases").fetchall()
     if not all(re.fullmatch(r"[^\W_]+( [^\W_]+)*", phrase) for phrase, _ in phrases):
         raise ValueError("lexicon phrases must be normalised")
+    con.execute(f"create or replace macro may_hold_signal(s) as {_prefilter(phrases)}")
+    con.execute(f"create or replace macro signal_phrase_candidates(s) as {_candidates(phrases)}")
+
+
+def _prefilter(phrases: list[tuple[str, bool]]) -> str:
+    """may_hold_signal(s): false for a text that can hold no signal phrase, so that
+    ticket_signals normalises only the texts that might. It looks at the raw text, lowercased and
+    without apostrophes: normalising only turns the other characters into spaces."""
+    if not phrases:
+        return "false"
     # The phrase's words with other characters between and around them (a `phrase*`: any
     # ending after the last), as normalising would find them. "Other" is wider here (any
     # character but a-z and 0-9): a letter like é passes a text too many, never one too few.
@@ -109,12 +118,70 @@ def _store_prefilter(con: duckdb.DuckDBPyConnection) -> None:
         )
         + ")"
     )
-    test = (
-        f"regexp_matches(replace(replace(lower(s), '''', ''), '’', ''), '{pattern}')"
-        if phrases
-        else "false"
+    return f"regexp_matches(replace(replace(lower(s), '''', ''), '’', ''), '{pattern}')"
+
+
+def _candidates(phrases: list[tuple[str, bool]]) -> str:
+    """signal_phrase_candidates(s): the phrases a normalised text may hold, from one scan of it
+    with every phrase in one pattern; ticket_signals then tests each exactly.
+
+    The spaces are doubled first, so that a match takes one space on each side and leaves the
+    other to its neighbour: regexp_extract_all then finds a phrase at every occurrence that no
+    earlier match covers. Every last word is matched with any ending (so that a `phrase*` is
+    found at all), which may name a phrase the text does not hold: the exact test drops it. A
+    match is one phrase where several start at one word ("charged", "charged twice") or overlap
+    ("im not sure", "not sure if"), so each phrase found brings those its match may cover."""
+    if not phrases:
+        return "cast([] as varchar[])"
+    words = {phrase: phrase.split(" ") for phrase, _ in phrases}
+    pattern = " (" + "|".join(sorted(words)).replace(" ", "  ") + ")[^ ]* "
+    found = (
+        f"list_transform(regexp_extract_all(replace(s, ' ', '  '), '{pattern}', 1), "
+        "lambda match: replace(match, '  ', ' '))"
     )
-    con.execute(f"create or replace macro may_hold_signal(s) as {test}")
+    branches = []
+    for phrase in sorted(words):
+        covered = [
+            other
+            for other in sorted(words)
+            if other != phrase
+            and (
+                _may_overlap(words[phrase], words[other])
+                or _may_overlap(words[other], words[phrase])
+            )
+        ]
+        if covered:
+            listed = ", ".join(f"'{p}'" for p in [phrase, *covered])
+            branches.append(f"when '{phrase}' then [{listed}]")
+    if not branches:
+        return f"list_distinct({found})"
+    return (
+        f"list_distinct(flatten(list_transform({found}, "
+        f"lambda phrase: case phrase {' '.join(branches)} else [phrase] end)))"
+    )
+
+
+def _may_overlap(first: list[str], second: list[str]) -> bool:
+    """Whether a text can hold `second` starting at one of the words of `first`, each phrase's
+    last word with any ending."""
+    return any(
+        all(
+            _may_be_one_word(a, start + i == len(first) - 1, b, i == len(second) - 1)
+            for i, (a, b) in enumerate(zip(first[start:], second, strict=False))
+        )
+        for start in range(len(first))
+    )
+
+
+def _may_be_one_word(a: str, a_open: bool, b: str, b_open: bool) -> bool:
+    """Whether one word of a text can be both `a` and `b`, each with any ending when open."""
+    if a_open and b_open:
+        return a.startswith(b) or b.startswith(a)
+    if a_open:
+        return b.startswith(a)
+    if b_open:
+        return a.startswith(b)
+    return a == b
 
 
 def _entries(path: Path) -> list[tuple[str, str, str, bool]]:
