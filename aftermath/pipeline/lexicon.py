@@ -88,14 +88,15 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
 
 
 def _store_matchers(con: duckdb.DuckDBPyConnection) -> None:
-    """The two macros ticket_signals finds the signal phrases with, both spliced from the
+    """The macros ticket_signals finds the signal phrases with, all spliced from the
     phrases: normalised words are letters and digits only, nothing in them can break out of a
     literal or a pattern."""
     phrases = con.execute("select distinct phrase, is_prefix from lexicon_phrases").fetchall()
     if not all(re.fullmatch(r"[^\W_]+( [^\W_]+)*", phrase) for phrase, _ in phrases):
         raise ValueError("lexicon phrases must be normalised")
     con.execute(f"create or replace macro may_hold_signal(s) as {_prefilter(phrases)}")
-    con.execute(f"create or replace macro signal_phrase_candidates(s) as {_candidates(phrases)}")
+    con.execute(f"create or replace macro signal_matches(s) as {_matches(phrases)}")
+    con.execute(f"create or replace macro signal_match_phrases(match) as {_match_phrases(phrases)}")
 
 
 def _prefilter(phrases: list[tuple[str, bool]]) -> str:
@@ -121,24 +122,27 @@ def _prefilter(phrases: list[tuple[str, bool]]) -> str:
     return f"regexp_matches(replace(replace(lower(s), '''', ''), '’', ''), '{pattern}')"
 
 
-def _candidates(phrases: list[tuple[str, bool]]) -> str:
-    """signal_phrase_candidates(s): the phrases a normalised text may hold, from one scan of it
-    with every phrase in one pattern; ticket_signals then tests each exactly.
+def _matches(phrases: list[tuple[str, bool]]) -> str:
+    """signal_matches(s): what one scan of a normalised text finds with every phrase in one
+    pattern, each match a phrase with its spaces doubled (signal_match_phrases reads it).
 
-    The spaces are doubled first, so that a match takes one space on each side and leaves the
-    other to its neighbour: regexp_extract_all then finds a phrase at every occurrence that no
-    earlier match covers. Every last word is matched with any ending (so that a `phrase*` is
-    found at all), which may name a phrase the text does not hold: the exact test drops it. A
-    match is one phrase where several start at one word ("charged", "charged twice") or overlap
-    ("im not sure", "not sure if"), so each phrase found brings those its match may cover."""
+    The text's spaces are doubled first, so that a match takes one space on each side and leaves
+    the other to its neighbour: regexp_extract_all then finds a phrase at every occurrence no
+    earlier match covers. Every last word is matched with any ending (so that a `phrase*` is found
+    at all), which may name a phrase the text does not hold: ticket_signals tests each exactly."""
     if not phrases:
         return "cast([] as varchar[])"
-    words = {phrase: phrase.split(" ") for phrase, _ in phrases}
-    pattern = " (" + "|".join(sorted(words)).replace(" ", "  ") + ")[^ ]* "
-    found = (
-        f"list_transform(regexp_extract_all(replace(s, ' ', '  '), '{pattern}', 1), "
-        "lambda match: replace(match, '  ', ' '))"
+    pattern = (
+        " (" + "|".join(sorted(phrase for phrase, _ in phrases)).replace(" ", "  ") + ")[^ ]* "
     )
+    return f"regexp_extract_all(replace(s, ' ', '  '), '{pattern}', 1)"
+
+
+def _match_phrases(phrases: list[tuple[str, bool]]) -> str:
+    """signal_match_phrases(match): the phrases a match of signal_matches stands for. A match is
+    one phrase where several start at one word ("charged", "charged twice") or overlap ("im not
+    sure", "not sure if"), so it brings those it may cover besides its own."""
+    words = {phrase: phrase.split(" ") for phrase, _ in phrases}
     branches = []
     for phrase in sorted(words):
         covered = [
@@ -152,13 +156,11 @@ def _candidates(phrases: list[tuple[str, bool]]) -> str:
         ]
         if covered:
             listed = ", ".join(f"'{p}'" for p in [phrase, *covered])
-            branches.append(f"when '{phrase}' then [{listed}]")
+            branches.append(f"when '{phrase.replace(' ', '  ')}' then [{listed}]")
+    own = "[replace(match, '  ', ' ')]"
     if not branches:
-        return f"list_distinct({found})"
-    return (
-        f"list_distinct(flatten(list_transform({found}, "
-        f"lambda phrase: case phrase {' '.join(branches)} else [phrase] end)))"
-    )
+        return own
+    return f"case match {' '.join(branches)} else {own} end"
 
 
 def _may_overlap(first: list[str], second: list[str]) -> bool:

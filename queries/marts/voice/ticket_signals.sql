@@ -13,7 +13,7 @@
 -- must still be found in what is left. evidence: the words that matched, sorted, joined with
 -- ', ' (for a `phrase*` each spelling found).
 -- Speed: only texts that may_hold_signal are normalised at all, and each is scanned once by
--- signal_phrase_candidates, one pattern of every phrase (both macros built from the lexicon in
+-- signal_matches, one pattern of every phrase (the macros are built from the lexicon in
 -- aftermath/pipeline/lexicon.py); the negation check runs on matches only.
 -- DuckDB-only: list lambdas and slices, list_reduce (Spark: aggregate).
 
@@ -81,8 +81,9 @@ not_counted as (
 ),
 
 found_phrases as (
-    -- The phrases each text may hold, from one scan of it (signal_phrase_candidates), each then
-    -- tested exactly: whole words, or for a `phrase*` the start of its last word.
+    -- The phrases each text may hold, from one scan of it (signal_matches; a match stands for its
+    -- phrase and those it may cover), each then tested exactly: whole words, or for a `phrase*`
+    -- the start of its last word.
     select
         ticket_texts.ticket_id,
         ticket_texts.text,
@@ -91,7 +92,18 @@ found_phrases as (
         lexicon_phrase_rows.pattern,
         lexicon_phrase_rows.is_prefix
     from (
-        select ticket_id, text, unnest(signal_phrase_candidates(text)) as phrase
+        select
+            ticket_id,
+            text,
+            unnest(
+                list_distinct(
+                    flatten(
+                        list_transform(
+                            signal_matches(text), lambda found: signal_match_phrases(found)
+                        )
+                    )
+                )
+            ) as phrase
         from ticket_texts
     ) as ticket_texts
     inner join lexicon_phrase_rows on lexicon_phrase_rows.phrase = ticket_texts.phrase
