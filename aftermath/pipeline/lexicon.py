@@ -61,7 +61,6 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "is_prefix, ' ' || text || if(is_prefix, '', ' ') as pattern "
         "from _lexicon where kind = 'phrase' order by signal, phrase"
     )
-    _store_matchers(con)
     con.execute(
         "create or replace table lexicon_negations as select distinct key as position, text as cue "
         "from _lexicon where kind = 'negation' order by position, cue"
@@ -70,6 +69,7 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "create or replace table lexicon_exclusions as select distinct text as phrase "
         "from _lexicon where kind = 'exclusion' order by phrase"
     )
+    _store_matchers(con)
     con.execute(
         "create or replace table theme_tags as select distinct key as theme, text as tag "
         "from _lexicon where kind = 'tag' order by theme, tag"
@@ -88,15 +88,30 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
 
 
 def _store_matchers(con: duckdb.DuckDBPyConnection) -> None:
-    """The macros ticket_signals finds the signal phrases with, all spliced from the
-    phrases: normalised words are letters and digits only, nothing in them can break out of a
-    literal or a pattern."""
+    """The macros ticket_signals finds the signal phrases with, all spliced from the lexicon:
+    normalised words are letters and digits only, nothing in them can break out of a literal or a
+    pattern."""
     phrases = con.execute("select distinct phrase, is_prefix from lexicon_phrases").fetchall()
-    if not all(re.fullmatch(r"[^\W_]+( [^\W_]+)*", phrase) for phrase, _ in phrases):
+    not_counted = [
+        text
+        for (text,) in con.execute(
+            "select cue from lexicon_negations union select phrase from lexicon_exclusions "
+            "order by 1"
+        ).fetchall()
+    ]
+    if not all(
+        re.fullmatch(r"[^\W_]+( [^\W_]+)*", t) for t in [p for p, _ in phrases] + not_counted
+    ):
         raise ValueError("lexicon phrases must be normalised")
     con.execute(f"create or replace macro may_hold_signal(s) as {_prefilter(phrases)}")
     con.execute(f"create or replace macro signal_matches(s) as {_matches(phrases)}")
     con.execute(f"create or replace macro signal_match_phrases(match) as {_match_phrases(phrases)}")
+    # False for a normalised text that holds no negation cue and no exclusion: every phrase
+    # found in it counts, so ticket_signals skips cutting them out.
+    may_not_count = (
+        f"regexp_matches(s, ' (?:{'|'.join(not_counted)}) ')" if not_counted else "false"
+    )
+    con.execute(f"create or replace macro may_not_count(s) as {may_not_count}")
 
 
 def _prefilter(phrases: list[tuple[str, bool]]) -> str:

@@ -14,7 +14,8 @@
 -- ', ' (for a `phrase*` each spelling found).
 -- Speed: only texts that may_hold_signal are normalised at all, and each is scanned once by
 -- signal_matches, one pattern of every phrase (the macros are built from the lexicon in
--- aftermath/pipeline/lexicon.py); the negation check runs on matches only.
+-- aftermath/pipeline/lexicon.py); the negation check runs on matches only, in texts that
+-- may_not_count (they hold a negation cue or an exclusion).
 -- DuckDB-only: list lambdas and slices, list_reduce (Spark: aggregate).
 
 with
@@ -90,7 +91,8 @@ found_phrases as (
         lexicon_phrase_rows.signal,
         lexicon_phrase_rows.phrase,
         lexicon_phrase_rows.pattern,
-        lexicon_phrase_rows.is_prefix
+        lexicon_phrase_rows.is_prefix,
+        ticket_texts.may_not_count
     from (
         select
             ticket_id,
@@ -103,7 +105,8 @@ found_phrases as (
                         )
                     )
                 )
-            ) as phrase
+            ) as phrase,
+            may_not_count(text) as may_not_count
         from ticket_texts
     ) as ticket_texts
     inner join lexicon_phrase_rows on lexicon_phrase_rows.phrase = ticket_texts.phrase
@@ -117,6 +120,7 @@ found_words as (
         ticket_id,
         text,
         signal,
+        may_not_count,
         unnest(
             if(
                 is_prefix,
@@ -150,11 +154,15 @@ unmasked as (
         found_words.ticket_id,
         found_words.signal,
         found_words.word,
-        list_reduce(
-            list_filter(word_masks.masks, lambda mask: contains(found_words.text, mask)),
-            lambda acc, mask: replace(acc, mask, ' '),
-            found_words.text
-        ) as unmasked_text
+        case
+            when found_words.may_not_count
+                then list_reduce(
+                    list_filter(word_masks.masks, lambda mask: contains(found_words.text, mask)),
+                    lambda acc, mask: replace(acc, mask, ' '),
+                    found_words.text
+                )
+            else found_words.text
+        end as unmasked_text
     from found_words
     inner join word_masks on word_masks.word = found_words.word
 ),
