@@ -15,6 +15,8 @@ Tables (phrases, cues and words normalised, without the padding):
   and tags among them.
 - lexicon_tasks(task, phrase, is_prefix, pattern): the phrases naming what a customer was trying
   to finish (`[tasks]`), the task as the file spells it, matched like the signal phrases.
+
+Beside them, the macros ticket_signals finds the signal phrases with (_store_matchers).
 """
 
 import re
