@@ -46,6 +46,9 @@ STORAGE_FORMS = ("a view", "a temporary table", "a scratch table")
 # The attached database that holds the scratch tables.
 SCRATCH = "scratch"
 PASS_PARAMS = ("pass_first", "pass_last")
+# The Overview's filters, which marts/overview/overview_totals takes too: the load binds them empty
+# (the stored table is the unfiltered view) and the Overview runs the file with the ones picked.
+FILTER_PARAMS = ("started_from", "started_before", "service", "severities")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,21 @@ def pick_filters() -> dict:
     return {"started_from": started_from, "started_before": started_before, **chosen}
 
 
+def headline_query(filters: dict) -> tuple[str, dict]:
+    """The query of the cards' sums and its params: with no filter picked, the totals the load
+    computed (pages/overview_headline); with one, the file that computes them run on the picked
+    incidents (marts/overview/overview_totals), so the sums are written once."""
+    if any(filters.values()):
+        return "marts/overview/overview_totals", filters
+    return "pages/overview_headline", {}
+
+
+def headline(filters: dict) -> tuple:
+    """The cards' sums for the filters picked (see headline_query)."""
+    name, params = headline_query(filters)
+    return db.one(name, **params)
+
+
 def headline_cards(head: tuple, has_tickets: bool, has_usage: bool) -> None:
     """Incidents, outage, customer impact, related tickets and quiet accounts, summed over the
     finished incidents; an ongoing incident's outage so far on a card of its own."""

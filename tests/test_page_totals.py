@@ -22,10 +22,13 @@ A_TWICE/I1 and A_TWICE/I2 5000 x 4, A_ONCE/I1 300 x 3 (quiet after T1, open), A_
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
+from aftermath.pipeline.derived import create_macros
 from aftermath.pipeline.load import load
+from dashboard.overview_sections import headline_query
 from tests.helpers import page_frame, rows, write_exports
 
 D0 = date(2026, 1, 5)
@@ -87,8 +90,10 @@ def contact_totals(db: Path, **filters: object) -> tuple:
 
 
 def headline(db: Path, **filters: object) -> tuple:
-    params = {**dict.fromkeys(HEADLINE_FILTERS), **filters}
-    frame = page_frame(db, "pages/overview_headline", **params)
+    """The Overview's cards' sums as the page picks their query (the load's totals without a
+    filter, marts/overview/overview_totals run on the picked incidents with one)."""
+    name, params = headline_query({**dict.fromkeys(HEADLINE_FILTERS), **filters})
+    frame = page_frame(db, name, **params)
     return tuple(frame.iloc[0].tolist())
 
 
@@ -212,3 +217,22 @@ def test_overview_totals_keep_an_ongoing_incident_apart(tmp_path: Path):
     alone = headline(path, started_from=datetime(2026, 3, 5))
     assert alone[:4] + alone[5:6] == (1, 1, 2.0, 0.0, 0)
     assert [pd.isna(alone[i]) for i in (4, 6, 7)] == [True, True, True]
+
+
+def test_the_incident_filter_macro_on_its_headers_examples():
+    # queries/macros/incident_filters.sql: a picked service must be among the incident's; an
+    # empty severity list keeps every incident, a non-empty one only its severities (an
+    # undeclared severity passes none).
+    con = duckdb.connect()
+    create_macros(con)
+    cases = [
+        ("['billing'], 2, 'billing', [1, 2]", True),
+        ("['billing'], null, null, [1]", False),
+        ("['exports'], 3, null, []", True),
+        ("['exports'], 3, null, null", True),
+        ("['exports'], 3, 'billing', null", False),
+        ("['exports'], 3, null, [1, 2]", False),
+    ]
+    for args, expected in cases:
+        # Spliced: the literal cases above.
+        assert con.execute(f"select is_picked_incident({args})").fetchone() == (expected,), args

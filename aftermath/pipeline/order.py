@@ -6,7 +6,7 @@ from functools import cache
 import sqlglot
 from sqlglot import exp
 
-from aftermath.queries import PAGES_FOLDER, PASS_PARAMS, Query, all_queries
+from aftermath.queries import FILTER_PARAMS, PAGES_FOLDER, PASS_PARAMS, Query, all_queries
 from aftermath.settings import Settings
 
 
@@ -50,7 +50,11 @@ def derived_queries(settings: Settings) -> list[DerivedStep]:
     return [
         DerivedStep(
             queries[name],
-            {p: values[p] for p in queries[name].params if p not in PASS_PARAMS},
+            {
+                p: None if p in FILTER_PARAMS else values[p]
+                for p in queries[name].params
+                if p not in PASS_PARAMS
+            },
             tuple(dep for dep, last in last_reader.items() if last == i),
         )
         for i, name in enumerate(ordered)

@@ -10,7 +10,7 @@ st.title("What the incidents cost the customers")
 if not db.require("incidents"):
     st.stop()
 filters = sections.pick_filters()
-head = db.one("pages/overview_headline", **filters)
+head = sections.headline(filters)
 incidents = db.run("pages/overview_incidents", **filters)
 has_tickets, has_usage = bool(db.rows("tickets")), bool(db.rows("usage"))
 

@@ -32,9 +32,7 @@ final as (
     from incident_response_time_rows as times
     inner join incident_rows on incident_rows.incident_id = times.incident_id
     where
-        ($service is null or list_contains(incident_rows.services, $service))
-        and ($severities is null or len($severities) = 0
-            or list_contains($severities, incident_rows.severity))
+        is_picked_incident(incident_rows.services, incident_rows.severity, $service, $severities)
     order by times.started_at desc
 )
 

@@ -11,7 +11,7 @@
 -- without a "resolved" status update. late_postmortems: published more than postmortem_due_days
 -- after resolution. undeclared_surges (ticket_surges without an incident) name no service or
 -- severity, so the filters leave them as they are.
--- list_contains is DuckDB's (Spark: array_contains).
+-- The service and severity filter: is_picked_incident (queries/macros/incident_filters.sql).
 
 with
 
@@ -39,8 +39,7 @@ chosen as (
     select incident_id
     from incident_rows
     where
-        ($service is null or list_contains(services, $service))
-        and ($severities is null or len($severities) = 0 or list_contains($severities, severity))
+        is_picked_incident(services, severity, $service, $severities)
 ),
 
 span as (

@@ -7,7 +7,7 @@
 --          suggested_severity, severity_gap, comms_gap_minutes
 -- quiet_accounts and quiet_mrr come from incident_quiet: empty while an incident is not judged
 -- (ongoing, or outside the usage data).
--- list_contains and array_to_string are DuckDB's (Spark: array_contains, array_join).
+-- array_to_string is DuckDB's (Spark: array_join); is_picked_incident: queries/macros/.
 
 with
 
@@ -31,8 +31,7 @@ chosen as (
     where
         ($started_from is null or started_at >= $started_from)
         and ($started_before is null or started_at < $started_before)
-        and ($service is null or list_contains(services, $service))
-        and ($severities is null or len($severities) = 0 or list_contains($severities, severity))
+        and is_picked_incident(services, severity, $service, $severities)
 ),
 
 final as (

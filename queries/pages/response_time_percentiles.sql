@@ -6,7 +6,7 @@
 -- (incident_response_times); a time none of them has shows 0 measured and empty figures. The
 -- median and the 90th percentile interpolate between incidents (percentile_cont), so with 3
 -- incidents of 10, 20 and 40 minutes the median is 20 and the p90 36.
--- list_contains is DuckDB's (Spark: array_contains).
+-- The service and severity filter: is_picked_incident (queries/macros/incident_filters.sql).
 
 with
 
@@ -23,9 +23,7 @@ chosen as (
     from incident_response_time_rows as times
     inner join incident_rows on incident_rows.incident_id = times.incident_id
     where
-        ($service is null or list_contains(incident_rows.services, $service))
-        and ($severities is null or len($severities) = 0
-            or list_contains($severities, incident_rows.severity))
+        is_picked_incident(incident_rows.services, incident_rows.severity, $service, $severities)
 ),
 
 measures as (
