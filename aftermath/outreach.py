@@ -181,8 +181,8 @@ def _day(moment: datetime) -> str:
 
 
 def _impact_window(s: dict, tz: ZoneInfo) -> str:
-    start = s["customer_impact_start"] or s["started_at"]
-    end = s["customer_impact_end"] or s["resolved_at"]
+    start = s["customer_impact_start_at"] or s["started_at"]
+    end = s["customer_impact_end_at"] or s["resolved_at"]
     first = _local(start, tz)
     if end is None:
         return f"from {_day(first)}, {first:%H:%M %Z}, and it is still going on"

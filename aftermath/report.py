@@ -127,13 +127,13 @@ def _headline(s: dict, accounts: list[dict]) -> str:
     ]
     unmeasured = s["customer_impact_reason"]
     if unmeasured:
-        so_far = "so far " if s["ongoing"] else ""
+        so_far = "so far " if s["is_ongoing"] else ""
         lines.append(
-            f"The outage {'has lasted' if s['ongoing'] else 'lasted'} "
+            f"The outage {'has lasted' if s['is_ongoing'] else 'lasted'} "
             f"**{duration_text(s['outage_minutes'])}** {so_far}. How long customers felt it is "
             f"**not measured**: it {md_text(unmeasured)} (load the help desk's ticket export)."
         )
-    elif s["ongoing"]:
+    elif s["is_ongoing"]:
         lines.append(
             f"The incident is **still ongoing**: {duration_text(s['outage_minutes'])} so far, and "
             f"customers have felt it for **{duration_text(s['customer_impact_minutes'])}**."
@@ -146,12 +146,12 @@ def _headline(s: dict, accounts: list[dict]) -> str:
             f"**{duration_text(s['customer_impact_minutes'])}**{times}."
         )
     lines.append("")
-    end = "still ongoing" if s["ongoing"] else at_text(s["resolved_at"], s["started_at"])
+    end = "still ongoing" if s["is_ongoing"] else at_text(s["resolved_at"], s["started_at"])
     impact = (
         f"not measured ({md_text(unmeasured)})."
         if unmeasured
-        else f"{at_text(s['customer_impact_start'])} → "
-        f"{at_text(s['customer_impact_end'], s['customer_impact_start'])} "
+        else f"{at_text(s['customer_impact_start_at'])} → "
+        f"{at_text(s['customer_impact_end_at'], s['customer_impact_start_at'])} "
         f"({duration_text(s['customer_impact_minutes'])}): from the start or the first ticket, "
         "to the last ticket of the run that kept coming after resolution."
     )

@@ -232,7 +232,7 @@ def incident_labels() -> dict[str, str]:
     return {
         row.incident_id: " · ".join(
             [row.incident_id, row.title or "(no title)", f"{row.started_at:%Y-%m-%d}"]
-            + (["ongoing"] if row.ongoing else [])
+            + (["ongoing"] if row.is_ongoing else [])
         )
         for row in incidents.itertuples()
     }

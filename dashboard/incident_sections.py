@@ -71,7 +71,7 @@ def pick_incident() -> tuple[str, str]:
 def heading(summary: tuple, label: str) -> None:
     """The title, when it ran, the severity the customers suggest, and its ticket surges."""
     st.title(label)
-    ended = "ongoing" if summary.ongoing else f"resolved {summary.resolved_at:%Y-%m-%d %H:%M}"
+    ended = "ongoing" if summary.is_ongoing else f"resolved {summary.resolved_at:%Y-%m-%d %H:%M}"
     suggested = or_reason(
         summary.suggested_severity,
         severity_label(summary.suggested_severity),
@@ -96,7 +96,7 @@ def heading(summary: tuple, label: str) -> None:
 
 def headline_cards(summary: tuple, has_tickets: bool, has_usage: bool) -> None:
     """Outage, customer impact, tickets, quiet accounts and the comms gap, as five cards."""
-    so_far = " so far" if summary.ongoing else ""
+    so_far = " so far" if summary.is_ongoing else ""
     impact, impact_reason = value_or_reason(
         summary.customer_impact_minutes,
         duration_text(summary.customer_impact_minutes),

@@ -39,7 +39,7 @@ def incident_timeline(
     against the other exposed accounts', each as a share of its own baseline.
 
     `windows` holds started_at, ended_at (resolved_at, or the data's end while ongoing),
-    resolved_at, ongoing, outage_minutes, customer_impact_start, customer_impact_end and
+    resolved_at, is_ongoing, outage_minutes, customer_impact_start_at, customer_impact_end_at and
     customer_impact_minutes. Without tickets (`hours` empty) it draws the outage and the status
     updates alone.
     """
@@ -185,7 +185,7 @@ def _usage_trace(fig: go.Figure, group: pd.DataFrame, is_quiet: bool) -> None:
 def _around(windows: dict[str, object]) -> list[object]:
     """The default view: from half a day before the start to a day after the impact ended."""
     start = pd.Timestamp(windows["started_at"]) - pd.Timedelta(hours=12)
-    end_at = windows["customer_impact_end"]
+    end_at = windows["customer_impact_end_at"]
     if end_at is None or pd.isna(end_at):
         end_at = windows["ended_at"]
     end = pd.Timestamp(end_at) + pd.Timedelta(days=1)
@@ -233,12 +233,14 @@ WINDOW_NAMES = {"outage": "outage (started → resolved)", "impact": "customer i
 def _bands(fig: go.Figure, windows: dict[str, object], top: float) -> None:
     """The customer-impact window behind the outage, each labelled with its duration, and a
     line where the incident was resolved."""
-    so_far = " so far" if windows["ongoing"] else ""
-    impact = _shade(fig, windows["customer_impact_start"], windows["customer_impact_end"], "impact")
+    so_far = " so far" if windows["is_ongoing"] else ""
+    impact = _shade(
+        fig, windows["customer_impact_start_at"], windows["customer_impact_end_at"], "impact"
+    )
     if impact:
         _label(
             fig,
-            windows["customer_impact_start"],
+            windows["customer_impact_start_at"],
             f"customer impact {duration_text(windows['customer_impact_minutes'])}{so_far}",
             top * 1.47,
             BLUE,

@@ -132,14 +132,14 @@ def impact_scatter(incidents: pd.DataFrame) -> go.Figure:
 def _outliers(measured: pd.DataFrame) -> set[str]:
     by_ratio = measured.nlargest(LABELLED_BY_RATIO, "impact_ratio")["incident_id"]
     by_accounts = measured.nlargest(LABELLED_BY_ACCOUNTS, "affected_accounts")["incident_id"]
-    ongoing = measured.loc[measured["ongoing"].astype(bool), "incident_id"]
+    ongoing = measured.loc[measured["is_ongoing"].astype(bool), "incident_id"]
     return {*by_ratio, *by_accounts, *ongoing}
 
 
 def _point_label(row: object, labelled: set[str]) -> str:
     if row.incident_id not in labelled:
         return ""
-    return plain(row.incident_id) + (" (so far)" if row.ongoing else "")
+    return plain(row.incident_id) + (" (so far)" if row.is_ongoing else "")
 
 
 def picked_id(point: dict) -> str:
@@ -150,7 +150,7 @@ def picked_id(point: dict) -> str:
 
 def _incident_hover(row: object) -> str:
     ratio = row.impact_ratio
-    so_far = " so far" if row.ongoing else ""
+    so_far = " so far" if row.is_ongoing else ""
     impact = (
         "not measured (no tickets)"
         if pd.isna(row.customer_impact_minutes)
@@ -158,7 +158,7 @@ def _incident_hover(row: object) -> str:
     )
     return (
         f"<b>{plain(row.incident_id)}</b> {plain(row.title)}<br>"
-        f"{severity_label(row.severity)}{' · ongoing' if row.ongoing else ''}<br>"
+        f"{severity_label(row.severity)}{' · ongoing' if row.is_ongoing else ''}<br>"
         f"outage: {duration_text(row.outage_minutes)}{so_far}<br>"
         f"customer impact: {impact}"
         f"{'' if pd.isna(ratio) else f' ({ratio:.1f}× the outage)'}<br>"

@@ -151,7 +151,7 @@ def incident_table(incidents: pd.DataFrame) -> None:
         title=[
             f"{title} (ongoing)" if ongoing else title
             for title, ongoing in zip(
-                incidents["title"].fillna(MISSING), incidents["ongoing"], strict=True
+                incidents["title"].fillna(MISSING), incidents["is_ongoing"], strict=True
             )
         ],
     )

@@ -125,7 +125,7 @@ def test_billing_incident_customer_impact_runs_past_the_outage(db):
     assert row["outage_minutes"] == 40.0
     assert row["time_to_detect_minutes"] == 10.0
     assert row["time_to_mitigate_minutes"] == 30.0
-    assert row["customer_impact_start"] == at("2024-03-04T10:00:00")
+    assert row["customer_impact_start_at"] == at("2024-03-04T10:00:00")
     assert row["customer_impact_end"] == at("2024-03-04T13:10:00")
     assert row["customer_impact_minutes"] == 190.0
     assert row["impact_ratio"] == 4.75  # 190 / 40
@@ -300,7 +300,7 @@ def test_parameters_move_the_windows(tmp_path):
     # 72 h after resolution) falls out of a 71-hour window: S1 and V1 are left.
     got = rows(
         path,
-        "select customer_impact_start, customer_impact_end, customer_impact_minutes, "
+        "select customer_impact_start_at, customer_impact_end, customer_impact_minutes, "
         "suggested_tickets from incident_impact where incident_id = 'INC-1'",
     )
     assert got == [(at("2024-03-04T10:00:00"), at("2024-03-04T15:10:00"), 310.0, 2)]

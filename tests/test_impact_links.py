@@ -76,7 +76,7 @@ def test_a_ticket_linked_90_days_early_is_suspect_and_moves_nothing(db):
     assert impact(
         db,
         "I1",
-        "customer_impact_start",
+        "customer_impact_start_at",
         "customer_impact_minutes",
         "first_ticket_at",
         "customers_first_minutes",
@@ -205,7 +205,7 @@ def test_two_incidents_of_one_topic_suggest_their_common_tickets_for_neither(tmp
     ]
     assert rows(
         db,
-        "select incident_id, customer_impact_start, customer_impact_end from incident_impact "
+        "select incident_id, customer_impact_start_at, customer_impact_end from incident_impact "
         "order by incident_id",
     ) == [
         ("I3", at("2026-07-28T12:00:00"), at("2026-07-28T13:00:00")),

@@ -176,7 +176,7 @@ def test_a_ticket_fitting_both_is_suggested_for_neither_and_listed_as_ambiguous(
 def test_windows_and_comms_gaps_end_at_each_incidents_own_last_ticket(db):
     assert rows(
         db,
-        "select incident_id, suggested_tickets, customer_impact_start, customer_impact_end, "
+        "select incident_id, suggested_tickets, customer_impact_start_at, customer_impact_end, "
         "customer_impact_minutes, comms_gap_minutes from incident_impact order by incident_id",
     ) == [
         # Started 10:00 (PU1 came at 10:05); after 11:00 PU3 11:40 (gap 40 min), PU4 12:30 (50):

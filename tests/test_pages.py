@@ -499,7 +499,7 @@ def test_chart_labels_show_export_text_as_text():
             "incident_id": ["X-1"],
             "title": ['<a href="https://evil.example">Pay</a> & <b>more</b>'],
             "severity": [2],
-            "ongoing": [False],
+            "is_ongoing": [False],
             "outage_minutes": [30.0],
             "customer_impact_minutes": [90.0],
             "impact_ratio": [3.0],

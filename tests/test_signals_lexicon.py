@@ -38,6 +38,27 @@ def lexicon_file(folder: Path, text: str) -> Path:
     return path
 
 
+def signals_with_lexicon(folder: Path, tickets: str, lexicon: str) -> Path:
+    """A database loaded from one incident and `tickets`, its ticket_signals built again with
+    `lexicon` as the lexicon file."""
+    exports = write_exports(
+        folder / "in",
+        {
+            "incidents.csv": "incident_id,started_at\nI1,2026-07-14T10:00:00Z\n",
+            "tickets.csv": tickets,
+        },
+    )
+    db = folder / "signals.duckdb"
+    load(exports, db)
+    con = duckdb.connect(str(db))
+    store_lexicon(con, lexicon_file(folder, lexicon))
+    con.execute(
+        f"create or replace table ticket_signals as {queries.get('marts/voice/ticket_signals').sql}"
+    )
+    con.close()
+    return db
+
+
 def test_tables_hold_the_normalised_lexicon(tmp_path):
     con = duckdb.connect(str(tmp_path / "l.duckdb"))
     store_lexicon(con, lexicon_file(tmp_path, SMALL))
@@ -84,21 +105,7 @@ def test_an_edited_lexicon_changes_the_matches(tmp_path):
         "T5,2026-07-14T10:30:00Z,CHARGED   TWICE,due  today!\n"  # spaces squeezed
         "T6,2026-07-14T10:30:00Z,No refunds; refunds please,\n"  # the second one counts
     )
-    folder = write_exports(
-        tmp_path / "in",
-        {
-            "incidents.csv": "incident_id,started_at\nI1,2026-07-14T10:00:00Z\n",
-            "tickets.csv": tickets,
-        },
-    )
-    db = tmp_path / "e.duckdb"
-    load(folder, db)
-    con = duckdb.connect(str(db))
-    store_lexicon(con, lexicon_file(tmp_path, SMALL))
-    con.execute(
-        f"create or replace table ticket_signals as {queries.get('marts/voice/ticket_signals').sql}"
-    )
-    con.close()
+    db = signals_with_lexicon(tmp_path, tickets, SMALL)
     assert rows(db, "select * from ticket_signals order by all") == [
         ("T4", "trust_loss", "refunded"),
         ("T4", "urgent", "asap"),
@@ -143,3 +150,30 @@ def test_the_shipped_lexicon_has_tens_of_phrases_per_signal(tmp_path):
     )
     assert set(counts) == {"confusion", "trust_loss", "workaround", "urgent"}
     assert min(counts.values()) >= 30, counts
+
+
+OVERLAPPING = """
+[signals]
+confusion = ["I'm not sure", "not sure if"]
+trust_loss = ["charged", "charged twice", "cancel*", "cancel my plan"]
+urgent = ["due today"]
+"""
+
+
+def test_phrases_that_start_at_one_word_or_overlap_are_all_found(tmp_path):
+    """Each text is scanned once with every phrase in one pattern, where a match is one phrase:
+    the phrases it may cover must still be found."""
+    tickets = (
+        "ticket_id,created_at,subject,description\n"
+        "T1,2026-07-14T10:30:00Z,I'm not sure if I was charged twice,\n"  # overlap; one start
+        "T2,2026-07-14T10:30:00Z,Cancel my plan,or is it cancelled?\n"  # a phrase* and a phrase
+        "T3,2026-07-14T10:30:00Z,Due todays,\n"  # 'due today' is not a whole-word match
+    )
+    db = signals_with_lexicon(tmp_path, tickets, OVERLAPPING)
+    # T1: "im not sure" and "not sure if" share two words; "charged" and "charged twice" start
+    # at one. T2: cancel* is spelled 'cancel' (in "cancel my plan") and 'cancelled'.
+    assert rows(db, "select * from ticket_signals order by all") == [
+        ("T1", "confusion", "im not sure, not sure if"),
+        ("T1", "trust_loss", "charged, charged twice"),
+        ("T2", "trust_loss", "cancel, cancel my plan, cancelled"),
+    ]

@@ -45,7 +45,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_window_is_the_customer_impact_window(db):
     assert rows(
         db,
-        "select customer_impact_start::varchar, customer_impact_end::varchar "
+        "select customer_impact_start_at::varchar, customer_impact_end_at::varchar "
         "from customer_impact_windows where incident_id = 'I1'",
     ) == [("2026-07-14 10:00:00", "2026-07-14 11:30:00")]
 

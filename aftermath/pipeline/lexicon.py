@@ -15,6 +15,8 @@ Tables (phrases, cues and words normalised, without the padding):
   and tags among them.
 - lexicon_tasks(task, phrase, is_prefix, pattern): the phrases naming what a customer was trying
   to finish (`[tasks]`), the task as the file spells it, matched like the signal phrases.
+
+Beside them, the macros ticket_signals finds the signal phrases with (_store_matchers).
 """
 
 import re
@@ -61,7 +63,6 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "is_prefix, ' ' || text || if(is_prefix, '', ' ') as pattern "
         "from _lexicon where kind = 'phrase' order by signal, phrase"
     )
-    _store_prefilter(con)
     con.execute(
         "create or replace table lexicon_negations as select distinct key as position, text as cue "
         "from _lexicon where kind = 'negation' order by position, cue"
@@ -70,6 +71,7 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
         "create or replace table lexicon_exclusions as select distinct text as phrase "
         "from _lexicon where kind = 'exclusion' order by phrase"
     )
+    _store_matchers(con)
     con.execute(
         "create or replace table theme_tags as select distinct key as theme, text as tag "
         "from _lexicon where kind = 'tag' order by theme, tag"
@@ -87,14 +89,39 @@ def store_lexicon(con: duckdb.DuckDBPyConnection, path: Path = LEXICON_FILE) -> 
     con.execute("drop table _lexicon_raw; drop table _lexicon")
 
 
-def _store_prefilter(con: duckdb.DuckDBPyConnection) -> None:
-    """The may_hold_signal(s) macro: false for a text that can hold no signal phrase, so that
-    ticket_signals normalises and splits only the texts that might. It looks at the raw text,
-    lowercased and without apostrophes: normalising only turns the other characters into spaces."""
-    phrases = con.execute("select phrase, is_prefix from lexicon_phrases").fetchall()
-    # Normalised words are letters and digits only: nothing in them can break out of the literal.
-    if not all(re.fullmatch(r"[^\W_]+( [^\W_]+)*", phrase) for phrase, _ in phrases):
+def _store_matchers(con: duckdb.DuckDBPyConnection) -> None:
+    """The macros ticket_signals finds the signal phrases with, all spliced from the lexicon:
+    normalised words are letters and digits only, nothing in them can break out of a literal or a
+    pattern."""
+    phrases = con.execute("select distinct phrase, is_prefix from lexicon_phrases").fetchall()
+    not_counted = [
+        text
+        for (text,) in con.execute(
+            "select cue from lexicon_negations union select phrase from lexicon_exclusions "
+            "order by 1"
+        ).fetchall()
+    ]
+    if not all(
+        re.fullmatch(r"[^\W_]+( [^\W_]+)*", t) for t in [p for p, _ in phrases] + not_counted
+    ):
         raise ValueError("lexicon phrases must be normalised")
+    con.execute(f"create or replace macro may_hold_signal(s) as {_prefilter(phrases)}")
+    con.execute(f"create or replace macro signal_matches(s) as {_matches(phrases)}")
+    con.execute(f"create or replace macro signal_match_phrases(match) as {_match_phrases(phrases)}")
+    # False for a normalised text that holds no negation cue and no exclusion: every phrase
+    # found in it counts, so ticket_signals skips cutting them out.
+    may_not_count = (
+        f"regexp_matches(s, ' (?:{'|'.join(not_counted)}) ')" if not_counted else "false"
+    )
+    con.execute(f"create or replace macro may_not_count(s) as {may_not_count}")
+
+
+def _prefilter(phrases: list[tuple[str, bool]]) -> str:
+    """may_hold_signal(s): false for a text that can hold no signal phrase, so that
+    ticket_signals normalises only the texts that might. It looks at the raw text, lowercased and
+    without apostrophes: normalising only turns the other characters into spaces."""
+    if not phrases:
+        return "false"
     # The phrase's words with other characters between and around them (a `phrase*`: any
     # ending after the last), as normalising would find them. "Other" is wider here (any
     # character but a-z and 0-9): a letter like é passes a text too many, never one too few.
@@ -109,12 +136,71 @@ def _store_prefilter(con: duckdb.DuckDBPyConnection) -> None:
         )
         + ")"
     )
-    test = (
-        f"regexp_matches(replace(replace(lower(s), '''', ''), '’', ''), '{pattern}')"
-        if phrases
-        else "false"
+    return f"regexp_matches(replace(replace(lower(s), '''', ''), '’', ''), '{pattern}')"
+
+
+def _matches(phrases: list[tuple[str, bool]]) -> str:
+    """signal_matches(s): what one scan of a normalised text finds with every phrase in one
+    pattern, each match a phrase with its spaces doubled (signal_match_phrases reads it).
+
+    The text's spaces are doubled first, so that a match takes one space on each side and leaves
+    the other to its neighbour: regexp_extract_all then finds a phrase at every occurrence no
+    earlier match covers. Every last word is matched with any ending (so that a `phrase*` is found
+    at all), which may name a phrase the text does not hold: ticket_signals tests each exactly."""
+    if not phrases:
+        return "cast([] as varchar[])"
+    pattern = (
+        " (" + "|".join(sorted(phrase for phrase, _ in phrases)).replace(" ", "  ") + ")[^ ]* "
     )
-    con.execute(f"create or replace macro may_hold_signal(s) as {test}")
+    return f"regexp_extract_all(replace(s, ' ', '  '), '{pattern}', 1)"
+
+
+def _match_phrases(phrases: list[tuple[str, bool]]) -> str:
+    """signal_match_phrases(match): the phrases a match of signal_matches stands for. A match is
+    one phrase where several start at one word ("charged", "charged twice") or overlap ("im not
+    sure", "not sure if"), so it brings those it may cover besides its own."""
+    words = {phrase: phrase.split(" ") for phrase, _ in phrases}
+    branches = []
+    for phrase in sorted(words):
+        covered = [
+            other
+            for other in sorted(words)
+            if other != phrase
+            and (
+                _may_overlap(words[phrase], words[other])
+                or _may_overlap(words[other], words[phrase])
+            )
+        ]
+        if covered:
+            listed = ", ".join(f"'{p}'" for p in [phrase, *covered])
+            branches.append(f"when '{phrase.replace(' ', '  ')}' then [{listed}]")
+    own = "[replace(match, '  ', ' ')]"
+    if not branches:
+        return own
+    return f"case match {' '.join(branches)} else {own} end"
+
+
+def _may_overlap(first: list[str], second: list[str]) -> bool:
+    """Whether a text can hold `second` starting at one of the words of `first`, each phrase's
+    last word with any ending."""
+    return any(
+        all(
+            _may_be_one_word(a, start + i == len(first) - 1, b, i == len(second) - 1)
+            for i, (a, b) in enumerate(zip(first[start:], second, strict=False))
+        )
+        for start in range(len(first))
+    )
+
+
+def _may_be_one_word(a: str, a_open: bool, b: str, b_open: bool) -> bool:
+    """Whether one word of a text can be both `a` and `b`, each with any ending when open."""
+    if a_open and b_open:
+        return a.startswith(b) or b.startswith(a)
+    if a_open:
+        return b.startswith(a)
+    if b_open:
+        return a.startswith(b)
+    return a == b
 
 
 def _entries(path: Path) -> list[tuple[str, str, str, bool]]:

@@ -1,7 +1,7 @@
 -- Which incidents there are, newest first, and which one the incident page opens on.
 -- grain:   one row per incident
 -- params:  $started_from, $started_before
--- columns: incident_id, title, severity, started_at, ongoing, is_opening_pick
+-- columns: incident_id, title, severity, started_at, is_ongoing, is_opening_pick
 -- is_opening_pick marks the finished incident that reached the most customers (the accounts
 -- that wrote in plus the silent quiet ones; then the longer customer impact, the later start)
 -- among those started in [$started_from, $started_before); an empty bound reads as the 90 days
@@ -30,7 +30,7 @@ candidates as (
         incident_rows.title,
         incident_rows.severity,
         incident_rows.started_at,
-        incident_rows.resolved_at is null as ongoing,
+        incident_rows.resolved_at is null as is_ongoing,
         incident_rows.started_at
         >= coalesce($started_from, newest.newest_started_at - interval 90 day)
         and (
@@ -49,7 +49,7 @@ ranked as (
         *,
         row_number() over (
             order by
-                ongoing,
+                is_ongoing,
                 is_in_period desc,
                 case when is_in_period then reached_accounts end desc nulls last,
                 case when is_in_period then customer_impact_minutes end desc nulls last,
@@ -65,7 +65,7 @@ final as (
         title,
         severity,
         started_at,
-        ongoing,
+        is_ongoing,
         pick_rank = 1 as is_opening_pick
     from ranked
     order by started_at desc, incident_id

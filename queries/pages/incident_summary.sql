@@ -1,8 +1,8 @@
 -- What one incident cost the customers: its headline figures, for its page and its report.
 -- grain:   one row (none when $incident_id names no incident)
 -- params:  $incident_id
--- columns: incident_id, title, severity, started_at, resolved_at, ongoing, ended_at,
---          outage_minutes, customer_impact_start, customer_impact_end, customer_impact_minutes,
+-- columns: incident_id, title, severity, started_at, resolved_at, is_ongoing, ended_at,
+--          outage_minutes, customer_impact_start_at, customer_impact_end_at, customer_impact_minutes,
 --          impact_ratio,
 --          status_resolved_at, comms_gap_minutes, first_ticket_at, first_update_at,
 --          customers_first_minutes, linked_tickets, suggested_tickets, suspect_links,
@@ -67,11 +67,11 @@ final as (
         impact.severity,
         impact.started_at,
         impact.resolved_at,
-        impact.ongoing,
+        impact.ongoing as is_ongoing,
         impact.ended_at,
         impact.outage_minutes,
-        impact.customer_impact_start,
-        impact.customer_impact_end,
+        impact.customer_impact_start_at,
+        impact.customer_impact_end as customer_impact_end_at,
         impact.customer_impact_minutes,
         impact.impact_ratio,
         impact.status_resolved_at,

@@ -1,7 +1,7 @@
 -- How long each incident hurt customers next to how long it ran, for the overview's filters.
 -- grain:   one row per incident that passes the filters (an empty filter keeps every incident)
 -- params:  $started_from, $started_before, $service, $severities
--- columns: incident_id, title, severity, services, started_at, resolved_at, ongoing,
+-- columns: incident_id, title, severity, services, started_at, resolved_at, is_ongoing,
 --          outage_minutes, customer_impact_minutes, impact_ratio, related_tickets,
 --          linked_tickets, suggested_tickets, affected_accounts, quiet_accounts, quiet_mrr,
 --          suggested_severity, severity_gap, comms_gap_minutes
@@ -42,7 +42,7 @@ final as (
         chosen.services,
         impact.started_at,
         impact.resolved_at,
-        impact.ongoing,
+        impact.ongoing as is_ongoing,
         impact.outage_minutes,
         impact.customer_impact_minutes,
         impact.impact_ratio,

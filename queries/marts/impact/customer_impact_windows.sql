@@ -2,7 +2,7 @@
 -- grain:   one row per incident
 -- key:     incident_id
 -- params:  $impact_gap_minutes
--- columns: incident_id, first_ticket_at, customer_impact_start, customer_impact_end,
+-- columns: incident_id, first_ticket_at, customer_impact_start_at, customer_impact_end_at,
 --          customer_impact_minutes
 -- After ended_at (resolved_at, or the data's end for an ongoing incident) the impact lasts while
 -- related tickets keep arriving with gaps under $impact_gap_minutes, counting the first gap from
@@ -72,8 +72,9 @@ windows as (
         incident_window_rows.incident_id,
         first_tickets.first_ticket_at,
         least(incident_window_rows.started_at, first_tickets.first_ticket_at)
-        as customer_impact_start,
-        coalesce(run_ends.last_run_ticket_at, incident_window_rows.ended_at) as customer_impact_end
+        as customer_impact_start_at,
+        coalesce(run_ends.last_run_ticket_at, incident_window_rows.ended_at)
+        as customer_impact_end_at
     from incident_window_rows
     -- no row at all when the data holds no ticket
     inner join has_tickets on has_tickets.yes
@@ -85,9 +86,9 @@ final as (
     select
         incident_window_rows.incident_id,
         windows.first_ticket_at,
-        windows.customer_impact_start,
-        windows.customer_impact_end,
-        epoch(windows.customer_impact_end - windows.customer_impact_start) / 60.0
+        windows.customer_impact_start_at,
+        windows.customer_impact_end_at,
+        epoch(windows.customer_impact_end_at - windows.customer_impact_start_at) / 60.0
         as customer_impact_minutes
     from incident_window_rows
     left join windows on windows.incident_id = incident_window_rows.incident_id

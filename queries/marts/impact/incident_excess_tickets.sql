@@ -3,7 +3,7 @@
 -- key:     incident_id
 -- params:  none
 -- columns: incident_id, excess_tickets
--- Sums, over the hours from the hour of started_at to customer_impact_end, all_tickets above
+-- Sums, over the hours from the hour of started_at to customer_impact_end_at, all_tickets above
 -- baseline_tickets (ticket_volume; an empty baseline counts as 0, an hour below it as 0).
 
 with
@@ -40,8 +40,8 @@ final as (
         on
             ticket_volume_rows.incident_id = customer_impact_window_rows.incident_id
             and ticket_volume_rows.hour >= date_trunc('hour', incident_window_rows.started_at)
-            and ticket_volume_rows.hour <= customer_impact_window_rows.customer_impact_end
-    where customer_impact_window_rows.customer_impact_end is not null
+            and ticket_volume_rows.hour <= customer_impact_window_rows.customer_impact_end_at
+    where customer_impact_window_rows.customer_impact_end_at is not null
     group by customer_impact_window_rows.incident_id
 )
 

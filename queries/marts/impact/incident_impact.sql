@@ -12,7 +12,7 @@
 --          action_items, action_item_teams, theme_coverage, postmortem_published_at,
 --          postmortem_days_after_resolved, postmortem_on_time, stated_ticket_count,
 --          stated_accounts, detected_at, mitigated_at, time_to_detect_minutes,
---          time_to_mitigate_minutes, related_tickets, customer_impact_start, active_accounts,
+--          time_to_mitigate_minutes, related_tickets, customer_impact_start_at, active_accounts,
 --          reached_accounts, reached_share_pct, reached_mrr, reached_mrr_pct, has_postmortem,
 --          postmortem_names_accounts, unnamed_affected_accounts, ticket_count_gap,
 --          customer_impact_reason, comms_gap_reason, customers_first_reason, quiet_reason
@@ -28,6 +28,8 @@
 -- add the incident's quiet accounts (incident_reach), behind suggested_severity
 -- (incident_severity). suspect_links counts the incident's rows of suspect_links, which no other
 -- figure counts.
+-- ongoing and customer_impact_end keep the names the data contract (v1) gives other tools; the
+-- page queries call them is_ongoing and customer_impact_end_at, as the other columns are named.
 -- postmortem: the first one published (first_postmortems). postmortem_on_time is false when it
 -- came later than $postmortem_due_days days after resolved_at, or when none came and the due date
 -- is past the data's end; empty while not yet due. ticket_count_gap = related_tickets -
@@ -116,8 +118,8 @@ windows as (
         incident_window_rows.is_ongoing,
         incident_window_rows.data_end_at,
         customer_impact_window_rows.first_ticket_at,
-        customer_impact_window_rows.customer_impact_start,
-        customer_impact_window_rows.customer_impact_end,
+        customer_impact_window_rows.customer_impact_start_at,
+        customer_impact_window_rows.customer_impact_end_at,
         customer_impact_window_rows.customer_impact_minutes,
         has_tickets.yes as has_tickets
     from incident_rows
@@ -145,7 +147,7 @@ final as (
         as suspect_links,
         case when windows.has_tickets then coalesce(counts.affected_accounts, 0) end
         as affected_accounts,
-        windows.customer_impact_end,
+        windows.customer_impact_end_at as customer_impact_end,
         windows.customer_impact_minutes,
         windows.customer_impact_minutes
         / nullif(epoch(windows.ended_at - windows.started_at) / 60.0, 0) as impact_ratio,
@@ -159,7 +161,7 @@ final as (
                 then coalesce(counts.long_tail_tickets, 0)
         end as long_tail_tickets,
         status_times.status_resolved_at,
-        epoch(windows.customer_impact_end - status_times.status_resolved_at) / 60.0
+        epoch(windows.customer_impact_end_at - status_times.status_resolved_at) / 60.0
         as comms_gap_minutes,
         windows.first_ticket_at,
         status_times.first_update_at,
@@ -204,7 +206,7 @@ final as (
         incident_response_time_rows.time_to_mitigate_minutes,
         case when windows.has_tickets then coalesce(counts.related_tickets, 0) end
         as related_tickets,
-        windows.customer_impact_start,
+        windows.customer_impact_start_at,
         incident_reach_rows.active_accounts,
         incident_reach_rows.reached_accounts,
         incident_reach_rows.reached_share_pct,

@@ -74,8 +74,8 @@ impact_complainers as (
     where
         related_ticket_rows.account_id is not null
         and related_ticket_rows.created_at
-        between customer_impact_window_rows.customer_impact_start
-        and customer_impact_window_rows.customer_impact_end
+        between customer_impact_window_rows.customer_impact_start_at
+        and customer_impact_window_rows.customer_impact_end_at
     group by related_ticket_rows.incident_id, related_ticket_rows.account_id
 ),
 

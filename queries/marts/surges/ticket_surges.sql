@@ -173,7 +173,9 @@ incident_spans as (
         incident_window_rows.started_at,
         greatest(
             incident_window_rows.ended_at,
-            coalesce(customer_impact_window_rows.customer_impact_end, incident_window_rows.ended_at)
+            coalesce(
+                customer_impact_window_rows.customer_impact_end_at, incident_window_rows.ended_at
+            )
         ) as until_at
     from incident_window_rows
     left join customer_impact_window_rows

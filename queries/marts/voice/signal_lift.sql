@@ -53,8 +53,8 @@ edges as (
     select
         customer_impact_window_rows.incident_id,
         'window' as period,
-        customer_impact_window_rows.customer_impact_start as from_at,
-        customer_impact_window_rows.customer_impact_end + interval '1 microsecond' as until_at
+        customer_impact_window_rows.customer_impact_start_at as from_at,
+        customer_impact_window_rows.customer_impact_end_at + interval '1 microsecond' as until_at
     from customer_impact_window_rows
     union all
     select

@@ -6,16 +6,17 @@
 -- refresh: by ticket_id (a ticket's signals read its own row and comments and the lexicon only)
 -- A ticket's text is its subject, description and customer comments (ticket_events with
 -- author_role 'customer'), each normalised by the lexicon's normalise_text macro
--- (dashboard/lexicon.py) and joined with '|' so no phrase spans two of them. A phrase (from
+-- (aftermath/pipeline/lexicon.py) and joined with '|' so no phrase spans two of them. A phrase (from
 -- lexicon_phrases) matches whole words, a `phrase*` any ending of its last word. An occurrence
 -- right after a 'before' negation cue, right before an 'after' cue or inside an exclusion does
 -- not count ("no refund needed", "not urgent"): those are cut out of the text, and the phrase
 -- must still be found in what is left. evidence: the words that matched, sorted, joined with
 -- ', ' (for a `phrase*` each spelling found).
--- Speed: only texts that may_hold_signal (aftermath/pipeline/lexicon.py: the raw text holds the longest
--- word of some phrase) are normalised at all, and a text is searched only for the phrases whose anchor (their longest whole word) is one
--- of its words, found by an equality join of words; the negation check runs on matches only.
--- DuckDB-only: list lambdas and slices, list_reduce (Spark: aggregate), qualify.
+-- Speed: only texts that may_hold_signal are normalised at all, and each is scanned once by
+-- signal_matches, one pattern of every phrase (the macros are built from the lexicon in
+-- aftermath/pipeline/lexicon.py); the negation check runs on matches only, in texts that
+-- may_not_count (they hold a negation cue or an exclusion).
+-- DuckDB-only: list lambdas and slices, list_reduce (Spark: aggregate).
 
 with
 
@@ -80,77 +81,59 @@ not_counted as (
     from lexicon_negation_rows
 ),
 
-phrase_words as (
+found_phrases as (
+    -- The phrases each text may hold, from one scan of it (signal_matches; a match stands for its
+    -- phrase and those it may cover), each then tested exactly: whole words, or for a `phrase*`
+    -- the start of its last word.
     select
-        *,
-        generate_subscripts(string_split(phrase, ' '), 1) as word_number,
-        unnest(string_split(phrase, ' ')) as word,
-        len(string_split(phrase, ' ')) as words
-    from lexicon_phrase_rows
-),
-
-anchors as (
-    -- Each phrase's longest whole word (the first of equals), or for a one-word `phrase*` the start
-    -- of its word: long words are rare, so few texts hold one.
-    select
-        signal,
-        phrase,
-        pattern,
-        is_prefix,
-        word as anchor,
-        is_prefix and words = 1 as is_prefix_anchor
-    from phrase_words
-    where not (is_prefix and word_number = words and words > 1)
-    qualify row_number() over (
-        partition by signal, phrase, is_prefix order by length(word) desc, word_number
-    ) = 1
-),
-
-text_words as (
-    select ticket_id, unnest(string_split(text, ' ')) as word
-    from ticket_texts
-),
-
-anchored as (
-    -- An equality join on the first three letters, then the exact test.
-    select distinct
-        text_words.ticket_id,
-        anchors.signal,
-        anchors.phrase,
-        anchors.pattern,
-        anchors.is_prefix
-    from text_words
-    inner join anchors
-        on
-            left(anchors.anchor, 3) = left(text_words.word, 3)
-            and (
-                text_words.word = anchors.anchor
-                or (anchors.is_prefix_anchor and starts_with(text_words.word, anchors.anchor))
-            )
+        ticket_texts.ticket_id,
+        ticket_texts.text,
+        lexicon_phrase_rows.signal,
+        lexicon_phrase_rows.phrase,
+        lexicon_phrase_rows.pattern,
+        lexicon_phrase_rows.is_prefix,
+        ticket_texts.may_not_count
+    from (
+        select
+            ticket_id,
+            text,
+            unnest(
+                list_distinct(
+                    flatten(
+                        list_transform(
+                            signal_matches(text), lambda found: signal_match_phrases(found)
+                        )
+                    )
+                )
+            ) as phrase,
+            may_not_count(text) as may_not_count
+        from ticket_texts
+    ) as ticket_texts
+    inner join lexicon_phrase_rows on lexicon_phrase_rows.phrase = ticket_texts.phrase
+    where contains(ticket_texts.text, lexicon_phrase_rows.pattern)
 ),
 
 found_words as (
     -- A `phrase*` stands for each of its spellings in the text, checked one by one: the phrase
     -- and the rest of the word after each occurrence.
     select
-        anchored.ticket_id,
-        ticket_texts.text,
-        anchored.signal,
+        ticket_id,
+        text,
+        signal,
+        may_not_count,
         unnest(
             if(
-                anchored.is_prefix,
+                is_prefix,
                 list_distinct(
                     list_transform(
-                        string_split(ticket_texts.text, anchored.pattern)[2:],
-                        lambda rest: anchored.phrase || split_part(rest, ' ', 1)
+                        string_split(text, pattern)[2:],
+                        lambda rest: phrase || split_part(rest, ' ', 1)
                     )
                 ),
-                [anchored.phrase]
+                [phrase]
             )
         ) as word
-    from anchored
-    inner join ticket_texts on ticket_texts.ticket_id = anchored.ticket_id
-    where contains(ticket_texts.text, anchored.pattern)
+    from found_phrases
 ),
 
 word_masks as (
@@ -171,11 +154,15 @@ unmasked as (
         found_words.ticket_id,
         found_words.signal,
         found_words.word,
-        list_reduce(
-            list_filter(word_masks.masks, lambda mask: contains(found_words.text, mask)),
-            lambda acc, mask: replace(acc, mask, ' '),
-            found_words.text
-        ) as unmasked_text
+        case
+            when found_words.may_not_count
+                then list_reduce(
+                    list_filter(word_masks.masks, lambda mask: contains(found_words.text, mask)),
+                    lambda acc, mask: replace(acc, mask, ' '),
+                    found_words.text
+                )
+            else found_words.text
+        end as unmasked_text
     from found_words
     inner join word_masks on word_masks.word = found_words.word
 ),
